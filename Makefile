@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+
+.PHONY: run test install lint typecheck contracts pytest postgres-binaries clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+## Start the service on the embedded SQLite database with the demo campaign.
+run: install
+	RECTIFY_ENV=$${RECTIFY_ENV:-dev} $(BIN)/rectify db init
+	@if [ "$${RECTIFY_ENV:-dev}" = dev ]; then $(BIN)/rectify demo; fi
+	RECTIFY_ENV=$${RECTIFY_ENV:-dev} $(BIN)/rectify serve
+
+## Lint, type-check, check the layer contract and run every test, PostgreSQL included.
+test: install postgres-binaries lint typecheck contracts pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+contracts: install
+	$(BIN)/lint-imports
+
+pytest: install postgres-binaries
+	$(BIN)/pytest -q
+
+## The tests start a throwaway PostgreSQL cluster from the server binaries (initdb, pg_ctl).
+postgres-binaries:
+	@if [ -n "$$RECTIFY_TEST_DATABASE_URL" ]; then exit 0; fi; \
+	if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing the PostgreSQL server package with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL server binaries (initdb, pg_ctl) are missing: install Debian's 'postgresql' package, or set RECTIFY_TEST_DATABASE_URL" >&2; exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

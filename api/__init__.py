@@ -1,0 +1,1 @@
+"""The edges: HTTP API, CLI and web pages."""

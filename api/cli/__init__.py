@@ -1,0 +1,1 @@
+"""The ``rectify`` command line."""

@@ -1,0 +1,78 @@
+"""``rectify``: the command line of the case ledger."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+
+from api.cli.common import console, container, fail, parse_uuid, reader, settings
+from application.demo import load_demo
+
+cli = typer.Typer(
+    help="整改台账 rectify: the event-sourced case ledger.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_cli = typer.Typer(help="Database tables.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+
+
+@db_cli.command("init")
+def db_init() -> None:
+    """Create the event store and side tables (safe to run again)."""
+    with container() as built:
+        console.print(f"database ready: {built.settings.database_url}")
+
+
+@cli.command()
+def demo() -> None:
+    """Load the demo campaign (dev only; a second run changes nothing)."""
+    if settings().env != "dev":
+        fail("the demo is refused unless RECTIFY_ENV=dev")
+    with container() as built:
+        loaded = load_demo(built.app, today=built.app.today())
+        console.print("demo campaign loaded" if loaded else "demo campaign already present")
+
+
+@cli.command()
+def history(case_id: str = typer.Argument(..., help="An issue or item id")) -> None:
+    """Print one case's trail: time, actor, role, unit, event, comment."""
+    with container() as built:
+        entries = built.app.case_history(reader(), parse_uuid(case_id, what="CASE_ID"))
+        tz = ZoneInfo(built.campaign.timezone)
+        table = Table(title=f"case {case_id}")
+        for column in ("time", "actor", "role", "unit", "record", "event", "comment"):
+            table.add_column(column)
+        for e in entries:
+            table.add_row(
+                e.recorded_at.astimezone(UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                e.actor.get("name", ""),
+                e.actor.get("role", ""),
+                e.actor.get("unit", ""),
+                f"{e.aggregate_type}#{e.version}",
+                e.event_type,
+                e.comment,
+            )
+        console.print(table)
+
+
+@cli.command()
+def serve() -> None:
+    """Serve the HTTP API (RECTIFY_HOST, RECTIFY_PORT)."""
+    import uvicorn
+
+    loaded = settings()
+    uvicorn.run(
+        "api.http.app:create_app",
+        factory=True,
+        host=loaded.host,
+        port=loaded.port,
+        log_level=loaded.log_level,
+    )
+
+
+def run() -> None:
+    cli()

@@ -1,0 +1,154 @@
+"""Account management and sign-in: role grants are audited events, hashes stay outside."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from application.commanding import Command, CommandingApp, CommandResult
+from application.errors import AuthenticationFailed, NotFound
+from application.ports import Credentials
+from application.principal import Caller, Grant, Principal
+from domain.account import Account
+from domain.errors import InvalidInput
+
+MIN_PASSWORD_LENGTH = 4
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"password must be at least {MIN_PASSWORD_LENGTH} characters", field="password"
+        )
+
+
+class AccountCommands(CommandingApp):
+    credentials: Credentials
+
+    def principal(self, account_id: UUID) -> Principal:
+        """The account as a caller; a disabled or unknown account cannot act."""
+        try:
+            account: object = self.repository.get(account_id)
+        except AggregateNotFoundError:
+            raise AuthenticationFailed("unknown account") from None
+        if not isinstance(account, Account) or account.disabled:
+            raise AuthenticationFailed("account is disabled or unknown")
+        return Principal(
+            account_id=account.id,
+            username=account.username,
+            display_name=account.display_name,
+            grants=tuple(Grant(role=g["role"], unit=g["unit"]) for g in account.grants),
+        )
+
+    def authenticate(self, username: str, password: str) -> Principal:
+        account_id = Account.create_id(username)
+        principal = self.principal(account_id)
+        if not self.credentials.check_password(account_id, password):
+            raise AuthenticationFailed("wrong username or password")
+        return principal
+
+    def account_exists(self, username: str) -> bool:
+        try:
+            self.repository.get(Account.create_id(username))
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def create_account(
+        self,
+        caller: Caller,
+        *,
+        username: str,
+        display_name: str,
+        password: str,
+        grants: list[tuple[str, str]],
+    ) -> CommandResult:
+        check_password_strength(password)
+        args = {"username": username, "display_name": display_name, "grants": grants}
+
+        def change(cmd: Command) -> CommandResult:
+            cmd.act(None, command="manage_accounts")
+            if self.account_exists(username):
+                raise InvalidInput(f"username {username!r} is taken", field="username")
+            account = Account.register(username=username, display_name=display_name)
+            for role, unit in grants:
+                self.campaign.unit(unit)
+                account.grant(role=role, unit=unit)
+            account.note_password_changed(reset_by_admin=True)
+            return cmd.done(account, result_of=account)
+
+        result = self.execute(caller, "create_account", args, change)
+        self.credentials.set_password(result.id, password)
+        return result
+
+    def _on_account(
+        self, caller: Caller, name: str, account_id: UUID, act: object, args: dict[str, object]
+    ) -> CommandResult:
+        def change(cmd: Command) -> CommandResult:
+            cmd.act(None, command="manage_accounts")
+            account = self.load(Account, account_id)
+            act(account)  # type: ignore[operator]
+            return cmd.done(account, result_of=account)
+
+        return self.execute(caller, name, {"account_id": account_id, **args}, change)
+
+    def grant_role(
+        self, caller: Caller, account_id: UUID, *, role: str, unit: str
+    ) -> CommandResult:
+        self.campaign.unit(unit)
+        return self._on_account(
+            caller,
+            "grant_role",
+            account_id,
+            lambda a: a.grant(role=role, unit=unit),
+            {"role": role, "unit": unit},
+        )
+
+    def revoke_role(
+        self, caller: Caller, account_id: UUID, *, role: str, unit: str
+    ) -> CommandResult:
+        return self._on_account(
+            caller,
+            "revoke_role",
+            account_id,
+            lambda a: a.revoke(role=role, unit=unit),
+            {"role": role, "unit": unit},
+        )
+
+    def disable_account(self, caller: Caller, account_id: UUID, *, reason: str) -> CommandResult:
+        return self._on_account(
+            caller,
+            "disable_account",
+            account_id,
+            lambda a: a.disable(reason=reason),
+            {"reason": reason},
+        )
+
+    def enable_account(self, caller: Caller, account_id: UUID, *, reason: str) -> CommandResult:
+        return self._on_account(
+            caller,
+            "enable_account",
+            account_id,
+            lambda a: a.enable(reason=reason),
+            {"reason": reason},
+        )
+
+    def reset_password(self, caller: Caller, account_id: UUID, *, password: str) -> CommandResult:
+        check_password_strength(password)
+        result = self._on_account(
+            caller,
+            "reset_password",
+            account_id,
+            lambda a: a.note_password_changed(reset_by_admin=True),
+            {},
+        )
+        self.credentials.set_password(account_id, password)
+        return result
+
+    def get_account(self, caller: Caller, account_id: UUID) -> Account:
+        self.policy.authorize(caller.principal, "read_accounts", None)
+        try:
+            return self.load(Account, account_id)
+        except NotFound:
+            raise NotFound(f"no account {account_id}") from None

@@ -1,0 +1,48 @@
+"""Errors raised by the application layer (the domain's own live in ``domain.errors``)."""
+
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    code = "application_error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(ApplicationError):
+    """Absent, or out of the caller's scope: the two answer alike (404)."""
+
+    code = "not_found"
+
+
+class PermissionDenied(ApplicationError):
+    """The caller's roles do not allow this command (403)."""
+
+    code = "forbidden"
+
+
+class AuthenticationFailed(ApplicationError):
+    """Unknown account, wrong password or disabled account (401)."""
+
+    code = "unauthenticated"
+
+
+class VersionConflict(ApplicationError):
+    """The case changed since the caller read it (expected version mismatch) (412/409)."""
+
+    code = "version_conflict"
+
+
+class ConcurrentWrite(VersionConflict):
+    """Another command wrote the same case at the same time (409)."""
+
+    code = "concurrent_write"
+
+
+class IdempotencyKeyReused(ApplicationError):
+    """The idempotency key was first used for a different command (422)."""
+
+    code = "idempotency_key_reused"

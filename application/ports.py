@@ -1,0 +1,39 @@
+"""What the application needs from outside: a clock and a credentials store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+from uuid import UUID
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that stays where it is set (tests, the demo's replay of a campaign)."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = at
+
+
+class Credentials(Protocol):
+    """Password hashes live beside the event log, never in it."""
+
+    def set_password(self, account_id: UUID, password: str) -> None: ...
+
+    def check_password(self, account_id: UUID, password: str) -> bool: ...

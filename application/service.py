@@ -1,0 +1,65 @@
+"""RectifyApp: the one application service behind the API, the CLI and the web pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.utils import EnvType
+
+from application.accounts import AccountCommands
+from application.cases import CaseCommands
+from application.policy import Policy
+from application.ports import Clock, Credentials, SystemClock
+from application.reads import CaseReads
+from domain.account import Account
+from domain.campaign import Campaign
+from domain.recording import SYSTEM, recording
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class RectifyApp(CaseCommands, AccountCommands, CaseReads):
+    """Issues, rectification items and accounts, each an event-sourced aggregate."""
+
+    name = "Rectify"
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        campaign: Campaign,
+        credentials: Credentials,
+        clock: Clock | None = None,
+    ) -> None:
+        self.campaign = campaign
+        self.credentials = credentials
+        self.clock = clock or SystemClock()
+        self.policy = Policy(campaign)
+        super().__init__(env)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def bootstrap_admin(self, *, username: str, display_name: str, password: str) -> UUID:
+        """Create the first administrator (the only account not created by another)."""
+        if self.account_exists(username):
+            return Account.create_id(username)
+        with recording(SYSTEM, request_id="bootstrap", now=self.clock.now()):
+            account = Account.register(username=username, display_name=display_name)
+            account.grant(role="admin", unit="admin-bureau")
+            account.note_password_changed(reset_by_admin=False)
+        self.save(account)
+        self.credentials.set_password(account.id, password)
+        return account.id

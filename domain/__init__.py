@@ -1,0 +1,1 @@
+"""The case ledger's domain: aggregates, value objects and the rules they enforce."""

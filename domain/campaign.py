@@ -1,0 +1,81 @@
+"""The campaign: its units (offices and who oversees whom) and its calendar.
+
+Both are data, loaded from a file; another province loads its own list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from domain.errors import UnknownUnit
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    parent: str | None = None
+    is_office: bool = True
+
+
+@dataclass(frozen=True)
+class Milestone:
+    code: str
+    label: str
+    due: date
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    timezone: str
+    units: tuple[Unit, ...]
+    milestones: tuple[Milestone, ...]
+    _by_code: dict[str, Unit] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {u.code: u for u in self.units})
+
+    def unit(self, code: str) -> Unit:
+        try:
+            return self._by_code[code]
+        except KeyError:
+            raise UnknownUnit(f"unknown unit {code!r}", field="office") from None
+
+    def office(self, code: str) -> Unit:
+        unit = self.unit(code)
+        if not unit.is_office:
+            raise UnknownUnit(f"{code!r} is not an office", field="office")
+        return unit
+
+    def offices(self) -> list[Unit]:
+        return [u for u in self.units if u.is_office]
+
+    def subtree(self, code: str) -> frozenset[str]:
+        """The unit and every unit below it (a parent office answers for its sub-offices)."""
+        found = {code}
+        changed = True
+        while changed:
+            changed = False
+            for unit in self.units:
+                if unit.parent in found and unit.code not in found:
+                    found.add(unit.code)
+                    changed = True
+        return frozenset(found)
+
+    def top_office(self, code: str) -> str:
+        unit = self.unit(code)
+        while unit.parent is not None:
+            unit = self.unit(unit.parent)
+        return unit.code
+
+    def milestone(self, code: str) -> Milestone:
+        for m in self.milestones:
+            if m.code == code:
+                return m
+        raise KeyError(code)
+
+    @property
+    def rectification_end(self) -> date:
+        return self.milestone("rectification_end").due

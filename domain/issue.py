@@ -1,0 +1,178 @@
+"""Issue (问题): one problem found at one office, with the items that fix it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.errors import InvalidInput, InvalidTransition
+from domain.recording import RecordedAggregate
+from domain.taxonomy import SOURCES, check_category, check_choice, check_text
+
+OPEN = "open"
+CLOSED = "closed"
+REPORTED = "reported"
+
+
+def check_assets(assets: list[dict[str, str]]) -> list[dict[str, str]]:
+    cleaned = []
+    for n, asset in enumerate(assets):
+        if set(asset) - {"code", "name"}:
+            raise InvalidInput(f"assets[{n}] takes only code and name", field="assets")
+        code = asset.get("code", "").strip()
+        name = asset.get("name", "").strip()
+        if not code and not name:
+            raise InvalidInput(f"assets[{n}] needs a code or a name", field="assets")
+        cleaned.append({"code": code, "name": name})
+    return cleaned
+
+
+class Issue(RecordedAggregate):
+    """Found → items planned → closed (every item verified) → reported; reopened on re-finding."""
+
+    @event("Found")
+    def __init__(
+        self,
+        *,
+        office: str,
+        category: str,
+        subtype: str,
+        source: str,
+        title: str,
+        description: str,
+        assets: list[dict[str, str]],
+        found_on: date,
+    ) -> None:
+        self.office = office
+        self.category = category
+        self.subtype = subtype
+        self.source = source
+        self.title = title
+        self.description = description
+        self.assets = assets
+        self.found_on = found_on
+        self.status = OPEN
+        self.items: list[UUID] = []
+        self.verified_items: list[UUID] = []
+        self.reopen_count = 0
+
+    @classmethod
+    def find(
+        cls,
+        *,
+        office: str,
+        category: str,
+        subtype: str,
+        source: str,
+        title: str,
+        description: str,
+        assets: list[dict[str, str]],
+        found_on: date,
+        today: date,
+    ) -> Issue:
+        check_category(category, subtype)
+        check_choice(source, SOURCES, field="source")
+        if found_on > today:
+            raise InvalidInput("found_on cannot be in the future", field="found_on")
+        return cls(
+            office=office,
+            category=category,
+            subtype=subtype,
+            source=source,
+            title=check_text(title, field="title", max_length=200),
+            description=description.strip(),
+            assets=check_assets(assets),
+            found_on=found_on,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OPEN
+
+    def add_item(self, item_id: UUID) -> None:
+        if not self.is_open:
+            raise InvalidTransition(
+                f"issue is {self.status}; items are planned only on open issues"
+            )
+        self._item_added(item_id=item_id)
+
+    @event("ItemAdded")
+    def _item_added(self, item_id: UUID) -> None:
+        self.items.append(item_id)
+
+    def note_item_verified(self, item_id: UUID) -> None:
+        """Record an item's verification; close (销号) the issue when every item is verified."""
+        if item_id not in self.items:
+            raise InvalidInput("item does not belong to this issue", field="item_id")
+        if item_id in self.verified_items:
+            return
+        self._item_verified(item_id=item_id)
+        if self.is_open and set(self.items) == set(self.verified_items):
+            self._closed()
+
+    @event("ItemVerified")
+    def _item_verified(self, item_id: UUID) -> None:
+        self.verified_items.append(item_id)
+
+    @event("Closed")
+    def _closed(self) -> None:
+        self.status = CLOSED
+
+    def reopen(self, *, reason: str) -> None:
+        """A later check finds a closed or reported problem again."""
+        if self.status == OPEN:
+            raise InvalidTransition("issue is already open")
+        self._reopened(reason=check_text(reason, field="reason"), item_id=None)
+
+    def send_item_back(self, *, item_id: UUID, reason: str) -> None:
+        """A verified item was flagged as falsified: it no longer counts, the issue reopens."""
+        if item_id not in self.items:
+            raise InvalidInput("item does not belong to this issue", field="item_id")
+        reason = check_text(reason, field="reason")
+        if self.status == OPEN:
+            if item_id in self.verified_items:
+                self._item_sent_back(item_id=item_id, reason=reason)
+        else:
+            self._reopened(reason=reason, item_id=item_id)
+
+    @event("ItemSentBack")
+    def _item_sent_back(self, item_id: UUID, reason: str) -> None:
+        self.verified_items.remove(item_id)
+
+    @event("Reopened")
+    def _reopened(self, reason: str, item_id: UUID | None) -> None:
+        self.status = OPEN
+        self.reopen_count += 1
+        if item_id is not None and item_id in self.verified_items:
+            self.verified_items.remove(item_id)
+
+    def mark_reported(self, *, report_id: UUID | None = None) -> None:
+        if self.status != CLOSED:
+            raise InvalidTransition(f"issue is {self.status}; only a closed issue is reported")
+        self._reported(report_id=report_id)
+
+    @event("Reported")
+    def _reported(self, report_id: UUID | None) -> None:
+        self.status = REPORTED
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "version": self.version,
+            "office": self.office,
+            "category": self.category,
+            "subtype": self.subtype,
+            "source": self.source,
+            "title": self.title,
+            "description": self.description,
+            "assets": self.assets,
+            "found_on": self.found_on.isoformat(),
+            "status": self.status,
+            "items": [str(i) for i in self.items],
+            "verified_items": [str(i) for i in self.verified_items],
+            "created_on": self.created_on.isoformat(),
+            "modified_on": self.modified_on.isoformat(),
+        }

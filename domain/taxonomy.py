@@ -1,0 +1,94 @@
+"""The campaign's vocabularies (DESIGN §3 and the plan's four measure types).
+
+Codes are stored in events; labels are what people read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+from domain.errors import InvalidInput
+
+CATEGORIES: Final[dict[str, tuple[str, dict[str, str]]]] = {
+    "internal_control": (
+        "制度建设与内控",
+        {
+            "no_rules": "未建立资产内部控制管理制度",
+            "rules_not_implemented": "制度落实不到位",
+            "no_dedicated_post": "未设置专岗、职责不清",
+        },
+    ),
+    "basic_management": (
+        "基础管理",
+        {
+            "ledger_incomplete": "资产台账不健全",
+            "book_physical_mismatch": "账实不符",
+            "off_book_assets": "存在账外资产",
+            "no_stocktake": "未定期盘点",
+        },
+    ),
+    "real_estate": (
+        "房地产管理",
+        {
+            "long_idle": "长期闲置",
+            "no_certificate": "未办理权证",
+            "lease_without_approval": "未履行出租报批程序",
+        },
+    ),
+    "acquisition": ("资产配置", {"over_standard": "超标准配置", "other": "其他配置问题"}),
+    "use": ("资产使用", {"misuse": "违规使用", "other": "其他使用问题"}),
+    "disposal": (
+        "资产处置",
+        {"disposal_without_approval": "未履行处置报批程序", "other": "其他处置问题"},
+    ),
+}
+
+SOURCES: Final[dict[str, str]] = {
+    "self_inspection": "自查",
+    "spot_check": "抽查",
+    "annual_supervision": "年度监督检查",
+    "inspection_tour": "巡视",
+}
+
+MEASURE_TYPES: Final[dict[str, str]] = {
+    "internal_control": "健全内控制度",
+    "basic_management": "夯实基础管理",
+    "conduct": "规范管理行为",
+    "real_estate": "强化房地产管理",
+}
+
+INVOLVES: Final[dict[str, str]] = {"none": "无", "disposal": "资产处置", "lease": "资产出租"}
+
+ROLES: Final[dict[str, str]] = {
+    "office_staff": "办事处经办人",
+    "office_lead": "办事处负责人",
+    "coordinator": "协调办工作人员",
+    "finance": "财政厅审核人",
+    "auditor": "审计/纪检",
+    "admin": "系统管理员",
+}
+
+COORDINATION_UNIT: Final = "admin-bureau"
+FINANCE_UNIT: Final = "finance"
+
+
+def check_choice(value: str, choices: Mapping[str, object], *, field: str) -> str:
+    if value not in choices:
+        allowed = ", ".join(sorted(choices))
+        raise InvalidInput(f"{field} must be one of: {allowed} (got {value!r})", field=field)
+    return value
+
+
+def check_category(category: str, subtype: str) -> None:
+    check_choice(category, CATEGORIES, field="category")
+    check_choice(subtype, CATEGORIES[category][1], field="subtype")
+
+
+def check_text(value: str, *, field: str, max_length: int = 2000) -> str:
+    text = value.strip()
+    if not text:
+        raise InvalidInput(f"{field} must not be empty", field=field)
+    if len(text) > max_length:
+        raise InvalidInput(f"{field} is longer than {max_length} characters", field=field)
+    return text

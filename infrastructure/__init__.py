@@ -1,0 +1,1 @@
+"""Settings, persistence wiring, credentials, logging and the composition root."""

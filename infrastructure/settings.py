@@ -1,0 +1,84 @@
+"""The one Settings object: every RECTIFY_* environment variable, validated once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-secret-change-me-in-production"  # noqa: S105 - refused in prod
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RECTIFY_", extra="ignore", frozen=True)
+
+    env: Literal["dev", "prod"] = "dev"
+    database_url: str = "sqlite:///var/rectify.sqlite3"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    campaign_file: Path | None = None
+    timezone: str = "Asia/Shanghai"
+    log_format: Literal["auto", "console", "json"] = "auto"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    pool_size: int = Field(default=5, ge=1, le=100)
+    pool_max_overflow: int = Field(default=10, ge=0, le=100)
+    connect_timeout: int = Field(default=5, ge=1, le=60)
+    lock_timeout: int = Field(default=5, ge=1, le=300)
+    yellow_days: int = Field(default=10, ge=0, le=365)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "postgresql://", "postgres://", "memory:")):
+            raise ValueError("must start with sqlite:///, postgresql:// or memory:")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("campaign_file")
+    @classmethod
+    def _campaign_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _no_default_secret_in_prod(self) -> Settings:
+        secret = self.secret_key.get_secret_value()
+        if self.env == "prod" and (secret == DEV_SECRET or len(secret) < MIN_SECRET_LENGTH):
+            raise ValueError(
+                f"RECTIFY_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters when RECTIFY_ENV=prod"
+            )
+        return self
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment once; a bad value raises SettingsError naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = (
+                "RECTIFY_" + "_".join(str(p) for p in error["loc"]).upper() if error["loc"] else ""
+            )
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"{name or 'settings'}: {message}")
+        raise SettingsError("; ".join(lines)) from None

@@ -1,0 +1,108 @@
+"""Builders for test data: a wired world with one account per role and office."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from application.commanding import CommandResult
+from application.ports import FixedClock
+from application.principal import Caller
+from application.service import RectifyApp
+from infrastructure.container import Container, build_container
+from infrastructure.settings import load_settings
+
+ACCOUNTS: dict[str, tuple[str, str]] = {
+    "admin": ("admin", "admin-bureau"),
+    "coord": ("coordinator", "admin-bureau"),
+    "coord2": ("coordinator", "admin-bureau"),
+    "finance": ("finance", "finance"),
+    "auditor": ("auditor", "admin-bureau"),
+    "bj-clerk": ("office_staff", "bj"),
+    "bj-clerk2": ("office_staff", "bj"),
+    "tj-clerk": ("office_staff", "tj"),
+    "sh-clerk": ("office_staff", "sh"),
+    "bj-lead": ("office_lead", "bj"),
+}
+
+
+@dataclass
+class World:
+    container: Container
+    clock: FixedClock
+    callers: dict[str, Caller] = field(default_factory=dict)
+
+    @property
+    def app(self) -> RectifyApp:
+        return self.container.app
+
+    def __getitem__(self, username: str) -> Caller:
+        return self.callers[username]
+
+    def caller(self, username: str, **kwargs: Any) -> Caller:
+        return Caller(self.callers[username].principal, **kwargs)
+
+    def today(self) -> date:
+        return self.app.today()
+
+    def issue(self, by: str = "bj-clerk", **overrides: Any) -> CommandResult:
+        values: dict[str, Any] = {
+            "office": "bj",
+            "category": "basic_management",
+            "subtype": "ledger_incomplete",
+            "source": "self_inspection",
+            "title": "资产台账不健全",
+            "description": "部分办公设备未入账",
+        }
+        values.update(overrides)
+        return self.app.find_issue(self[by], **values)
+
+    def item(self, issue_id: UUID, by: str = "bj-clerk", **overrides: Any) -> CommandResult:
+        values: dict[str, Any] = {
+            "measure": "全面清查并补登台账",
+            "measure_type": "basic_management",
+            "responsible": "张伟",
+            "deadline": self.today() + timedelta(days=20),
+            "involves": "none",
+        }
+        values.update(overrides)
+        return self.app.plan_item(self[by], issue_id, **values)
+
+    def approved_item(
+        self, *, office: str = "bj", by: str = "bj-clerk", involves: str = "none"
+    ) -> tuple[UUID, UUID]:
+        issue = self.issue(by=by, office=office)
+        item = self.item(issue.id, by=by, involves=involves)
+        self.app.request_approval(self[by], item.id)
+        self.app.decide_approval(self["coord"], item.id, approve=True, comment="同意")
+        if involves != "none":
+            self.app.decide_approval(self["finance"], item.id, approve=True, comment="同意")
+        return issue.id, item.id
+
+    def rectified_item(self, **kwargs: Any) -> tuple[UUID, UUID]:
+        by = kwargs.get("by", "bj-clerk")
+        issue_id, item_id = self.approved_item(**kwargs)
+        self.app.record_rectification(self[by], item_id, description="已补登", evidence=[])
+        return issue_id, item_id
+
+
+def build_world(database_url: str, clock: FixedClock) -> World:
+    container = build_container(load_settings(database_url=database_url), clock=clock)
+    app = container.app
+    admin_id = app.bootstrap_admin(username="admin", display_name="管理员", password="secret")
+    world = World(container=container, clock=clock)
+    world.callers["admin"] = Caller(app.principal(admin_id), request_id="req-admin")
+    for username, (role, unit) in ACCOUNTS.items():
+        if username == "admin":
+            continue
+        result = app.create_account(
+            world["admin"],
+            username=username,
+            display_name=username,
+            password="secret",
+            grants=[(role, unit)],
+        )
+        world.callers[username] = Caller(app.principal(result.id), request_id=f"req-{username}")
+    return world
