@@ -34,6 +34,27 @@ class Settings(BaseSettings):
     connect_timeout: int = Field(default=5, ge=1, le=60)
     lock_timeout: int = Field(default=5, ge=1, le=300)
     yellow_days: int = Field(default=10, ge=0, le=365)
+    # HTTP API and authentication
+    jwt_issuer: str = "rectify"
+    jwt_audience: str = "rectify-api"
+    access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    read_your_writes_seconds: float = Field(default=2.0, ge=0, le=30)
+    max_page_size: int = Field(default=200, ge=1, le=5000)
+    # Evidence files
+    evidence_dir: Path = Path("var/evidence")
+    evidence_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    evidence_media_types: tuple[str, ...] = (
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/plain",
+    )
+    # Audit trail
+    signing_key_file: Path | None = None
+    backdate_days: int = Field(default=7, ge=0, le=365)
 
     @field_validator("database_url")
     @classmethod
