@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from argon2 import PasswordHasher
+
 from application.commanding import CommandResult
 from application.ports import FixedClock
 from application.principal import Caller
@@ -26,6 +28,8 @@ ACCOUNTS: dict[str, tuple[str, str]] = {
     "sh-clerk": ("office_staff", "sh"),
     "bj-lead": ("office_lead", "bj"),
 }
+
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @dataclass
@@ -90,6 +94,8 @@ class World:
 
 def build_world(database_url: str, clock: FixedClock) -> World:
     container = build_container(load_settings(database_url=database_url), clock=clock)
+    # Cheap hashing: tests check who may do what, not the cost of guessing a password.
+    container.credentials.hasher = FAST_HASHER
     app = container.app
     admin_id = app.bootstrap_admin(username="admin", display_name="管理员", password="secret")
     world = World(container=container, clock=clock)
