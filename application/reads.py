@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from application.commanding import CommandingApp
 from application.errors import NotFound
 from application.principal import Caller
+from domain.errors import InvalidInput
 from domain.issue import Issue
 from domain.item import RectificationItem
+
+C = TypeVar("C", Issue, RectificationItem)
 
 _BASE_FIELDS = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "request_id"}
@@ -64,15 +67,37 @@ def history_entry(event: Any) -> HistoryEntry:
 
 
 class CaseReads(CommandingApp):
-    def get_issue(self, caller: Caller, issue_id: UUID, *, at: datetime | None = None) -> Issue:
+    def get_issue(
+        self,
+        caller: Caller,
+        issue_id: UUID,
+        *,
+        at: datetime | None = None,
+        version: int | None = None,
+    ) -> Issue:
         issue = self.load_case(caller, Issue, issue_id)
-        return issue if at is None else self._as_of(Issue, issue_id, at)
+        return self._as_asked(issue, at=at, version=version)
 
     def get_item(
-        self, caller: Caller, item_id: UUID, *, at: datetime | None = None
+        self,
+        caller: Caller,
+        item_id: UUID,
+        *,
+        at: datetime | None = None,
+        version: int | None = None,
     ) -> RectificationItem:
         item = self.load_case(caller, RectificationItem, item_id)
-        return item if at is None else self._as_of(RectificationItem, item_id, at)
+        return self._as_asked(item, at=at, version=version)
+
+    def _as_asked(self, case: C, *, at: datetime | None, version: int | None) -> C:
+        """The case now, at one of its versions, or as it was at a past moment."""
+        if version is not None and at is not None:
+            raise InvalidInput("ask for a version or a moment, not both", field="version")
+        if version is not None:
+            if not 1 <= version <= case.version:
+                raise NotFound(f"the case has no version {version}")
+            return self.load(type(case), case.id, version=version)
+        return case if at is None else self._as_of(type(case), case.id, at)
 
     def _as_of(self, cls: type[Any], aggregate_id: UUID, at: datetime) -> Any:
         version = None
