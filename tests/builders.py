@@ -51,7 +51,10 @@ class World:
     def today(self) -> date:
         return self.app.today()
 
-    def issue(self, by: str = "bj-clerk", **overrides: Any) -> CommandResult:
+    def as_caller(self, by: str | Caller) -> Caller:
+        return by if isinstance(by, Caller) else self.callers[by]
+
+    def issue(self, by: str | Caller = "bj-clerk", **overrides: Any) -> CommandResult:
         values: dict[str, Any] = {
             "office": "bj",
             "category": "basic_management",
@@ -61,9 +64,11 @@ class World:
             "description": "部分办公设备未入账",
         }
         values.update(overrides)
-        return self.app.find_issue(self[by], **values)
+        return self.app.find_issue(self.as_caller(by), **values)
 
-    def item(self, issue_id: UUID, by: str = "bj-clerk", **overrides: Any) -> CommandResult:
+    def item(
+        self, issue_id: UUID, by: str | Caller = "bj-clerk", **overrides: Any
+    ) -> CommandResult:
         values: dict[str, Any] = {
             "measure": "全面清查并补登台账",
             "measure_type": "basic_management",
@@ -72,23 +77,43 @@ class World:
             "involves": "none",
         }
         values.update(overrides)
-        return self.app.plan_item(self[by], issue_id, **values)
+        return self.app.plan_item(self.as_caller(by), issue_id, **values)
 
-    def approved_item(
+    def last_position(self) -> int:
+        """The notification log's highest id: unchanged when a command records nothing."""
+        return self.app.recorder.max_notification_id() or 0
+
+    def planned_item(
         self, *, office: str = "bj", by: str = "bj-clerk", involves: str = "none"
     ) -> tuple[UUID, UUID]:
         issue = self.issue(by=by, office=office)
         item = self.item(issue.id, by=by, involves=involves)
-        self.app.request_approval(self[by], item.id)
-        self.app.decide_approval(self["coord"], item.id, approve=True, comment="同意")
-        if involves != "none":
-            self.app.decide_approval(self["finance"], item.id, approve=True, comment="同意")
         return issue.id, item.id
+
+    def requested_item(self, **kwargs: Any) -> tuple[UUID, UUID]:
+        issue_id, item_id = self.planned_item(**kwargs)
+        self.app.request_approval(self[kwargs.get("by", "bj-clerk")], item_id)
+        return issue_id, item_id
+
+    def approved_item(
+        self, *, office: str = "bj", by: str = "bj-clerk", involves: str = "none"
+    ) -> tuple[UUID, UUID]:
+        issue_id, item_id = self.requested_item(office=office, by=by, involves=involves)
+        self.app.decide_approval(self["coord"], item_id, approve=True, comment="同意")
+        if involves != "none":
+            self.app.decide_approval(self["finance"], item_id, approve=True, comment="同意")
+        return issue_id, item_id
 
     def rectified_item(self, **kwargs: Any) -> tuple[UUID, UUID]:
         by = kwargs.get("by", "bj-clerk")
         issue_id, item_id = self.approved_item(**kwargs)
         self.app.record_rectification(self[by], item_id, description="已补登", evidence=[])
+        return issue_id, item_id
+
+    def verified_item(self, **kwargs: Any) -> tuple[UUID, UUID]:
+        """Verified by coord2, so the issue (its only item verified) is closed."""
+        issue_id, item_id = self.rectified_item(**kwargs)
+        self.app.record_verification(self["coord2"], item_id, passed=True, comment="到位")
         return issue_id, item_id
 
 
