@@ -11,6 +11,7 @@ from application.errors import PermissionDenied
 from application.principal import Caller
 from domain.errors import InvalidInput
 from domain.issue import Issue
+from domain.item import REPORTED as ITEM_REPORTED
 from domain.item import RectificationItem
 from domain.taxonomy import COORDINATION_UNIT, FINANCE_UNIT
 
@@ -329,7 +330,9 @@ class CaseCommands(CommandingApp):
             cmd.act(issue.office)
             cmd.check_version(issue, expected_version)
             issue.mark_reported(report_id=report_id)
+            # Items reported before the issue was reopened stay reported; the rest join them.
             items = [self.load(RectificationItem, i) for i in issue.items]
+            items = [item for item in items if item.status != ITEM_REPORTED]
             for item in items:
                 item.mark_reported(report_id=report_id)
             return cmd.done(issue, *items, result_of=issue)
