@@ -110,6 +110,13 @@ class World:
         self.app.record_rectification(self[by], item_id, description="已补登", evidence=[])
         return issue_id, item_id
 
+    def carry_through(self, item_id: UUID, *, by: str = "bj-clerk") -> None:
+        """A planned plain item, from approval requested to verified (by coord2)."""
+        self.app.request_approval(self[by], item_id)
+        self.app.decide_approval(self["coord"], item_id, approve=True, comment="同意")
+        self.app.record_rectification(self[by], item_id, description="已整改", evidence=[])
+        self.app.record_verification(self["coord2"], item_id, passed=True, comment="到位")
+
     def verified_item(self, **kwargs: Any) -> tuple[UUID, UUID]:
         """Verified by coord2, so the issue (its only item verified) is closed."""
         issue_id, item_id = self.rectified_item(**kwargs)
