@@ -11,7 +11,10 @@ from domain.campaign import Campaign
 from infrastructure.campaign_file import load_campaign
 from infrastructure.credentials import SqlCredentials
 from infrastructure.database import DatabaseUrl, SideDatabase, eventsourcing_env
+from infrastructure.projection_runtime import ProjectionHost
+from infrastructure.projection_setup import build_read_models
 from infrastructure.settings import Settings
+from projections.queries import ReadModels
 
 
 @dataclass
@@ -22,8 +25,11 @@ class Container:
     db: SideDatabase
     credentials: SqlCredentials
     app: RectifyApp
+    projections: ProjectionHost
+    read_models: ReadModels
 
     def close(self) -> None:
+        self.projections.stop()
         self.app.close()
         self.db.close()
 
@@ -40,6 +46,16 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
     credentials = SqlCredentials(db)
     credentials.create_tables()
     app = RectifyApp(env, campaign=campaign, credentials=credentials, clock=clock)
+    projections, read_models = build_read_models(
+        app, db, settings=settings, campaign=campaign, clock=clock
+    )
     return Container(
-        settings=settings, campaign=campaign, clock=clock, db=db, credentials=credentials, app=app
+        settings=settings,
+        campaign=campaign,
+        clock=clock,
+        db=db,
+        credentials=credentials,
+        app=app,
+        projections=projections,
+        read_models=read_models,
     )

@@ -8,13 +8,25 @@ Lights are computed at read time against the clock; times come back in the campa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from application.ports import Clock
 from domain.campaign import Campaign
 from infrastructure.database import SideDatabase
 from infrastructure.settings import Settings
+from projections.accountability import read_accountability
+from projections.asof import ledgers_as_of
+from projections.audit_reads import read_audit, read_case
+from projections.ledger_reads import ISSUE_SORTS, ITEM_SORTS, LedgerQuery, read_issues, read_items
+from projections.lights import LIGHTS, LightRule
+from projections.progress import read_progress
+from projections.reading import check_choice, check_page, office_scope
+from projections.registry import VIEWS
 from projections.rows import (
     AccountabilityRecord,
     AuditRow,
@@ -29,8 +41,14 @@ from projections.rows import (
     ProgressView,
     ViewStatus,
 )
+from projections.source import EventLog
+from projections.store import view_positions
 
 __all__ = [
+    "ACCOUNTABILITY_KINDS",
+    "ISSUE_SORTS",
+    "ITEM_SORTS",
+    "LIGHTS",
     "AccountabilityRecord",
     "AuditRow",
     "CategoryProgress",
@@ -46,22 +64,84 @@ __all__ = [
     "ViewStatus",
 ]
 
-ISSUE_SORTS = ("found_on", "found_at", "updated_at", "office", "category", "status", "title")
-ITEM_SORTS = ("deadline", "planned_at", "updated_at", "office", "status", "responsible")
 ACCOUNTABILITY_KINDS = ("lagging", "ineffective", "falsified")
-LIGHTS = ("green", "yellow", "red")
 
 
 class ReadModels:
     """Ledgers, progress, accountability and the audit log, read from the projections."""
 
     def __init__(
-        self, db: SideDatabase, *, settings: Settings, campaign: Campaign, clock: Clock
+        self,
+        db: SideDatabase,
+        *,
+        settings: Settings,
+        campaign: Campaign,
+        clock: Clock,
+        events: EventLog,
     ) -> None:
         self.db = db
         self.settings = settings
         self.campaign = campaign
         self.clock = clock
+        self.events = events
+        self.tz = ZoneInfo(campaign.timezone)
+
+    def rule(self, at: datetime | None = None) -> LightRule:
+        """Today's light rule; ``at`` for the lights as they stood at a past moment."""
+        moment = at if at is not None else self.clock.now()
+        return LightRule(
+            today=moment.astimezone(self.tz).date(), yellow_days=self.settings.yellow_days
+        )
+
+    @contextmanager
+    def _source(
+        self, as_of: datetime | None, scope: frozenset[str] | None
+    ) -> Iterator[SideDatabase]:
+        if as_of is None:
+            yield self.db
+            return
+        with ledgers_as_of(
+            self.events,
+            self.db,
+            at=as_of,
+            offices=scope,
+            campaign=self.campaign,
+            settings=self.settings,
+        ) as memory:
+            yield memory
+
+    def _ledger(
+        self,
+        read: Callable[..., Page[Any]],
+        *,
+        offices: frozenset[str] | None,
+        office: str | None,
+        category: str | None,
+        status: str | None,
+        light: str | None,
+        q: str | None,
+        sort: str,
+        page: int,
+        page_size: int,
+        as_of: datetime | None,
+        **extra: Any,
+    ) -> Page[Any]:
+        check_page(page, page_size, max_page_size=self.settings.max_page_size)
+        query = LedgerQuery(
+            scope=office_scope(self.campaign, offices, office),
+            category=category,
+            status=status,
+            light=light,
+            q=q,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+        )
+        with self._source(as_of, query.scope) as db:
+            rule = self.rule(as_of)
+            return read(
+                db, self.campaign, rule, query, backdate_days=self.settings.backdate_days, **extra
+            )
 
     def issues(
         self,
@@ -79,7 +159,9 @@ class ReadModels:
         as_of: datetime | None = None,
     ) -> Page[IssueRow]:
         """The 问题清单; ``sort`` is one of ISSUE_SORTS, ``-`` in front for descending."""
-        raise NotImplementedError
+        filters = dict(locals())
+        del filters["self"]
+        return self._ledger(read_issues, **filters)
 
     def items(
         self,
@@ -97,17 +179,23 @@ class ReadModels:
         as_of: datetime | None = None,
     ) -> Page[ItemRow]:
         """The 整改台账; ``sort`` is one of ITEM_SORTS, ``-`` in front for descending."""
-        raise NotImplementedError
+        filters = dict(locals())
+        del filters["self"]
+        return self._ledger(read_items, **filters)
 
     def progress(self, *, offices: frozenset[str] | None) -> ProgressView:
         """Per office (sub-offices rolled into the parent and on their own) and per category."""
-        raise NotImplementedError
+        return read_progress(self.db, self.campaign, self.rule(), offices)
 
     def accountability(
         self, *, offices: frozenset[str] | None, kind: str | None = None
     ) -> list[AccountabilityRecord]:
         """Lagging, ineffective and falsified records, each citing its events."""
-        raise NotImplementedError
+        check_choice(kind, ACCOUNTABILITY_KINDS, field="kind")
+        kinds = ACCOUNTABILITY_KINDS if kind is None else (kind,)
+        return read_accountability(
+            self.db, self.campaign, self.rule(), offices=offices, kinds=kinds
+        )
 
     def audit_events(
         self,
@@ -123,12 +211,35 @@ class ReadModels:
     ) -> Page[AuditRow]:
         """The audit log, newest first. ``actor`` is an account id, username or display name;
         ``unit`` the actor's unit; ``case`` an issue (with its items) or an item."""
-        raise NotImplementedError
+        check_page(page, page_size, max_page_size=self.settings.max_page_size)
+        return read_audit(
+            self.db,
+            self.tz,
+            actor=actor,
+            unit=unit,
+            case=case,
+            since=since,
+            until=until,
+            offices=offices,
+            page=page,
+            page_size=page_size,
+        )
 
     def case_events(self, case_id: UUID) -> list[AuditRow]:
         """Every event of an issue and its items (or of one item), in position order."""
-        raise NotImplementedError
+        return read_case(self.db, self.tz, case_id)
 
     def status(self) -> list[ViewStatus]:
         """Each view's tracked position, the log's head and the lag between them."""
-        raise NotImplementedError
+        head = self.events.head()
+        positions = view_positions(self.db)
+        return [
+            ViewStatus(
+                name=view.name,
+                label=view.label,
+                position=positions.get(view.name, 0),
+                head=head,
+                lag=max(head - positions.get(view.name, 0), 0),
+            )
+            for view in VIEWS
+        ]

@@ -113,6 +113,8 @@ class ProgressCounts:
     due_soon: int
     light: str
     milestones_missed: list[str]
+    issues: int
+    issues_closed: int
 
 
 @dataclass(frozen=True)

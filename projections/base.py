@@ -1,0 +1,158 @@
+"""The base of every view: an eventsourcing ``Projection`` that applies events in batches.
+
+Handlers are named by the event's qualified class name (``"Issue.Found"``) with
+``@handles``; an event no handler names still moves the tracked position. The library's
+entry point ``process_event(event, tracking)`` is a batch of one: rows and position in one
+transaction. The projection host calls ``process_batch`` with many events at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, TypeVar
+from zoneinfo import ZoneInfo
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+from eventsourcing.utils import get_topic
+
+from domain.campaign import Campaign
+from projections.store import Batch, Table, ViewStore
+
+Pair = tuple[Any, Tracking]
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def handles(*event_names: str) -> Callable[[F], F]:
+    """Mark a method ``(self, batch, event, tracking)`` as the handler of these events."""
+
+    def mark(method: F) -> F:
+        method.__dict__["_handles"] = event_names
+        return method
+
+    return mark
+
+
+def event_name(event: Any) -> str:
+    return type(event).__qualname__
+
+
+def stamp(moment: datetime) -> str:
+    """A UTC time as fixed-width text: it sorts the same as the time."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def unstamp(text: str, tz: ZoneInfo) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC).astimezone(tz)
+
+
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def actor_of(event: Any) -> dict[str, str]:
+    actor = getattr(event, "actor", None) or {}
+    return {k: str(actor.get(k, "")) for k in ("id", "name", "role", "unit")}
+
+
+def touched(row: dict[str, Any], event: Any, tracking: Tracking) -> None:
+    """Note on a case's row the version, time and position of its latest event."""
+    row.update(
+        version=event.originator_version,
+        updated_at=stamp(event.timestamp),
+        position=tracking.notification_id,
+    )
+
+
+def citation(event: Any, tracking: Tracking) -> dict[str, Any]:
+    """The facts that make an event citable: position, type, actor, time, comment."""
+    actor = actor_of(event)
+    comment = getattr(event, "comment", None) or getattr(event, "reason", None) or ""
+    return {
+        "position": tracking.notification_id,
+        "event_type": type(event).__name__,
+        "aggregate_id": str(event.originator_id),
+        "actor_id": actor["id"],
+        "actor_name": actor["name"],
+        "actor_role": actor["role"],
+        "actor_unit": actor["unit"],
+        "recorded_at": stamp(event.timestamp),
+        "comment": str(comment),
+    }
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    """What a view may consult while applying events (never the clock: lights are read-time)."""
+
+    campaign: Campaign
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.campaign.timezone)
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.tz).date()
+
+
+class ViewProjection(Projection[ViewStore]):
+    """A read model: its tables, its Chinese label and its handlers."""
+
+    label: ClassVar[str] = ""
+    tables: ClassVar[tuple[Table, ...]] = ()
+    aggregates: ClassVar[tuple[type[Any], ...]] = ()
+    _handler_names: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        found: dict[str, str] = {}
+        for klass in reversed(cls.__mro__):
+            for attr, value in vars(klass).items():
+                for name in getattr(value, "_handles", ()):
+                    found[name] = attr
+        cls._handler_names = found
+        cls.topics = tuple(
+            get_topic(value)
+            for aggregate in cls.aggregates
+            for value in vars(aggregate).values()
+            if isinstance(value, type) and value.__qualname__ in found and "*" not in found
+        )
+
+    def __init__(self, view: ViewStore, *, context: ViewContext) -> None:
+        super().__init__(view)
+        self.context = context
+        self._handlers: dict[str, Callable[[Batch, Any, Tracking], None]] = {
+            name: getattr(self, attr) for name, attr in self._handler_names.items()
+        }
+
+    @classmethod
+    def store(cls, db: Any, *, application_name: str, suffix: str = "") -> ViewStore:
+        return ViewStore(
+            db, view=cls.name, tables=cls.tables, application_name=application_name, suffix=suffix
+        )
+
+    def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
+        """The (table, key) rows this event will read: loaded for the whole batch at once."""
+        return ()
+
+    def _handler(self, event: Any) -> Callable[[Batch, Any, Tracking], None] | None:
+        """The handler named for this event, else a catch-all ``@handles("*")``, else none."""
+        return self._handlers.get(event_name(event)) or self._handlers.get("*")
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.process_batch([(domain_event, tracking)])
+
+    def process_batch(self, pairs: Sequence[Pair]) -> int:
+        """Apply the events past the tracked position; answers how many were new."""
+        if not pairs:
+            return 0
+        with self.view.batch() as batch:
+            fresh = [(e, t) for e, t in pairs if t.notification_id > batch.position]
+            handled = [(e, t, h) for e, t in fresh if (h := self._handler(e)) is not None]
+            batch.prefetch(key for e, _, _ in handled for key in self.prefetch(e))
+            for event, tracking, handler in handled:
+                handler(batch, event, tracking)
+            batch.advance(max(t.notification_id for _, t in pairs))
+            return len(fresh)

@@ -1,0 +1,221 @@
+"""Progress: per office and per category, counts by status, percent verified, overdue, lights.
+
+The view keeps one compact row per issue and per item; counts are summed at read time so
+that overdue counts and lights follow today's date (sub-offices roll into their parent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+
+from domain import issue as issue_states
+from domain.campaign import Campaign
+from domain.issue import Issue
+from domain.item import RectificationItem
+from infrastructure.database import SideDatabase
+from projections import labels
+from projections.base import ViewProjection, handles
+from projections.item_state import (
+    ITEM_CORE_COLUMNS,
+    ITEM_EVENTS,
+    NOT_RECTIFIED,
+    VERIFIED,
+    apply_item,
+)
+from projections.lights import GREEN, RED, YELLOW, LightRule
+from projections.reading import Where, fetch
+from projections.rows import (
+    CategoryProgress,
+    MilestoneRow,
+    OfficeProgress,
+    ProgressCounts,
+    ProgressView,
+)
+from projections.store import Batch, Table
+
+PROGRESS_ISSUES = Table(
+    name="view_progress_issues",
+    key="id",
+    columns=("id", "office", "category", "status"),
+    indexes=(("office",),),
+)
+
+PROGRESS_ITEMS = Table(
+    name="view_progress_items",
+    key="id",
+    columns=("id", "office", "category", *ITEM_CORE_COLUMNS),
+    json=frozenset({"approvals"}),
+    indexes=(("office",),),
+    defaults={"approvals": []},
+)
+
+_ISSUE_STATUS = {
+    "Closed": issue_states.CLOSED,
+    "Reopened": issue_states.OPEN,
+    "Reported": issue_states.REPORTED,
+}
+
+
+class Progress(ViewProjection):
+    name = "progress"
+    label = "整改进度"
+    tables = (PROGRESS_ISSUES, PROGRESS_ITEMS)
+    aggregates = (Issue, RectificationItem)
+
+    def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
+        if type(event).__name__ == "Planned":
+            return [(PROGRESS_ISSUES.name, str(event.issue_id))]
+        if type(event).__qualname__.startswith("Issue."):
+            return [(PROGRESS_ISSUES.name, str(event.originator_id))]
+        return [(PROGRESS_ITEMS.name, str(event.originator_id))]
+
+    @handles("Issue.Found")
+    def found(self, batch: Batch, event: Any, tracking: Tracking) -> None:
+        row = {"id": str(event.originator_id), "office": event.office}
+        row.update(category=event.category, status=issue_states.OPEN)
+        batch.put(PROGRESS_ISSUES.name, row)
+
+    @handles("Issue.Closed", "Issue.Reopened", "Issue.Reported")
+    def issue_moved(self, batch: Batch, event: Any, tracking: Tracking) -> None:
+        row = batch.get(PROGRESS_ISSUES.name, str(event.originator_id))
+        if row is None:
+            raise LookupError(f"issue {event.originator_id} has no Found event before it")
+        row["status"] = _ISSUE_STATUS[type(event).__name__]
+        batch.put(PROGRESS_ISSUES.name, row)
+
+    @handles(*ITEM_EVENTS)
+    def item_moved(self, batch: Batch, event: Any, tracking: Tracking) -> None:
+        key = str(event.originator_id)
+        row = batch.get(PROGRESS_ITEMS.name, key)
+        if row is None:
+            issue = batch.get(PROGRESS_ISSUES.name, str(event.issue_id))
+            if issue is None:
+                raise LookupError(f"item {key} names unknown issue {event.issue_id}")
+            row = PROGRESS_ITEMS.blank(id=key, office=issue["office"], category=issue["category"])
+        apply_item(row, event)
+        batch.put(PROGRESS_ITEMS.name, row)
+
+
+@dataclass
+class _Tally:
+    by_status: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    due_soon: int = 0
+    issues: int = 0
+    issues_closed: int = 0
+
+    def add(self, other: _Tally) -> None:
+        for status, n in other.by_status.items():
+            self.by_status[status] = self.by_status.get(status, 0) + n
+        self.overdue += other.overdue
+        self.due_soon += other.due_soon
+        self.issues += other.issues
+        self.issues_closed += other.issues_closed
+
+    def counts(self) -> ProgressCounts:
+        total = sum(self.by_status.values())
+        verified = sum(self.by_status.get(s, 0) for s in VERIFIED)
+        light = RED if self.overdue else (YELLOW if self.due_soon else GREEN)
+        return ProgressCounts(
+            total=total,
+            by_status=dict(sorted(self.by_status.items())),
+            verified=verified,
+            percent_verified=round(100.0 * verified / total, 1) if total else 0.0,
+            overdue=self.overdue,
+            due_soon=self.due_soon,
+            light=light,
+            milestones_missed=[],
+            issues=self.issues,
+            issues_closed=self.issues_closed,
+        )
+
+
+def _tallies(
+    db: SideDatabase, rule: LightRule, offices: frozenset[str] | None
+) -> dict[tuple[str, str], _Tally]:
+    where = Where()
+    if offices is not None:
+        where.among("office", offices)
+    open_marks = ", ".join(["%s"] * len(NOT_RECTIFIED))
+    today, until = rule.today.isoformat(), rule.yellow_until.isoformat()
+    rows = fetch(
+        db,
+        "SELECT office, category, status, COUNT(*), "
+        f"SUM(CASE WHEN status IN ({open_marks}) AND deadline < %s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN status IN ({open_marks}) AND deadline >= %s AND deadline <= %s "
+        "THEN 1 ELSE 0 END) "
+        f"FROM {PROGRESS_ITEMS.name}{where.sql()} GROUP BY office, category, status",
+        [*NOT_RECTIFIED, today, *NOT_RECTIFIED, today, until, *where.params],
+    )
+    tallies: dict[tuple[str, str], _Tally] = {}
+    for office, category, status, n, overdue, soon in rows:
+        tally = tallies.setdefault((office, category), _Tally())
+        tally.by_status[status] = int(n)
+        tally.overdue += int(overdue or 0)
+        tally.due_soon += int(soon or 0)
+    issue_rows = fetch(
+        db,
+        f"SELECT office, category, status, COUNT(*) FROM {PROGRESS_ISSUES.name}{where.sql()} "
+        "GROUP BY office, category, status",
+        where.params,
+    )
+    for office, category, status, n in issue_rows:
+        tally = tallies.setdefault((office, category), _Tally())
+        tally.issues += int(n)
+        if status != issue_states.OPEN:
+            tally.issues_closed += int(n)
+    return tallies
+
+
+def read_progress(
+    db: SideDatabase, campaign: Campaign, rule: LightRule, offices: frozenset[str] | None
+) -> ProgressView:
+    tallies = _tallies(db, rule, offices)
+    by_office: dict[str, _Tally] = {}
+    by_category: dict[str, _Tally] = {}
+    total = _Tally()
+    for (office, category), tally in tallies.items():
+        by_office.setdefault(office, _Tally()).add(tally)
+        by_category.setdefault(category, _Tally()).add(tally)
+        total.add(tally)
+    visible = [u for u in campaign.offices() if offices is None or u.code in offices]
+    visible_codes = {u.code for u in visible}
+    office_rows = []
+    for unit in visible:
+        subs = sorted((campaign.subtree(unit.code) - {unit.code}) & visible_codes)
+        rolled = _Tally()
+        for code in [unit.code, *subs]:
+            rolled.add(by_office.get(code, _Tally()))
+        office_rows.append(
+            OfficeProgress(
+                office=unit.code,
+                name=unit.name,
+                parent=unit.parent,
+                sub_offices=subs,
+                own=by_office.get(unit.code, _Tally()).counts(),
+                with_sub_offices=rolled.counts(),
+            )
+        )
+    categories = [
+        CategoryProgress(category=code, label=labels.category(code), counts=tally.counts())
+        for code, tally in sorted(by_category.items())
+    ]
+    return ProgressView(
+        today=rule.today,
+        yellow_days=rule.yellow_days,
+        total=total.counts(),
+        offices=office_rows,
+        categories=categories,
+        milestones=[_milestone(m.code, m.label, m.due, rule.today) for m in campaign.milestones],
+    )
+
+
+def _milestone(code: str, label: str, due: date, today: date) -> MilestoneRow:
+    return MilestoneRow(
+        code=code, label=label, due=due, passed=due < today, days_left=(due - today).days
+    )

@@ -1,0 +1,251 @@
+"""A view's tables and tracking position, beside the events, written in one transaction.
+
+``ViewStore`` is an eventsourcing ``TrackingRecorder`` over our ``SideDatabase``: the same
+SQL runs on SQLite and PostgreSQL (``%s`` placeholders, ``INSERT … ON CONFLICT``). A
+``Batch`` is one transaction: it locks the view's tracking row, hands the projection the
+rows it needs (loaded once, kept in memory), and writes every changed row and the new
+position together on commit. An event at or below the tracked position is never applied
+again, so a batch that fails leaves nothing behind and a redelivered event counts once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+
+from infrastructure.database import Cursor, SideDatabase
+from projections.reading import fetch
+
+TRACKING_TABLE = "rectify_view_tracking"
+_CHUNK = 500
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a view: a single-column primary key, integer and JSON columns marked."""
+
+    name: str
+    key: str
+    columns: tuple[str, ...]
+    integers: frozenset[str] = frozenset()
+    json: frozenset[str] = frozenset()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+
+    def blank(self, **values: Any) -> Row:
+        row: Row = {c: (0 if c in self.integers else None) for c in self.columns}
+        row.update({k: (list(v) if isinstance(v, list) else v) for k, v in self.defaults.items()})
+        row.update(values)
+        return row
+
+    def ddl(self, physical: str) -> list[str]:
+        cols = ", ".join(f"{c} {'BIGINT' if c in self.integers else 'TEXT'}" for c in self.columns)
+        statements = [f"CREATE TABLE {physical} ({cols}, PRIMARY KEY ({self.key}))"]
+        for n, index in enumerate(self.indexes):
+            statements.append(f"CREATE INDEX {physical}_ix{n} ON {physical} ({', '.join(index)})")
+        return statements
+
+    def encode(self, row: Row) -> tuple[Any, ...]:
+        return tuple(
+            json.dumps(row[c], ensure_ascii=False, sort_keys=True) if c in self.json else row[c]
+            for c in self.columns
+        )
+
+    def decode(self, values: Iterable[Any]) -> Row:
+        row = dict(zip(self.columns, values, strict=True))
+        for c in self.json:
+            if row[c] is not None:
+                row[c] = json.loads(row[c])
+        return row
+
+
+def table_exists(cur: Cursor, db: SideDatabase, name: str) -> bool:
+    if db.dialect == "postgres":
+        cur.execute("SELECT to_regclass(%s)", (name,))
+        return cur.fetchone()[0] is not None
+    cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return cur.fetchone() is not None
+
+
+def create_tracking_table(db: SideDatabase) -> None:
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (view TEXT PRIMARY KEY, "
+        "application_name TEXT NOT NULL, position BIGINT NOT NULL)"
+    )
+
+
+class ViewStore(TrackingRecorder):
+    """The tables of one view (under an optional suffix, for rebuilds) and its position."""
+
+    def __init__(
+        self,
+        db: SideDatabase,
+        *,
+        view: str,
+        tables: tuple[Table, ...],
+        application_name: str,
+        suffix: str = "",
+    ) -> None:
+        self.db = db
+        self.view = view + suffix
+        self.tables = {t.name: t for t in tables}
+        self.application_name = application_name
+        self.suffix = suffix
+
+    def physical(self, table: str) -> str:
+        return f"{table}{self.suffix}"
+
+    def create_tables(self) -> None:
+        create_tracking_table(self.db)
+        with self.db.transaction() as cur:
+            for table in self.tables.values():
+                physical = self.physical(table.name)
+                if not table_exists(cur, self.db, physical):
+                    for statement in table.ddl(physical):
+                        cur.execute(statement)
+            cur.execute(
+                self.db.sql(
+                    f"INSERT INTO {TRACKING_TABLE} (view, application_name, position) "
+                    "VALUES (%s, %s, 0) ON CONFLICT (view) DO NOTHING"
+                ),
+                (self.view, self.application_name),
+            )
+
+    def drop_tables(self) -> None:
+        with self.db.transaction() as cur:
+            for table in self.tables.values():
+                cur.execute(f"DROP TABLE IF EXISTS {self.physical(table.name)}")
+            cur.execute(self.db.sql(f"DELETE FROM {TRACKING_TABLE} WHERE view = %s"), (self.view,))
+
+    # TrackingRecorder ------------------------------------------------------------------
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        with self.batch() as batch:
+            batch.advance(tracking.notification_id)
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        rows = self.db.execute(
+            f"SELECT position FROM {TRACKING_TABLE} WHERE view = %s AND application_name = %s",
+            (self.view, application_name),
+        )
+        return int(rows[0][0]) if rows and rows[0][0] else None
+
+    def position(self) -> int:
+        return self.max_tracking_id(self.application_name) or 0
+
+    # Batches ---------------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """One transaction: rows and the tracking position commit together or not at all."""
+        lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
+        with self.db.transaction() as cur:
+            cur.execute(
+                self.db.sql(f"SELECT position FROM {TRACKING_TABLE} WHERE view = %s{lock}"),
+                (self.view,),
+            )
+            found = cur.fetchone()
+            if found is None:
+                raise LookupError(f"view {self.view} has no tables: run create_tables() first")
+            batch = Batch(self, cur, int(found[0]))
+            yield batch
+            batch.flush()
+
+
+class Batch:
+    """Rows read once and changed in memory; written with ``executemany`` on flush."""
+
+    def __init__(self, store: ViewStore, cur: Cursor, position: int) -> None:
+        self.store = store
+        self.cur = cur
+        self.position = position
+        self.start_position = position
+        self._rows: dict[str, dict[str, Row | None]] = {t: {} for t in store.tables}
+        self._dirty: dict[str, dict[str, Row]] = {t: {} for t in store.tables}
+        self._appended: dict[str, list[Row]] = {t: [] for t in store.tables}
+
+    def prefetch(self, wanted: Iterable[tuple[str, str]]) -> None:
+        by_table: dict[str, set[str]] = {}
+        for table, key in wanted:
+            if key not in self._rows[table]:
+                by_table.setdefault(table, set()).add(key)
+        for table, keys in by_table.items():
+            self._load(table, sorted(keys))
+
+    def _load(self, table: str, keys: list[str]) -> None:
+        spec = self.store.tables[table]
+        physical = self.store.physical(table)
+        cached = self._rows[table]
+        for n in range(0, len(keys), _CHUNK):
+            chunk = keys[n : n + _CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            self.cur.execute(
+                self.store.db.sql(
+                    f"SELECT {', '.join(spec.columns)} FROM {physical} "
+                    f"WHERE {spec.key} IN ({marks})"
+                ),
+                tuple(chunk),
+            )
+            for key in chunk:
+                cached[key] = None
+            for values in self.cur.fetchall():
+                row = spec.decode(values)
+                cached[str(row[spec.key])] = row
+
+    def get(self, table: str, key: str) -> Row | None:
+        cached = self._rows[table]
+        if key not in cached:
+            self._load(table, [key])
+        return cached[key]
+
+    def put(self, table: str, row: Row) -> None:
+        """Insert or replace the row (by its key) when the batch commits."""
+        key = str(row[self.store.tables[table].key])
+        self._rows[table][key] = row
+        self._dirty[table][key] = row
+
+    def append(self, table: str, row: Row) -> None:
+        """Insert a row that is never changed afterwards (the audit log)."""
+        self._appended[table].append(row)
+
+    def advance(self, position: int) -> None:
+        self.position = max(self.position, position)
+
+    def flush(self) -> None:
+        db = self.store.db
+        for name, spec in self.store.tables.items():
+            physical = self.store.physical(name)
+            cols = ", ".join(spec.columns)
+            marks = ", ".join(["%s"] * len(spec.columns))
+            if self._appended[name]:
+                self.cur.executemany(  # type: ignore[attr-defined]
+                    db.sql(f"INSERT INTO {physical} ({cols}) VALUES ({marks})"),
+                    [spec.encode(r) for r in self._appended[name]],
+                )
+            if self._dirty[name]:
+                updates = ", ".join(f"{c} = excluded.{c}" for c in spec.columns if c != spec.key)
+                self.cur.executemany(  # type: ignore[attr-defined]
+                    db.sql(
+                        f"INSERT INTO {physical} ({cols}) VALUES ({marks}) "
+                        f"ON CONFLICT ({spec.key}) DO UPDATE SET {updates}"
+                    ),
+                    [spec.encode(r) for r in self._dirty[name].values()],
+                )
+        if self.position != self.start_position:
+            self.cur.execute(
+                db.sql(f"UPDATE {TRACKING_TABLE} SET position = %s WHERE view = %s"),
+                (self.position, self.store.view),
+            )
+
+
+def view_positions(db: SideDatabase) -> dict[str, int]:
+    """Every view's tracked position, by view name (rebuilds in progress included)."""
+    rows = fetch(db, f"SELECT view, position FROM {TRACKING_TABLE}")
+    return {str(view): int(position) for view, position in rows}

@@ -1,0 +1,136 @@
+"""A readable Chinese sentence for every event in the audit log.
+
+``subject`` is what the case is called (an issue's title, an item's measure, an account's
+display name), remembered by the audit view from the case's first event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from domain.campaign import Campaign
+from domain.errors import UnknownUnit
+from projections import labels
+
+Summary = Callable[[Any, str, Campaign], str]
+
+
+def _unit(campaign: Campaign, code: str) -> str:
+    try:
+        return campaign.unit(code).name
+    except UnknownUnit:
+        return code
+
+
+def _with(text: str, comment: str) -> str:
+    return f"{text}：{comment}" if comment else text
+
+
+def _found(e: Any, s: str, c: Campaign) -> str:
+    kind = f"{labels.category(e.category)}/{labels.subtype(e.category, e.subtype)}"
+    return (
+        f"登记问题「{e.title}」（{_unit(c, e.office)}，{kind}，"
+        f"{labels.source(e.source)}，发现日期{e.found_on.isoformat()}）"
+    )
+
+
+def _planned(verb: str) -> Summary:
+    def summary(e: Any, s: str, c: Campaign) -> str:
+        return (
+            f"{verb}「{e.measure}」（{labels.measure_type(e.measure_type)}），"
+            f"责任人{e.responsible}，完成时限{e.deadline.isoformat()}"
+        )
+
+    return summary
+
+
+def _decided(verb: str) -> Summary:
+    def summary(e: Any, s: str, c: Campaign) -> str:
+        return _with(f"{_unit(c, e.unit)}{verb}整改事项「{s}」", e.comment)
+
+    return summary
+
+
+def _rectified(e: Any, s: str, c: Campaign) -> str:
+    return (
+        f"录入整改完成情况「{s}」：整改日期{e.rectified_on.isoformat()}，"
+        f"佐证材料{len(e.evidence)}份"
+    )
+
+
+def _password(e: Any, s: str, c: Campaign) -> str:
+    return f"管理员重置账号{s}的密码" if e.reset_by_admin else f"账号{s}修改了密码"
+
+
+def _grant(verb: str) -> Summary:
+    def summary(e: Any, s: str, c: Campaign) -> str:
+        return f"{verb}账号{s}的「{labels.role(e.role)}」角色（{_unit(c, e.unit)}）"
+
+    return summary
+
+
+SUMMARIES: dict[str, Summary] = {
+    "Issue.Found": _found,
+    "Issue.ItemAdded": lambda e, s, c: f"问题「{s}」新增一项整改事项",
+    "Issue.ItemVerified": lambda e, s, c: f"问题「{s}」的一项整改事项核查通过",
+    "Issue.Closed": lambda e, s, c: f"问题「{s}」的整改事项全部核查通过，予以销号",
+    "Issue.ItemSentBack": lambda e, s, c: _with(f"问题「{s}」的一项整改事项被退回", e.reason),
+    "Issue.Reopened": lambda e, s, c: _with(f"重新打开问题「{s}」", e.reason),
+    "Issue.Reported": lambda e, s, c: f"问题「{s}」已纳入整改报告",
+    "RectificationItem.Planned": _planned("制定整改事项"),
+    "RectificationItem.Replanned": _planned("修改整改方案"),
+    "RectificationItem.ApprovalRequested": lambda e, s, c: f"整改事项「{s}」提请审批",
+    "RectificationItem.Approved": _decided("同意"),
+    "RectificationItem.Rejected": _decided("退回"),
+    "RectificationItem.Rectified": _rectified,
+    "RectificationItem.VerificationPassed": lambda e, s, c: _with(
+        f"整改事项「{s}」核查通过", e.comment
+    ),
+    "RectificationItem.VerificationFailed": lambda e, s, c: _with(
+        f"整改事项「{s}」核查未通过", e.comment
+    ),
+    "RectificationItem.ExtensionRequested": lambda e, s, c: _with(
+        f"整改事项「{s}」申请延期至{e.new_deadline.isoformat()}", e.reason
+    ),
+    "RectificationItem.DeadlineExtended": lambda e, s, c: _with(
+        f"整改事项「{s}」完成时限由{e.previous_deadline.isoformat()}延至"
+        f"{e.new_deadline.isoformat()}",
+        e.reason,
+    ),
+    "RectificationItem.ExtensionRefused": lambda e, s, c: _with(
+        f"不同意整改事项「{s}」延期", e.reason
+    ),
+    "RectificationItem.Reassigned": lambda e, s, c: _with(
+        f"整改事项「{s}」责任人由{e.previous}变更为{e.responsible}", e.reason
+    ),
+    "RectificationItem.FalsificationFlagged": lambda e, s, c: _with(
+        f"认定整改事项「{s}」存在弄虚作假", e.reason
+    ),
+    "RectificationItem.Reported": lambda e, s, c: f"整改事项「{s}」已纳入整改报告",
+    "Account.Registered": lambda e, s, c: f"创建账号{e.username}（{e.display_name}）",
+    "Account.RoleGranted": _grant("授予"),
+    "Account.RoleRevoked": _grant("收回"),
+    "Account.PasswordChanged": _password,
+    "Account.Disabled": lambda e, s, c: _with(f"停用账号{s}", e.reason),
+    "Account.Enabled": lambda e, s, c: _with(f"启用账号{s}", e.reason),
+    "CommandRecord.Recorded": lambda e, s, c: f"记录请求结果（{e.command}），重试时原样返回",
+}
+
+
+def summarize(event: Any, subject: str, campaign: Campaign) -> str:
+    name = type(event).__qualname__
+    summary = SUMMARIES.get(name)
+    if summary is None:
+        aggregate, _, kind = name.partition(".")
+        return f"{labels.AGGREGATES.get(aggregate, aggregate)}：{kind}"
+    return summary(event, subject, campaign)
+
+
+def subject_of(event: Any) -> str | None:
+    """What a case is called, when this event names it."""
+    for attr in ("title", "measure", "display_name"):
+        value = getattr(event, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return None
