@@ -5,13 +5,15 @@ from __future__ import annotations
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from application.commanding import Command, CommandingApp, CommandResult
-from application.errors import AuthenticationFailed, NotFound
+from application.errors import AuthenticationFailed, ConcurrentWrite, NotFound
 from application.ports import Credentials
 from application.principal import Caller, Grant, Principal
 from domain.account import Account
 from domain.errors import InvalidInput
+from domain.recording import Actor, recording
 
 MIN_PASSWORD_LENGTH = 4
 
@@ -23,30 +25,63 @@ def check_password_strength(password: str) -> None:
         )
 
 
+def principal_of(account: Account) -> Principal:
+    return Principal(
+        account_id=account.id,
+        username=account.username,
+        display_name=account.display_name,
+        grants=tuple(Grant(role=g["role"], unit=g["unit"]) for g in account.grants),
+    )
+
+
+def own_actor(principal: Principal) -> Actor:
+    """The actor an account records when it acts for itself (signing in)."""
+    if principal.grants:
+        return principal.actor(principal.grants[0])
+    return Actor(id=str(principal.account_id), name=principal.display_name, role="", unit="")
+
+
 class AccountCommands(CommandingApp):
     credentials: Credentials
 
-    def principal(self, account_id: UUID) -> Principal:
-        """The account as a caller; a disabled or unknown account cannot act."""
+    def active_account(self, account_id: UUID) -> Account:
+        """An account that may act; a disabled or unknown one fails authentication."""
         try:
             account: object = self.repository.get(account_id)
         except AggregateNotFoundError:
             raise AuthenticationFailed("unknown account") from None
         if not isinstance(account, Account) or account.disabled:
             raise AuthenticationFailed("account is disabled or unknown")
-        return Principal(
-            account_id=account.id,
-            username=account.username,
-            display_name=account.display_name,
-            grants=tuple(Grant(role=g["role"], unit=g["unit"]) for g in account.grants),
-        )
+        return account
+
+    def principal(self, account_id: UUID) -> Principal:
+        """The account as a caller; a disabled or unknown account cannot act."""
+        return principal_of(self.active_account(account_id))
 
     def authenticate(self, username: str, password: str) -> Principal:
         account_id = Account.create_id(username)
-        principal = self.principal(account_id)
+        try:
+            principal = self.principal(account_id)
+        except AuthenticationFailed:
+            self.credentials.check_password(account_id, password)  # same cost either way
+            raise AuthenticationFailed("wrong username or password") from None
         if not self.credentials.check_password(account_id, password):
             raise AuthenticationFailed("wrong username or password")
         return principal
+
+    def log_in(self, username: str, password: str, *, request_id: str) -> Principal:
+        """Check the password and record the sign-in (an audited ``LoggedIn`` event)."""
+        principal = self.authenticate(username, password)
+        for _attempt in range(3):
+            account = self.active_account(principal.account_id)
+            with recording(own_actor(principal), request_id=request_id, now=self.clock.now()):
+                account.log_in(method="password")
+            try:
+                self.save(account)
+            except IntegrityError:
+                continue  # another sign-in of the same account at the same moment
+            return principal
+        raise ConcurrentWrite("the account changed while signing in; try again")
 
     def account_exists(self, username: str) -> bool:
         try:

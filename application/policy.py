@@ -35,6 +35,7 @@ POLICY: Final[dict[str, dict[str, str]]] = {
     "flag_falsification": {"coordinator": ALL, "auditor": ALL},
     "reopen_issue": {"coordinator": ALL},
     "mark_reported": {"office_lead": OWN, "office_staff": OWN, "coordinator": ALL},
+    "upload_evidence": dict(_OFFICE_HANDS),
     "manage_accounts": {"admin": ALL},
     "read_accounts": {"admin": ALL, "auditor": ALL},
 }
@@ -69,6 +70,11 @@ class Policy:
         if office is not None and not self.can_read(principal, office):
             raise NotFound("no such case")
         raise PermissionDenied(f"your roles do not allow {command}")
+
+    def authorize_anywhere(self, principal: Principal, command: str) -> None:
+        """For commands not tied to one case yet (an upload): some grant must allow it."""
+        if not any(grant.role in POLICY[command] for grant in principal.grants):
+            raise PermissionDenied(f"your roles do not allow {command}")
 
     def can_read(self, principal: Principal, office: str) -> bool:
         return self.grant_for(principal, "read_cases", office) is not None

@@ -8,11 +8,12 @@ from uuid import UUID
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 from eventsourcing.utils import EnvType
 
-from application.accounts import AccountCommands
 from application.cases import CaseCommands
+from application.evidence import EvidenceReads
 from application.policy import Policy
 from application.ports import Clock, Credentials, SystemClock
 from application.reads import CaseReads
+from application.tokens import ApiTokenStore, MemoryApiTokens, TokenCommands
 from domain.account import Account
 from domain.campaign import Campaign
 from domain.recording import SYSTEM, recording
@@ -29,7 +30,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class RectifyApp(CaseCommands, AccountCommands, CaseReads):
+class RectifyApp(CaseCommands, TokenCommands, CaseReads, EvidenceReads):
     """Issues, rectification items and accounts, each an event-sourced aggregate."""
 
     name = "Rectify"
@@ -41,9 +42,11 @@ class RectifyApp(CaseCommands, AccountCommands, CaseReads):
         campaign: Campaign,
         credentials: Credentials,
         clock: Clock | None = None,
+        api_tokens: ApiTokenStore | None = None,
     ) -> None:
         self.campaign = campaign
         self.credentials = credentials
+        self.api_tokens = api_tokens or MemoryApiTokens()
         self.clock = clock or SystemClock()
         self.policy = Policy(campaign)
         super().__init__(env)

@@ -30,6 +30,8 @@ class Account(RecordedAggregate):
         self.grants: list[dict[str, str]] = []
         self.disabled = False
         self.password_changes = 0
+        self.logins = 0
+        self.api_tokens: dict[str, str] = {}
 
     @classmethod
     def register(cls, *, username: str, display_name: str) -> Account:
@@ -69,6 +71,38 @@ class Account(RecordedAggregate):
     def _password_changed(self, reset_by_admin: bool) -> None:
         self.password_changes += 1
 
+    def log_in(self, *, method: str) -> None:
+        """Record a sign-in; the method says how (``password`` form, or an ``api_token``)."""
+        if self.disabled:
+            raise InvalidTransition(f"{self.username} is disabled")
+        self._logged_in(method=method)
+
+    @event("LoggedIn")
+    def _logged_in(self, method: str) -> None:
+        self.logins += 1
+
+    def issue_api_token(self, *, token_id: str, name: str) -> None:
+        """Record that a token was issued; its secret and hash never enter the log."""
+        if self.disabled:
+            raise InvalidTransition(f"{self.username} is disabled")
+        name = check_text(name, field="name", max_length=100)
+        if name in self.api_tokens.values():
+            raise InvalidTransition(f"{self.username} already has a token named {name!r}")
+        self._api_token_issued(token_id=token_id, name=name)
+
+    @event("ApiTokenIssued")
+    def _api_token_issued(self, token_id: str, name: str) -> None:
+        self.api_tokens[token_id] = name
+
+    def revoke_api_token(self, *, token_id: str, reason: str) -> None:
+        if token_id not in self.api_tokens:
+            raise InvalidTransition(f"{self.username} has no active token {token_id}")
+        self._api_token_revoked(token_id=token_id, reason=check_text(reason, field="reason"))
+
+    @event("ApiTokenRevoked")
+    def _api_token_revoked(self, token_id: str, reason: str) -> None:
+        del self.api_tokens[token_id]
+
     def disable(self, *, reason: str) -> None:
         if self.disabled:
             raise InvalidTransition(f"{self.username} is already disabled")
@@ -95,4 +129,5 @@ class Account(RecordedAggregate):
             "display_name": self.display_name,
             "grants": list(self.grants),
             "disabled": self.disabled,
+            "api_tokens": [{"id": k, "name": v} for k, v in self.api_tokens.items()],
         }

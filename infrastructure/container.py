@@ -8,12 +8,14 @@ from datetime import UTC
 from application.ports import Clock, SystemClock
 from application.service import RectifyApp
 from domain.campaign import Campaign
+from infrastructure.blobstore import BlobStore, DirectoryBlobStore, TableBlobStore
 from infrastructure.campaign_file import load_campaign
 from infrastructure.credentials import SqlCredentials
 from infrastructure.database import DatabaseUrl, SideDatabase, eventsourcing_env
 from infrastructure.projection_runtime import ProjectionHost
 from infrastructure.projection_setup import build_read_models
 from infrastructure.settings import Settings
+from infrastructure.tokens import SqlApiTokens
 from projections.queries import ReadModels
 
 
@@ -25,6 +27,8 @@ class Container:
     db: SideDatabase
     credentials: SqlCredentials
     app: RectifyApp
+    api_tokens: SqlApiTokens
+    blobs: BlobStore
     projections: ProjectionHost
     read_models: ReadModels
 
@@ -45,7 +49,13 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
     db = SideDatabase(DatabaseUrl.parse(settings.database_url), settings)
     credentials = SqlCredentials(db)
     credentials.create_tables()
-    app = RectifyApp(env, campaign=campaign, credentials=credentials, clock=clock)
+    api_tokens = SqlApiTokens(db)
+    api_tokens.create_tables()
+    blobs = build_blob_store(settings, db)
+    blobs.create_tables()
+    app = RectifyApp(
+        env, campaign=campaign, credentials=credentials, clock=clock, api_tokens=api_tokens
+    )
     projections, read_models = build_read_models(
         app, db, settings=settings, campaign=campaign, clock=clock
     )
@@ -56,6 +66,18 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
         db=db,
         credentials=credentials,
         app=app,
+        api_tokens=api_tokens,
+        blobs=blobs,
         projections=projections,
         read_models=read_models,
+    )
+
+
+def build_blob_store(settings: Settings, db: SideDatabase) -> BlobStore:
+    """Evidence bytes in a PostgreSQL table in production, in a directory otherwise."""
+    max_bytes, media_types = settings.evidence_max_bytes, settings.evidence_media_types
+    if db.dialect == "postgres":
+        return TableBlobStore(db, max_bytes=max_bytes, media_types=media_types)
+    return DirectoryBlobStore(
+        db, root=settings.evidence_dir, max_bytes=max_bytes, media_types=media_types
     )

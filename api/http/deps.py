@@ -1,0 +1,253 @@
+"""Dependencies as ``Annotated`` aliases: the wired services, the caller, headers, paging.
+
+Login is required by default: every route that takes a ``ReaderDep`` or ``WriterDep``
+authenticates the bearer token, counts the request against the account's rate limit and
+records the account for the request's log line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import structlog
+from fastapi import Depends, Header, Query, Request, Response
+from fastapi.security import OAuth2PasswordBearer
+
+from api.http.schemas.items import EvidenceCite
+from api.http.security import TokenSigner, authenticate_bearer
+from application.commanding import CommandResult
+from application.errors import AuthenticationFailed
+from application.principal import Caller, Principal
+from application.service import RectifyApp
+from domain.errors import InvalidInput
+from infrastructure.blobstore import BlobStore
+from infrastructure.container import Container
+from infrastructure.rate_limit import RateLimiter
+from infrastructure.settings import Settings
+
+
+@dataclass
+class Services:
+    """What the HTTP app holds: the container and the HTTP edge's own helpers."""
+
+    container: Container
+    signer: TokenSigner
+    limiter: RateLimiter
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_app(services: ServicesDep) -> RectifyApp:
+    return services.container.app
+
+
+def get_settings(services: ServicesDep) -> Settings:
+    return services.container.settings
+
+
+def get_blobs(services: ServicesDep) -> BlobStore:
+    return services.container.blobs
+
+
+AppDep = Annotated[RectifyApp, Depends(get_app)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
+
+oauth2_scheme = OAuth2PasswordBearer(
+    tokenUrl="/api/auth/token",
+    scheme_name="OAuth2",
+    description="Sign in with a username and password (demo: bj-clerk / demo), "
+    "or send an API token (rct_…) as the bearer token.",
+    auto_error=False,
+)
+
+
+def get_principal(
+    request: Request,
+    services: ServicesDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> Principal:
+    if not token:
+        raise AuthenticationFailed("missing bearer token (Authorization: Bearer …)")
+    principal = authenticate_bearer(services.container.app, services.signer, token)
+    request.state.account = principal.username
+    structlog.contextvars.bind_contextvars(account=principal.username)
+    services.limiter.hit(f"account:{principal.account_id}")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", ""))
+
+
+def get_reader(request: Request, principal: PrincipalDep) -> Caller:
+    return Caller(principal, request_id=request_id(request))
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="A retry with the same key and body returns the first answer and "
+        "records nothing new; the same key with another body is refused (422).",
+        examples=["7c9e6679-7425-40de-944b-e07fc1f90ae7"],
+    ),
+]
+
+
+def get_writer(
+    request: Request, principal: PrincipalDep, idempotency_key: IdempotencyKey = None
+) -> Caller:
+    return Caller(principal, request_id=request_id(request), idempotency_key=idempotency_key)
+
+
+ReaderDep = Annotated[Caller, Depends(get_reader)]
+WriterDep = Annotated[Caller, Depends(get_writer)]
+
+
+def get_expected_version(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            max_length=40,
+            pattern=r'^\s*(\*|(W/)?"?\d{1,9}"?)\s*$',
+            description="The ETag (version) you last read; a write to a case that changed "
+            "since then answers 412.",
+            examples=['"3"'],
+        ),
+    ] = None,
+) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    return int(if_match.strip().removeprefix("W/").strip('"'))
+
+
+ExpectedVersionDep = Annotated[int | None, Depends(get_expected_version)]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def get_as_of(
+    settings: SettingsDep,
+    as_of: Annotated[
+        datetime | None,
+        Query(
+            description="Show the state at this moment (ISO 8601; without a zone offset "
+            "it is read in the campaign's time zone)",
+            examples=["2026-10-01T12:00:00+08:00"],
+        ),
+    ] = None,
+) -> datetime | None:
+    if as_of is None:
+        return None
+    if not 1970 <= as_of.year <= 9000:
+        raise InvalidInput("as_of must be between the years 1970 and 9000", field="as_of")
+    if as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=ZoneInfo(settings.timezone))
+    return as_of.astimezone(UTC)
+
+
+AsOfDep = Annotated[datetime | None, Depends(get_as_of)]
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int
+    page_size: int
+
+
+def get_paging(
+    settings: SettingsDep,
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="1-based page number")] = 1,
+    page_size: Annotated[
+        int, Query(ge=1, le=10_000, description="Rows per page, capped by the server")
+    ] = 50,
+) -> Paging:
+    return Paging(page=page, page_size=min(page_size, settings.max_page_size))
+
+
+PagingDep = Annotated[Paging, Depends(get_paging)]
+
+
+class Settle:
+    """Read-your-writes: after a write, wait (bounded) until the read models include it."""
+
+    def __init__(self, services: ServicesDep, response: Response) -> None:
+        self.services = services
+        self.response = response
+
+    def __call__(self, result: CommandResult, *, location: str) -> None:
+        projections = getattr(self.services.container, "projections", None)
+        if projections is not None and result.position is not None:
+            projections.wait_for(
+                result.position, self.services.container.settings.read_your_writes_seconds
+            )
+        self.response.headers["ETag"] = etag(result.version)
+        self.response.headers["Location"] = location
+
+
+SettleDep = Annotated[Settle, Depends(Settle)]
+
+
+class EvidenceAccess:
+    """Who may fetch or cite a file: its uploader, or whoever may read a case citing it."""
+
+    def __init__(self, app: AppDep, blobs: BlobsDep) -> None:
+        self.app = app
+        self.blobs = blobs
+
+    def may_read(self, caller: Caller, sha256: str) -> bool:
+        return self.blobs.uploaded_by(
+            sha256, caller.principal.account_id
+        ) or self.app.may_read_evidence(caller, sha256)
+
+
+EvidenceAccessDep = Annotated[EvidenceAccess, Depends(EvidenceAccess)]
+
+
+class EvidenceRefs:
+    """Turn cited files into the references an event records (type and size from the store)."""
+
+    def __init__(self, access: EvidenceAccessDep, caller: WriterDep) -> None:
+        self.access = access
+        self.caller = caller
+
+    def __call__(self, cites: list[EvidenceCite]) -> list[dict[str, object]]:
+        refs: list[dict[str, object]] = []
+        for n, cite in enumerate(cites):
+            blob = self.access.blobs.head(cite.sha256)
+            if blob is None or not self.access.may_read(self.caller, cite.sha256):
+                raise InvalidInput(
+                    "no uploaded file with this sha256 (upload it with POST /api/evidence)",
+                    field=f"evidence[{n}].sha256",
+                )
+            refs.append(
+                {
+                    "file_name": cite.file_name,
+                    "media_type": blob.media_type,
+                    "size": blob.size,
+                    "sha256": blob.sha256,
+                }
+            )
+        return refs
+
+
+EvidenceRefsDep = Annotated[EvidenceRefs, Depends(EvidenceRefs)]

@@ -1,0 +1,52 @@
+"""Signing in (OAuth2 password form → signed access token) and who am I."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+
+from api.http.deps import AppDep, PrincipalDep, ServicesDep, request_id
+from api.http.errors import problem_responses
+from api.http.schemas.accounts import GrantRead, MeRead, TokenRead
+from application.policy import COMMANDS, POLICY
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post(
+    "/api/auth/token",
+    summary="Sign in with a username and password (OAuth2 password flow)",
+    responses=problem_responses(401, 422, 429),
+)
+def sign_in(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    services: ServicesDep,
+    app: AppDep,
+) -> TokenRead:
+    services.limiter.hit(f"login:{form.username}")
+    principal = app.log_in(form.username, form.password, request_id=request_id(request))
+    request.state.account = principal.username
+    return TokenRead(
+        access_token=services.signer.issue(principal.account_id),
+        expires_in=int(services.signer.lifetime.total_seconds()),
+    )
+
+
+@router.get(
+    "/api/me",
+    summary="The signed-in account, its grants and what it may read and do",
+    responses=problem_responses(401, 429),
+)
+def me(principal: PrincipalDep, app: AppDep) -> MeRead:
+    offices = app.policy.readable_offices(principal)
+    return MeRead(
+        id=principal.account_id,
+        username=principal.username,
+        display_name=principal.display_name,
+        grants=[GrantRead(role=g.role, unit=g.unit) for g in principal.grants],
+        readable_offices=sorted(offices) if offices is not None else None,
+        commands=[c for c in COMMANDS if principal.roles & set(POLICY[c])],
+    )

@@ -1,0 +1,1 @@
+"""Request and response schemas: ``XCreate`` in, ``XRead`` / ``XPage`` out."""
