@@ -24,13 +24,14 @@ def build_host(
     campaign: Campaign,
     *,
     names: Collection[str] | None = None,
+    batch_size: int = 1000,
 ) -> ProjectionHost:
     """A host for the named views (all by default), their tables created."""
     log = EventLog(app, db)
     context = ViewContext(campaign)
     classes = VIEWS if not names else tuple(view_class(n) for n in names)
     views = [cls(cls.store(db, application_name=log.name), context=context) for cls in classes]
-    host = ProjectionHost(log, db, views)
+    host = ProjectionHost(log, db, views, batch_size=batch_size)
     host.create_tables()
     return host
 

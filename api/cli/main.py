@@ -9,6 +9,8 @@ import typer
 from rich.table import Table
 
 from api.cli.common import console, container, fail, parse_uuid, reader, settings
+from api.cli.projections import register as register_projections
+from api.cli.readers import register as register_readers
 from application.demo import load_demo
 
 cli = typer.Typer(
@@ -18,6 +20,8 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Database tables.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+register_projections(cli)
+register_readers(cli)
 
 
 @db_cli.command("init")

@@ -1,0 +1,302 @@
+"""CLI readers of the read models: ledgers, progress, accountability and the audit log.
+
+Each brings the views up to date first (the embedded mode has no worker), then prints a
+table. ``--as-of`` and ``--since`` take a date (the whole day, in the campaign's zone) or a
+time (``2026-09-01T12:00``, in the campaign's zone unless it names its own offset).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+
+from api.cli.common import console, container, fail, parse_uuid
+from infrastructure.container import Container
+from projections import labels
+from projections.lights import LIGHT_LABELS
+from projections.reading import office_scope
+from projections.rows import Page
+
+ledger_cli = typer.Typer(help="问题清单 and 整改台账.", no_args_is_help=True)
+
+_LIGHT_STYLE = {"red": "red", "yellow": "yellow", "green": "green"}
+
+
+@contextmanager
+def fresh_views() -> Iterator[Container]:
+    with container() as built:
+        built.projections.catch_up()
+        yield built
+
+
+def parse_moment(
+    value: str | None, tz: ZoneInfo, *, end_of_day: bool, what: str
+) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            if end_of_day:
+                return datetime.combine(day + timedelta(days=1), time(0), tz) - timedelta(
+                    microseconds=1
+                )
+            return datetime.combine(day, time(0), tz)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"{what} must be a date (2026-09-01) or a time (2026-09-01T12:00), got {value!r}")
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+
+
+def _light(code: str) -> str:
+    return f"[{_LIGHT_STYLE[code]}]●{LIGHT_LABELS[code]}[/]"
+
+
+def _table(title: str, page: Page[Any] | None, *columns: str) -> Table:
+    caption = (
+        f"第{page.page}/{max(page.pages, 1)}页，共{page.total}条" if page is not None else None
+    )
+    table = Table(title=title, caption=caption)
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
+@ledger_cli.command("issues")
+def issues(
+    office: str = typer.Option(None, help="An office (its sub-offices included)"),
+    as_of: str = typer.Option(None, "--as-of", help="The ledger as it stood then"),
+    status: str = typer.Option(None, help="open | closed | reported"),
+    category: str = typer.Option(None),
+    light: str = typer.Option(None, help="green | yellow | red"),
+    page: int = typer.Option(1),
+    page_size: int = typer.Option(50),
+) -> None:
+    """问题清单: a row per issue, with its items' progress."""
+    with fresh_views() as built:
+        tz = ZoneInfo(built.campaign.timezone)
+        at = parse_moment(as_of, tz, end_of_day=True, what="--as-of")
+        found = built.read_models.issues(
+            offices=None,
+            office=office,
+            status=status,
+            category=category,
+            light=light,
+            page=page,
+            page_size=page_size,
+            as_of=at,
+        )
+        title = "问题清单" + (f"（截至{at:%Y-%m-%d %H:%M}）" if at else "")
+        table = _table(
+            title,
+            found,
+            "灯",
+            "单位",
+            "问题类别",
+            "问题",
+            "来源",
+            "发现日期",
+            "状态",
+            "事项（核查通过/总数）",
+        )
+        for row in found.items:
+            table.add_row(
+                _light(row.light),
+                row.office_name,
+                f"{row.category_label}/{row.subtype_label}",
+                row.title,
+                row.source_label,
+                row.found_on.isoformat(),
+                row.status_label,
+                f"{row.items_verified}/{row.items_total}",
+            )
+        console.print(table)
+
+
+@ledger_cli.command("items")
+def items(
+    office: str = typer.Option(None, help="An office (its sub-offices included)"),
+    as_of: str = typer.Option(None, "--as-of", help="The ledger as it stood then"),
+    status: str = typer.Option(None),
+    category: str = typer.Option(None),
+    overdue: bool = typer.Option(None, "--overdue/--not-overdue"),
+    light: str = typer.Option(None, help="green | yellow | red"),
+    page: int = typer.Option(1),
+    page_size: int = typer.Option(50),
+) -> None:
+    """整改台账: a row per rectification item."""
+    with fresh_views() as built:
+        tz = ZoneInfo(built.campaign.timezone)
+        at = parse_moment(as_of, tz, end_of_day=True, what="--as-of")
+        found = built.read_models.items(
+            offices=None,
+            office=office,
+            status=status,
+            category=category,
+            overdue=overdue,
+            light=light,
+            page=page,
+            page_size=page_size,
+            as_of=at,
+        )
+        title = "整改台账" + (f"（截至{at:%Y-%m-%d %H:%M}）" if at else "")
+        table = _table(
+            title,
+            found,
+            "灯",
+            "单位",
+            "问题",
+            "整改措施",
+            "责任人",
+            "完成时限",
+            "延期",
+            "状态",
+            "提示",
+        )
+        for row in found.items:
+            notes = [f"核查未通过{row.failed_verifications}次"] if row.failed_verifications else []
+            notes += ["弄虚作假"] if row.falsified else []
+            notes += (
+                [f"待{'、'.join(row.missing_approvals)}审批"]
+                if row.status == "approval_requested"
+                else []
+            )
+            table.add_row(
+                _light(row.light),
+                row.office_name,
+                row.issue_title,
+                row.measure,
+                row.responsible,
+                row.deadline.isoformat(),
+                str(row.extensions or ""),
+                row.status_label,
+                "；".join(notes),
+            )
+        console.print(table)
+
+
+def progress(office: str = typer.Option(None, help="Only this office and its sub-offices")) -> None:
+    """整改进度: per office and per category, with lights for today."""
+    with fresh_views() as built:
+        offices = office_scope(built.campaign, None, office)
+        view = built.read_models.progress(offices=offices)
+        table = _table(
+            f"整改进度（{view.today.isoformat()}）",
+            None,
+            "灯",
+            "单位",
+            "问题（销号/总数）",
+            "事项",
+            "核查通过",
+            "完成率",
+            "逾期",
+            "临期",
+        )
+        for row in view.offices:
+            counts = row.with_sub_offices
+            name = row.name if not row.sub_offices else f"{row.name}（含下属）"
+            indent = "  " if row.parent else ""
+            table.add_row(
+                _light(counts.light),
+                indent + name,
+                f"{counts.issues_closed}/{counts.issues}",
+                str(counts.total),
+                str(counts.verified),
+                f"{counts.percent_verified:.1f}%",
+                str(counts.overdue),
+                str(counts.due_soon),
+            )
+        total = view.total
+        table.add_row(
+            _light(total.light),
+            "合计",
+            f"{total.issues_closed}/{total.issues}",
+            str(total.total),
+            str(total.verified),
+            f"{total.percent_verified:.1f}%",
+            str(total.overdue),
+            str(total.due_soon),
+        )
+        console.print(table)
+
+
+def accountability(
+    kind: str = typer.Option(None, help="lagging | ineffective | falsified"),
+    office: str = typer.Option(None, help="Only this office and its sub-offices"),
+) -> None:
+    """问责线索: lagging, ineffective and falsified work, citing the events."""
+    with fresh_views() as built:
+        offices = office_scope(built.campaign, None, office)
+        records = built.read_models.accountability(offices=offices, kind=kind)
+        table = _table(
+            "问责线索",
+            None,
+            "类型",
+            "单位",
+            "整改事项",
+            "责任人",
+            "事由",
+            "依据（位置 事件 操作人 时间）",
+        )
+        for record in records:
+            cites = "\n".join(
+                f"#{c.position} {c.event_type} {c.actor_name} {c.recorded_at:%Y-%m-%d %H:%M}"
+                for c in record.citations
+            )
+            table.add_row(
+                record.kind_label,
+                record.office_name,
+                record.measure,
+                record.responsible,
+                record.reason,
+                cites,
+            )
+        console.print(table)
+
+
+def audit(
+    actor: str = typer.Option(None, help="Account id, username or display name"),
+    unit: str = typer.Option(None, help="The actor's unit"),
+    case: str = typer.Option(None, help="An issue (with its items) or an item id"),
+    since: str = typer.Option(None, help="From this date or time"),
+    until: str = typer.Option(None, help="Up to this date or time"),
+    page: int = typer.Option(1),
+    page_size: int = typer.Option(100),
+) -> None:
+    """审计日志: every event, newest first."""
+    with fresh_views() as built:
+        tz = ZoneInfo(built.campaign.timezone)
+        found = built.read_models.audit_events(
+            actor=actor,
+            unit=unit,
+            case=parse_uuid(case, what="--case") if case else None,
+            since=parse_moment(since, tz, end_of_day=False, what="--since"),
+            until=parse_moment(until, tz, end_of_day=True, what="--until"),
+            page=page,
+            page_size=page_size,
+        )
+        table = _table("审计日志", found, "位置", "时间", "操作人", "角色", "单位", "记录", "摘要")
+        for row in found.items:
+            table.add_row(
+                str(row.position),
+                f"{row.recorded_at:%Y-%m-%d %H:%M}",
+                row.actor_name,
+                labels.role(row.actor_role),
+                row.actor_unit,
+                f"{row.aggregate_type}#{row.version} {row.event_type}",
+                row.summary,
+            )
+        console.print(table)
+
+
+def register(cli: typer.Typer) -> None:
+    cli.add_typer(ledger_cli, name="ledger")
+    cli.command("progress")(progress)
+    cli.command("accountability")(accountability)
+    cli.command("audit")(audit)
