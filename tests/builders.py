@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from argon2 import PasswordHasher
 
 from application.commanding import CommandResult
@@ -14,6 +18,7 @@ from application.ports import FixedClock
 from application.principal import Caller
 from application.service import RectifyApp
 from infrastructure.container import Container, build_container
+from infrastructure.database import DatabaseUrl
 from infrastructure.settings import load_settings
 
 ACCOUNTS: dict[str, tuple[str, str]] = {
@@ -144,3 +149,32 @@ def build_world(database_url: str, clock: FixedClock) -> World:
         )
         world.callers[username] = Caller(app.principal(result.id), request_id=f"req-{username}")
     return world
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One row of the events table as the database holds it, its state decoded as JSON."""
+
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: dict[str, Any]
+
+
+def stored_events(world: World) -> list[StoredEvent]:
+    """Every stored event, read with the database's own driver, bypassing the library."""
+    table = world.app.recorder.events_table_name  # type: ignore[attr-defined]
+    query = f"SELECT originator_id, originator_version, topic, state FROM {table}"
+    url = DatabaseUrl.parse(world.container.settings.database_url)
+    if url.dialect == "sqlite":
+        with closing(sqlite3.connect(url.path)) as conn:
+            rows = conn.execute(query + " ORDER BY rowid").fetchall()
+    elif url.dialect == "postgres":
+        with psycopg.connect(url.conninfo()) as conn:
+            rows = conn.execute(query + " ORDER BY notification_id").fetchall()
+    else:
+        raise ValueError(f"no raw rows in a {url.dialect} store")
+    return [
+        StoredEvent(UUID(str(oid)), version, topic, json.loads(bytes(state)))
+        for oid, version, topic, state in rows
+    ]
