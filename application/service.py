@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 from eventsourcing.utils import EnvType
 
+from application.campaign_work import CampaignWork
 from application.cases import CaseCommands
 from application.evidence import EvidenceReads
 from application.policy import Policy
@@ -30,7 +31,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class RectifyApp(CaseCommands, TokenCommands, CaseReads, EvidenceReads):
+class RectifyApp(CampaignWork, CaseCommands, TokenCommands, CaseReads, EvidenceReads):
     """Issues, rectification items and accounts, each an event-sourced aggregate."""
 
     name = "Rectify"

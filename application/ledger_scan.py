@@ -1,0 +1,229 @@
+"""The ledger at one position of the event log, folded from the events themselves.
+
+Documents that are submitted or hashed (self-inspection snapshots, rectification reports,
+the Excel ledgers) must say exactly what the log said at one moment — as of now, or as of
+a past time — not what an asynchronous read model had caught up with. This fold reads the
+log once, in order, and rebuilds issues and items from their own events (no other state).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, Final
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate
+
+from domain.issue import Issue
+from domain.item import NOT_YET_RECTIFIED, RectificationItem
+
+ISSUE_STATUS_LABELS: Final = {"open": "整改中", "closed": "已销号", "reported": "已报告"}
+ITEM_STATUS_LABELS: Final = {
+    "planned": "已制定方案",
+    "approval_requested": "待审批",
+    "rejected": "方案退回",
+    "approved": "已批复待整改",
+    "rectifying": "重新整改",
+    "rectified": "已整改待核验",
+    "verification_failed": "核验未通过",
+    "verified": "已核验销号",
+    "reported": "已报告",
+}
+
+_PAGE: Final = 500
+_ISSUE_TOPIC: Final = f"{Issue.__module__}:{Issue.__qualname__}."
+_ITEM_TOPIC: Final = f"{RectificationItem.__module__}:{RectificationItem.__qualname__}."
+
+
+@dataclass(frozen=True)
+class LedgerItem:
+    id: UUID
+    issue_id: UUID
+    office: str
+    measure: str
+    measure_type: str
+    responsible: str
+    deadline: date
+    original_deadline: date
+    involves: str
+    status: str
+    rectification: str
+    rectified_on: date | None
+    extensions: int
+    failed_verifications: int
+    falsification_flags: int
+    overdue: bool
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in ("verified", "reported")
+
+    @property
+    def progress(self) -> str:
+        """整改进展: what a reader of the ledger wants to know about the item now."""
+        if self.rectification and self.status in ("rectified", "verified", "reported"):
+            return self.rectification
+        text = ITEM_STATUS_LABELS[self.status]
+        if self.failed_verifications:
+            text += f"（核验未通过{self.failed_verifications}次）"
+        if self.extensions:
+            text += f"（延期{self.extensions}次）"
+        return text
+
+
+@dataclass(frozen=True)
+class LedgerIssue:
+    id: UUID
+    office: str
+    category: str
+    subtype: str
+    source: str
+    title: str
+    description: str
+    assets: list[dict[str, str]]
+    found_on: date
+    status: str
+    items: tuple[LedgerItem, ...]
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Issues in the order they were recorded, each with its items in planning order."""
+
+    issues: list[LedgerIssue]
+    today: date
+    as_of: datetime | None
+    position: int
+    offices: frozenset[str] | None = field(default=None)
+
+    @property
+    def items(self) -> list[LedgerItem]:
+        return [item for issue in self.issues for item in issue.items]
+
+    def filtered(
+        self,
+        *,
+        category: str | None = None,
+        issue_status: str | None = None,
+        item_status: str | None = None,
+        overdue: bool | None = None,
+    ) -> Ledger:
+        """The ledgers' filters; with an item filter, only problems with a matching item."""
+        issues = []
+        for issue in self.issues:
+            if category not in (None, issue.category) or issue_status not in (None, issue.status):
+                continue
+            items = tuple(
+                i
+                for i in issue.items
+                if item_status in (None, i.status) and overdue in (None, i.overdue)
+            )
+            if items or (item_status is None and overdue is None):
+                issues.append(replace(issue, items=items))
+        return replace(self, issues=issues)
+
+    def issue(self, issue_id: UUID) -> LedgerIssue:
+        for issue in self.issues:
+            if issue.id == issue_id:
+                return issue
+        raise KeyError(issue_id)
+
+
+def _item_row(item: RectificationItem, today: date) -> LedgerItem:
+    return LedgerItem(
+        id=item.id,
+        issue_id=item.issue_id,
+        office=item.office,
+        measure=item.measure,
+        measure_type=item.measure_type,
+        responsible=item.responsible,
+        deadline=item.deadline,
+        original_deadline=item.original_deadline,
+        involves=item.involves,
+        status=item.status,
+        rectification=str(getattr(item, "rectification", "")),
+        rectified_on=item.rectified_on,
+        extensions=item.extensions,
+        failed_verifications=item.failed_verifications,
+        falsification_flags=item.falsification_flags,
+        overdue=item.status in NOT_YET_RECTIFIED and item.deadline < today,
+    )
+
+
+def _issue_row(issue: Issue, items: dict[UUID, LedgerItem]) -> LedgerIssue:
+    return LedgerIssue(
+        id=issue.id,
+        office=issue.office,
+        category=issue.category,
+        subtype=issue.subtype,
+        source=issue.source,
+        title=issue.title,
+        description=issue.description,
+        assets=list(issue.assets),
+        found_on=issue.found_on,
+        status=issue.status,
+        items=tuple(items[i] for i in issue.items if i in items),
+    )
+
+
+def _notifications(app: Application[UUID]) -> Iterable[Any]:
+    """Every notification of the log, in order, a page at a time."""
+    start = 1
+    while True:
+        page = app.recorder.select_notifications(start, _PAGE)
+        yield from page
+        if len(page) < _PAGE:
+            return
+        start = page[-1].id + 1
+
+
+def _events(app: Application[UUID], as_of: datetime | None) -> Iterable[tuple[int, Any]]:
+    for notification in _notifications(app):
+        if notification.topic.startswith((_ISSUE_TOPIC, _ITEM_TOPIC)):
+            domain_event: Any = app.mapper.to_domain_event(notification)
+            if as_of is None or domain_event.timestamp <= as_of:
+                yield notification.id, domain_event
+
+
+def created_ids(app: Application[UUID], cls: type[Aggregate]) -> list[UUID]:
+    """Ids of every aggregate of this class, in the order they were created."""
+    prefix = f"{cls.__module__}:{cls.__qualname__}."
+    return [
+        UUID(str(n.originator_id))
+        for n in _notifications(app)
+        if n.topic.startswith(prefix) and n.originator_version == 1
+    ]
+
+
+def scan_ledger(
+    app: Application[UUID],
+    *,
+    today: date,
+    offices: frozenset[str] | None = None,
+    as_of: datetime | None = None,
+) -> Ledger:
+    """Fold every issue and item event (up to ``as_of``) into the ledger of these offices."""
+    aggregates: dict[UUID, Aggregate] = {}
+    order: list[UUID] = []
+    position = 0
+    for position, domain_event in _events(app, as_of):  # noqa: B007 - the last one is kept
+        aggregate_id = domain_event.originator_id
+        current = aggregates.get(aggregate_id)
+        mutated = domain_event.mutate(current)
+        if current is None:
+            order.append(aggregate_id)
+        aggregates[aggregate_id] = mutated
+    items = {
+        a.id: _item_row(a, today)
+        for a in aggregates.values()
+        if isinstance(a, RectificationItem) and (offices is None or a.office in offices)
+    }
+    issues = [
+        _issue_row(a, items)
+        for aid in order
+        if isinstance(a := aggregates[aid], Issue) and (offices is None or a.office in offices)
+    ]
+    return Ledger(issues=issues, today=today, as_of=as_of, position=position, offices=offices)

@@ -1,0 +1,271 @@
+"""Notices (通报): drafted from accountability records, edited, issued, rendered."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from application.accountability import AccountabilityBook, candidate_ids
+from application.commanding import Command, CommandResult
+from application.errors import NotFound
+from application.ledger_scan import created_ids, scan_ledger
+from application.office_work import OfficeWork
+from application.paperwork import (
+    BODY,
+    HEADING,
+    SUBHEADING,
+    FormalDocument,
+    Paragraph,
+    Table,
+    chinese_date,
+)
+from application.principal import Caller
+from domain.campaign import Campaign
+from domain.errors import InvalidInput
+from domain.notice import ACCOUNTABILITY_KINDS, ISSUED, Notice, NoticeNumber
+
+_DIGITS = "零一二三四五六七八九"
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+_SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
+_DEFAULT_COPY_TO = ["finance"]
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 25 → 二十五 (headings count past ten)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else f"{_DIGITS[tens]}十"
+    return head + (_DIGITS[ones] if ones else "") if n else _DIGITS[0]
+
+
+def coordination_office(campaign: Campaign) -> str:
+    return f"{campaign.name}协调推进机制办公室"
+
+
+def units_text(campaign: Campaign, codes: list[str]) -> str:
+    offices = {u.code for u in campaign.offices()}
+    if set(codes) == offices:
+        return "省政府各驻外办事处"
+    return "、".join(campaign.unit(c).name for c in codes)
+
+
+def draft_body(campaign: Campaign, records: list[dict[str, Any]]) -> str:
+    """The body a coordinator starts from: the facts grouped by kind, then the demands."""
+    lines = [
+        f"按照《{campaign.name}方案》要求，协调推进机制办公室对各驻外办事处整改工作"
+        "进展情况进行了调度和核查。现将有关情况通报如下：",
+    ]
+    section = 0
+    for kind, label in ACCOUNTABILITY_KINDS.items():
+        chosen = [r for r in records if r["kind"] == kind]
+        if not chosen:
+            continue
+        section += 1
+        lines.append(f"{chinese_numeral(section)}、{label}的情况")
+        for n, record in enumerate(chosen, start=1):
+            proof = "；".join(
+                f"{chinese_date(date.fromisoformat(c['recorded_at'][:10]))}"
+                f"{c['actor_name']}“{c['event_label']}”"
+                for c in record["citations"]
+            )
+            proof_text = f"（事件依据：{proof}）" if proof else ""
+            lines.append(f"（{chinese_numeral(n)}）{record['facts']}{proof_text}")
+    lines.append(f"{chinese_numeral(section + 1)}、有关要求")
+    lines.append(
+        "被通报单位要高度重视，认真分析原因，切实压实工作责任，对通报指出的问题"
+        "立即整改，并于收到本通报之日起15日内将整改落实情况书面报送协调推进机制办公室。"
+        "对不作为乱作为、弄虚作假、造成国有资产流失的，依法依规追责问责。"
+    )
+    return "\n".join(lines)
+
+
+def body_blocks(body: str) -> list[Paragraph | Table]:
+    blocks: list[Paragraph | Table] = []
+    for line in body.splitlines():
+        text = line.strip()
+        if not text:
+            continue
+        level = HEADING if _HEADING.match(text) else SUBHEADING if _SUBHEADING.match(text) else BODY
+        blocks.append(Paragraph(text, level))
+    return blocks
+
+
+def citations_table(records: list[dict[str, Any]]) -> Table:
+    rows = []
+    for n, record in enumerate(records, start=1):
+        proof = "\n".join(
+            f"{c['recorded_at'][:16].replace('T', ' ')} {c['actor_name']} {c['event_label']}"
+            f"（{c['aggregate_type']} {c['aggregate_id'][:8]} 第{c['version']}号事件）"
+            + (f"：{c['comment']}" if c["comment"] else "")
+            for c in record["citations"]
+        )
+        rows.append(
+            (
+                str(n),
+                record["office_name"],
+                record["kind_label"],
+                record["issue_title"] or record["measure"],
+                record["measure"] if record["issue_title"] else "",
+                proof or "无相应报送记录",
+            )
+        )
+    return Table(
+        caption="通报事项及事件依据",
+        headers=("序号", "单位", "情形", "问题", "整改事项", "依据（事件记录）"),
+        rows=rows,
+        widths=(4, 10, 10, 18, 18, 40),
+    )
+
+
+class NoticeCommands(OfficeWork):
+    def accountability_candidates(self, caller: Caller) -> list[dict[str, Any]]:
+        """Every record a notice may cite now, with its facts and the events behind it."""
+        book = self._book(caller)
+        return [book.record(rid) for rid in candidate_ids(book.ledger, book.milestones)]
+
+    def _book(self, caller: Caller) -> AccountabilityBook:
+        offices = self.policy.readable_offices(caller.principal)
+        ledger = scan_ledger(self, today=self.today(), offices=offices)
+        return AccountabilityBook(
+            campaign=self.campaign,
+            ledger=ledger,
+            milestones=self.milestones(caller),
+            events=self.repository.event_store,
+        )
+
+    def draft_notice(
+        self,
+        caller: Caller,
+        *,
+        record_ids: list[str],
+        title: str | None = None,
+        recipients: list[str] | None = None,
+        copy_to: list[str] | None = None,
+    ) -> CommandResult:
+        args = {"records": record_ids, "title": title, "recipients": recipients, "cc": copy_to}
+
+        def change(cmd: Command) -> CommandResult:
+            cmd.act(None, command="manage_notices")
+            book = self._book(caller)
+            records = [book.record(rid) for rid in dict.fromkeys(record_ids)]
+            to = recipients or [u.code for u in self.campaign.offices()]
+            cc = _DEFAULT_COPY_TO if copy_to is None else copy_to
+            for code in [*to, *cc]:
+                self.campaign.unit(code)
+            notice = Notice.draft(
+                title=title or f"关于{self.campaign.name}工作进展情况的通报",
+                recipients=to,
+                copy_to=cc,
+                body=draft_body(self.campaign, records),
+                records=records,
+                issuing_unit=coordination_office(self.campaign),
+            )
+            return cmd.done(notice, result_of=notice)
+
+        return self.execute(caller, "draft_notice", args, change)
+
+    def edit_notice(
+        self,
+        caller: Caller,
+        notice_id: UUID,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        recipients: list[str] | None = None,
+        copy_to: list[str] | None = None,
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        args = dict(locals())
+        del args["self"], args["caller"]
+
+        def change(cmd: Command) -> CommandResult:
+            cmd.act(None, command="manage_notices")
+            notice = self.load(Notice, notice_id)
+            cmd.check_version(notice, expected_version)
+            for code in [*(recipients or []), *(copy_to or [])]:
+                self.campaign.unit(code)
+            notice.edit(
+                title=notice.title if title is None else title,
+                body=notice.body if body is None else body,
+                recipients=notice.recipients if recipients is None else recipients,
+                copy_to=notice.copy_to if copy_to is None else copy_to,
+                reason=reason,
+            )
+            return cmd.done(notice, result_of=notice)
+
+        return self.execute(caller, "edit_notice", args, change)
+
+    def issue_notice(
+        self,
+        caller: Caller,
+        notice_id: UUID,
+        *,
+        number: str,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Issue the notice under its number (文号); a number is given to one notice only."""
+        args = {"notice_id": notice_id, "number": number, "expected_version": expected_version}
+
+        def change(cmd: Command) -> CommandResult:
+            cmd.act(None, command="manage_notices")
+            notice = self.load(Notice, notice_id)
+            cmd.check_version(notice, expected_version)
+            notice.issue(number=number, today=self.today())
+            issued_as = str(notice.number)
+            if self._exists(NoticeNumber.create_id(issued_as)):
+                raise InvalidInput(f"number {issued_as} is already taken", field="number")
+            index = NoticeNumber(number=issued_as, notice_id=notice.id)
+            return cmd.done(notice, index, result_of=notice, number=issued_as)
+
+        return self.execute(caller, "issue_notice", args, change)
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        try:
+            self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def get_notice(self, caller: Caller, notice_id: UUID) -> Notice:
+        notice = self.load(Notice, notice_id)
+        if self.policy.grant_for(caller.principal, "manage_notices", None) is not None:
+            return notice
+        readable = self.policy.readable_offices(caller.principal)
+        addressed = readable is None or bool(set(notice.recipients) & readable)
+        if notice.status != ISSUED or not addressed:
+            raise NotFound(f"no notice {notice_id}")
+        return notice
+
+    def notices(self, caller: Caller) -> list[Notice]:
+        found = []
+        for notice_id in created_ids(self, Notice):
+            try:
+                found.append(self.get_notice(caller, notice_id))
+            except NotFound:
+                continue
+        return found
+
+    def notice_document(self, caller: Caller, notice_id: UUID) -> FormalDocument:
+        notice = self.get_notice(caller, notice_id)
+        return FormalDocument(
+            masthead=coordination_office(self.campaign),
+            number=notice.number or "",
+            title=notice.title,
+            addressee=units_text(self.campaign, notice.recipients) + "：",
+            body=body_blocks(notice.body),
+            issuer=notice.issuing_unit,
+            dated=notice.issued_on or self.today(),
+            copy_to=f"抄送：{units_text(self.campaign, notice.copy_to)}。"
+            if notice.copy_to
+            else "",
+            appendix_title="附件：通报事项及事件依据",
+            appendix=[citations_table(notice.records)],
+            draft=notice.status != ISSUED,
+        )
+
+    def render_notice(self, caller: Caller, notice_id: UUID, fmt: str) -> bytes:
+        return self.renderer.render(self.notice_document(caller, notice_id), fmt)

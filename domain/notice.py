@@ -1,0 +1,176 @@
+"""Notice (通报): drafted from accountability records, edited, then issued with its number.
+
+The records a notice cites are copied into it when drafted — the facts and the events that
+prove them — so the issued notice keeps saying what it said, whatever happens later.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Final
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.errors import InvalidInput, InvalidTransition
+from domain.recording import RecordedAggregate
+from domain.taxonomy import check_text
+
+DRAFT: Final = "draft"
+ISSUED: Final = "issued"
+ACCOUNTABILITY_KINDS: Final = {
+    "lagging": "工作明显滞后",
+    "ineffective": "整改成效不明显",
+    "falsified": "弄虚作假",
+}
+
+_NUMBER = re.compile(r"^\S.{0,30}〔\d{4}〕\d{1,4}号$")
+
+
+def check_number(number: str) -> str:
+    """A document number (文号) such as 机管国资〔2026〕3号; [2026] is read as 〔2026〕."""
+    cleaned = re.sub(r"[\[［【(（](\d{4})[\]］】)）]", r"〔\1〕", number.strip())
+    if not _NUMBER.match(cleaned):
+        raise InvalidInput(
+            f"number {number!r} is not a document number like 机管国资〔2026〕3号", field="number"
+        )
+    return cleaned
+
+
+def check_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not records:
+        raise InvalidInput("a notice cites at least one accountability record", field="records")
+    seen: set[str] = set()
+    for n, record in enumerate(records):
+        if record.get("kind") not in ACCOUNTABILITY_KINDS:
+            raise InvalidInput(f"records[{n}] has an unknown kind", field="records")
+        if record.get("item_id") and not record.get("citations"):
+            raise InvalidInput(f"records[{n}] cites no event", field="records")
+        if record["id"] in seen:
+            raise InvalidInput(f"records[{n}] is cited twice", field="records")
+        seen.add(record["id"])
+    return records
+
+
+class Notice(RecordedAggregate):
+    """draft (edited any number of times) → issued; an issued notice no longer changes."""
+
+    @event("Drafted")
+    def __init__(
+        self,
+        *,
+        title: str,
+        recipients: list[str],
+        copy_to: list[str],
+        body: str,
+        records: list[dict[str, Any]],
+        issuing_unit: str,
+    ) -> None:
+        self.title = title
+        self.recipients = recipients
+        self.copy_to = copy_to
+        self.body = body
+        self.records = records
+        self.issuing_unit = issuing_unit
+        self.status = DRAFT
+        self.number: str | None = None
+        self.issued_on: date | None = None
+        self.edits = 0
+
+    @classmethod
+    def draft(
+        cls,
+        *,
+        title: str,
+        recipients: list[str],
+        copy_to: list[str],
+        body: str,
+        records: list[dict[str, Any]],
+        issuing_unit: str,
+    ) -> Notice:
+        if not recipients:
+            raise InvalidInput("a notice needs at least one recipient", field="recipients")
+        return cls(
+            title=check_text(title, field="title", max_length=200),
+            recipients=list(recipients),
+            copy_to=list(copy_to),
+            body=check_text(body, field="body", max_length=50_000),
+            records=check_records(records),
+            issuing_unit=check_text(issuing_unit, field="issuing_unit", max_length=100),
+        )
+
+    def edit(
+        self,
+        *,
+        title: str,
+        body: str,
+        recipients: list[str],
+        copy_to: list[str],
+        reason: str,
+    ) -> None:
+        if self.status != DRAFT:
+            raise InvalidTransition("the notice is issued; an issued notice no longer changes")
+        if not recipients:
+            raise InvalidInput("a notice needs at least one recipient", field="recipients")
+        self._edited(
+            title=check_text(title, field="title", max_length=200),
+            body=check_text(body, field="body", max_length=50_000),
+            recipients=list(recipients),
+            copy_to=list(copy_to),
+            reason=reason.strip(),
+        )
+
+    @event("Edited")
+    def _edited(
+        self, title: str, body: str, recipients: list[str], copy_to: list[str], reason: str
+    ) -> None:
+        self.title = title
+        self.body = body
+        self.recipients = recipients
+        self.copy_to = copy_to
+        self.edits += 1
+
+    def issue(self, *, number: str, today: date) -> None:
+        if self.status != DRAFT:
+            raise InvalidTransition(f"the notice was already issued as {self.number}")
+        self._issued(number=check_number(number), issued_on=today)
+
+    @event("Issued")
+    def _issued(self, number: str, issued_on: date) -> None:
+        self.status = ISSUED
+        self.number = number
+        self.issued_on = issued_on
+
+    @property
+    def offices(self) -> list[str]:
+        return sorted({str(r["office"]) for r in self.records})
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "version": self.version,
+            "status": self.status,
+            "title": self.title,
+            "number": self.number,
+            "issued_on": self.issued_on.isoformat() if self.issued_on else None,
+            "issuing_unit": self.issuing_unit,
+            "recipients": list(self.recipients),
+            "copy_to": list(self.copy_to),
+            "body": self.body,
+            "records": self.records,
+            "edits": self.edits,
+        }
+
+
+class NoticeNumber(RecordedAggregate):
+    """Index: a document number is given to one notice only (saved with the issuing)."""
+
+    @staticmethod
+    def create_id(number: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"rectify:notice-number:{number}")
+
+    @event("Reserved")
+    def __init__(self, *, number: str, notice_id: UUID) -> None:
+        self.number = number
+        self.notice_id = notice_id

@@ -1,0 +1,1 @@
+"""Excel in and out: the ledgers, the blank self-inspection template, the import reader."""
