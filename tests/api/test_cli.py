@@ -1,0 +1,137 @@
+"""The ``rectify`` console script, run for real in a subprocess on a SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+RECTIFY = Path(sys.executable).with_name("rectify")
+STRONG_SECRET = "s" * 48
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def rectify(*args: str, db: Path, **settings: str) -> Run:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECTIFY_")}
+    env.update(
+        {"RECTIFY_DATABASE_URL": f"sqlite:///{db}", "COLUMNS": "300", "NO_COLOR": "1", **settings}
+    )
+    done = subprocess.run(
+        [str(RECTIFY), *args],
+        env=env,
+        cwd=db.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def event_count(db: Path) -> int:
+    if not db.exists():
+        return 0
+    with closing(sqlite3.connect(db)) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if "stored_events" not in tables:
+            return 0
+        return int(conn.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0])
+
+
+def first_issue(db: Path) -> tuple[str, dict[str, str]]:
+    """The first problem the demo found: its id and who found it."""
+    with closing(sqlite3.connect(db)) as conn:
+        oid, state = conn.execute(
+            "SELECT originator_id, state FROM stored_events "
+            "WHERE topic = 'domain.issue:Issue.Found' ORDER BY rowid LIMIT 1"
+        ).fetchone()
+    return str(oid), json.loads(state)["actor"]
+
+
+@dataclass(frozen=True)
+class Demo:
+    db: Path
+    first_run: Run
+    events: int
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """One demo database for the module's read-only checks."""
+    db = tmp_path_factory.mktemp("cli") / "rectify.sqlite3"
+    first = rectify("demo", db=db)
+    return Demo(db=db, first_run=first, events=event_count(db))
+
+
+def test_demo_loads_a_campaign(demo: Demo) -> None:
+    assert demo.first_run.code == 0, demo.first_run.err
+    assert "demo campaign loaded" in demo.first_run.out
+    assert demo.events > 100
+
+
+def test_a_second_demo_run_says_it_is_present_and_adds_no_events(demo: Demo) -> None:
+    again = rectify("demo", db=demo.db)
+
+    assert again.code == 0, again.err
+    assert "already present" in again.out
+    assert event_count(demo.db) == demo.events
+
+
+def test_demo_is_refused_in_production(tmp_path: Path) -> None:
+    db = tmp_path / "prod.sqlite3"
+
+    run = rectify("demo", db=db, RECTIFY_ENV="prod", RECTIFY_SECRET_KEY=STRONG_SECRET)
+
+    assert run.code != 0
+    assert "RECTIFY_ENV=dev" in run.err
+    assert event_count(db) == 0
+
+
+def test_history_prints_a_cases_trail_with_actors_names(demo: Demo) -> None:
+    issue_id, found_by = first_issue(demo.db)
+
+    run = rectify("history", issue_id, db=demo.db)
+
+    assert run.code == 0, run.err
+    found_line = next(line for line in run.out.splitlines() if "Found" in line)
+    assert found_by["name"] in found_line
+    assert found_by["role"] in found_line
+    assert found_by["unit"] in found_line
+
+
+@pytest.mark.parametrize(
+    ("case_id", "message"),
+    [("not-a-uuid", "CASE_ID must be a UUID"), (str(uuid4()), "no ")],
+    ids=["malformed-id", "unknown-id"],
+)
+def test_history_of_a_bad_id_is_a_message_not_a_traceback(
+    demo: Demo, case_id: str, message: str
+) -> None:
+    run = rectify("history", case_id, db=demo.db)
+
+    assert run.code != 0
+    assert message in run.err
+    assert case_id in run.err
+    assert "Traceback" not in run.out + run.err
+
+
+def test_a_bad_setting_stops_the_command_naming_the_variable(tmp_path: Path) -> None:
+    run = rectify("db", "init", db=tmp_path / "x.sqlite3", RECTIFY_PORT="eighty")
+
+    assert run.code != 0
+    assert "RECTIFY_PORT" in run.err
+    assert "Traceback" not in run.err
