@@ -114,7 +114,10 @@ class CaseReads(CommandingApp):
         try:
             case: Issue | RectificationItem = self.load_case(caller, Issue, case_id)
         except NotFound:
-            case = self.load_case(caller, RectificationItem, case_id)
+            try:
+                case = self.load_case(caller, RectificationItem, case_id)
+            except NotFound:
+                raise NotFound(f"no case {case_id}") from None
         ids = [case.id, *case.items] if isinstance(case, Issue) else [case.id]
         entries = [
             history_entry(event) for aid in ids for event in self.repository.event_store.get(aid)
