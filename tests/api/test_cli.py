@@ -115,7 +115,7 @@ def test_history_prints_a_cases_trail_with_actors_names(demo: Demo) -> None:
 
 @pytest.mark.parametrize(
     ("case_id", "message"),
-    [("not-a-uuid", "CASE_ID must be a UUID"), (str(uuid4()), "no ")],
+    [("not-a-uuid", "CASE_ID must be a UUID"), (str(uuid4()), "no case")],
     ids=["malformed-id", "unknown-id"],
 )
 def test_history_of_a_bad_id_is_a_message_not_a_traceback(

@@ -118,6 +118,13 @@ def test_history_keeps_the_comment_that_explains_a_step(world: World) -> None:
     assert history[-1].comment == "措施不具体"
 
 
+def test_history_of_an_id_that_is_no_case_says_so(world: World) -> None:
+    account_id = world["bj-clerk"].principal.account_id
+
+    with pytest.raises(NotFound, match="no case"):
+        world.app.case_history(world["auditor"], account_id)
+
+
 def test_history_of_a_case_out_of_scope_is_not_found(world: World) -> None:
     issue = world.issue(office="bj")
 
