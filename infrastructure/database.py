@@ -57,12 +57,12 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     if url.dialect == "sqlite":
         Path(url.path).parent.mkdir(parents=True, exist_ok=True)
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": "infrastructure.recorders:ChainedSQLiteFactory",  # hash chain
             "SQLITE_DBNAME": url.path,
             "SQLITE_LOCK_TIMEOUT": str(settings.lock_timeout),
         }
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": "infrastructure.recorders:ChainedPostgresFactory",  # hash chain
         "POSTGRES_DBNAME": url.dbname,
         "POSTGRES_HOST": url.host,
         "POSTGRES_PORT": str(url.port),

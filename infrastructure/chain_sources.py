@@ -1,0 +1,185 @@
+"""Reading the event log with its links for the verifier: streamed, in position order.
+
+Each source reads in one read-only snapshot (PostgreSQL: a REPEATABLE READ transaction with a
+server-side cursor; SQLite: one read transaction), so appends made while it runs are not
+half-seen. Rows come out as ``(position, record, previous, hash)``: the event's canonical
+record (``infrastructure.chain.record_bytes``; PostgreSQL builds it in the query, which keeps
+the client's loop to one hash per row) joined with its link, ``previous`` and ``hash`` being
+None when the event has no link.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+import psycopg
+from psycopg import IsolationLevel
+from psycopg.sql import SQL, Identifier
+
+from infrastructure.chain import chain_table_name, record_bytes
+from infrastructure.database import DatabaseUrl
+
+Row = tuple[int, bytes, int | None, bytes | None]
+LinkRow = tuple[int, int | None, bytes]
+BATCH = 5_000
+_LOWEST = -(2**63)
+
+# The canonical record of infrastructure.chain.record_bytes, built by PostgreSQL.
+_PG_RECORD = (
+    "int8send(e.notification_id) || int8send(e.originator_version)"
+    " || int2send(16::int2)"
+    " || int2send(octet_length(convert_to(coalesce(e.topic, ''), 'UTF8'))::int2)"
+    " || int4send(octet_length(coalesce(e.state, ''::bytea))::int4)"
+    " || uuid_send(e.originator_id) || convert_to(coalesce(e.topic, ''), 'UTF8')"
+    " || coalesce(e.state, ''::bytea)"
+)
+
+
+class ChainSource(Protocol):
+    def max_position(self) -> int | None: ...
+
+    def batches(self) -> Iterator[list[Row]]:
+        """Every event with its link, in position order, a batch at a time."""
+        ...
+
+    def links(self, after: int | None = None) -> Iterator[LinkRow]: ...
+
+    def first_position_after(self, position: int | None) -> int | None: ...
+
+    def first_link_after(self, position: int | None) -> int | None: ...
+
+    def close(self) -> None: ...
+
+
+class PostgresChainSource:
+    def __init__(self, url: DatabaseUrl, *, events_table: str, schema: str = "public") -> None:
+        self.conn = psycopg.connect(url.conninfo(), autocommit=False)
+        self.conn.isolation_level = IsolationLevel.REPEATABLE_READ
+        self.conn.read_only = True
+        self.events_table = Identifier(schema, events_table)
+        self.chain_table = Identifier(schema, chain_table_name(events_table))
+        self._cursors = 0
+
+    def _batches(self, query: Any, params: tuple[Any, ...] = ()) -> Iterator[list[Any]]:
+        self._cursors += 1
+        with self.conn.cursor(name=f"chain_{self._cursors}", binary=True) as cur:
+            cur.execute(query, params)
+            while rows := cur.fetchmany(BATCH):
+                yield rows
+
+    def _value(self, query: Any, params: tuple[Any, ...] = ()) -> int | None:
+        row = self.conn.execute(query, params).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def max_position(self) -> int | None:
+        return self._value(SQL("SELECT max(notification_id) FROM {}").format(self.events_table))
+
+    def batches(self) -> Iterator[list[Row]]:
+        return self._batches(
+            SQL(
+                "SELECT e.notification_id, " + _PG_RECORD + ", c.previous, c.hash "
+                "FROM {} e LEFT JOIN {} c ON c.position = e.notification_id "
+                "ORDER BY e.notification_id"
+            ).format(self.events_table, self.chain_table)
+        )
+
+    def links(self, after: int | None = None) -> Iterator[LinkRow]:
+        query = SQL(
+            "SELECT position, previous, hash FROM {} WHERE position > %s ORDER BY position"
+        ).format(self.chain_table)
+        for rows in self._batches(query, (_LOWEST if after is None else after,)):
+            yield from rows
+
+    def first_position_after(self, position: int | None) -> int | None:
+        query = SQL("SELECT min(notification_id) FROM {} WHERE notification_id > %s")
+        return self._value(
+            query.format(self.events_table), (_LOWEST if position is None else position,)
+        )
+
+    def first_link_after(self, position: int | None) -> int | None:
+        query = SQL("SELECT min(position) FROM {} WHERE position > %s")
+        return self._value(
+            query.format(self.chain_table), (_LOWEST if position is None else position,)
+        )
+
+    def close(self) -> None:
+        self.conn.rollback()
+        self.conn.close()
+
+
+class SQLiteChainSource:
+    def __init__(self, url: DatabaseUrl, *, events_table: str) -> None:
+        self.conn = sqlite3.connect(f"file:{url.path}?mode=ro", uri=True, isolation_level=None)
+        self.conn.execute("BEGIN")
+        self.events_table = events_table
+        self.chain_table = chain_table_name(events_table)
+
+    def _value(self, query: str, params: tuple[Any, ...] = ()) -> int | None:
+        row = self.conn.execute(query, params).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def max_position(self) -> int | None:
+        return self._value(f"SELECT max(rowid) FROM {self.events_table}")
+
+    def batches(self) -> Iterator[list[Row]]:
+        cur = self.conn.execute(
+            "SELECT e.rowid, e.originator_id, e.originator_version, CAST(e.topic AS BLOB), "
+            f"e.state, c.previous, c.hash FROM {self.events_table} e "
+            f"LEFT JOIN {self.chain_table} c ON c.position = e.rowid ORDER BY e.rowid"
+        )
+        while rows := cur.fetchmany(BATCH):
+            yield [
+                (
+                    position,
+                    record_bytes(position, _id_bytes(oid), version, topic or b"", state or b""),
+                    previous,
+                    link_hash,
+                )
+                for position, oid, version, topic, state, previous, link_hash in rows
+            ]
+
+    def links(self, after: int | None = None) -> Iterator[LinkRow]:
+        cur = self.conn.execute(
+            f"SELECT position, previous, hash FROM {self.chain_table} "
+            "WHERE position > ? ORDER BY position",
+            (_LOWEST if after is None else after,),
+        )
+        while rows := cur.fetchmany(BATCH):
+            yield from rows
+
+    def first_position_after(self, position: int | None) -> int | None:
+        return self._value(
+            f"SELECT min(rowid) FROM {self.events_table} WHERE rowid > ?",
+            (_LOWEST if position is None else position,),
+        )
+
+    def first_link_after(self, position: int | None) -> int | None:
+        return self._value(
+            f"SELECT min(position) FROM {self.chain_table} WHERE position > ?",
+            (_LOWEST if position is None else position,),
+        )
+
+    def close(self) -> None:
+        self.conn.execute("ROLLBACK")
+        self.conn.close()
+
+
+def _id_bytes(stored: str | bytes) -> bytes:
+    """SQLite keeps UUIDs as 32 hex digits; anything else is a text id."""
+    text = stored.decode() if isinstance(stored, bytes) else stored
+    if len(text) == 32:
+        try:
+            return bytes.fromhex(text)
+        except ValueError:
+            pass
+    return text.encode()
+
+
+def open_source(url: DatabaseUrl, *, events_table: str) -> ChainSource:
+    if url.dialect == "postgres":
+        return PostgresChainSource(url, events_table=events_table)
+    if url.dialect == "sqlite":
+        return SQLiteChainSource(url, events_table=events_table)
+    raise ValueError(f"the {url.dialect} store keeps no hash chain")
