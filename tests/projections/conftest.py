@@ -1,0 +1,3 @@
+from tests.projections.support import world as world
+
+__all__ = ["world"]
