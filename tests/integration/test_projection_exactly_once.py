@@ -48,19 +48,19 @@ def test_a_failure_before_commit_then_a_restart_counts_every_event_once(
 ) -> None:
     built = stored_world.container
     world_views = fresh_views(stored_world)
-    before = live(stored_world, view).position()
+    before = live(stored_world.container, view).position()
     scripted_campaign(stored_world)
 
     with crash_before_commit(monkeypatch, view.name) as crashed, pytest.raises(Crash):
         built.projections.catch_up()
 
     assert crashed, "the batch reached its commit"
-    assert live(stored_world, view).position() == before
+    assert live(stored_world.container, view).position() == before
     restarted = build_host(built.app, built.db, built.campaign)
     restarted.catch_up()
     head = restarted.log.head()
     assert restarted.positions() == {v.name: head for v in VIEWS}
-    assert dump(live(stored_world, view)) == dump(rebuilt(stored_world, view))
+    assert dump(live(stored_world.container, view)) == dump(rebuilt(stored_world.container, view))
     audit = world_views.audit_events(page_size=1)
     assert audit.total == len(restarted.log.read(0, 100_000))
 

@@ -33,9 +33,9 @@ def test_the_live_view_equals_a_rebuild_row_for_row(
     run_live(stored_world)
     head = stored_world.container.projections.log.head()
 
-    fresh = rebuilt(stored_world, view)
+    fresh = rebuilt(stored_world.container, view)
 
-    current = live(stored_world, view)
+    current = live(stored_world.container, view)
     assert current.position() == head
     assert fresh.position() == head
     assert dump(current) == dump(fresh)
@@ -45,12 +45,12 @@ def test_the_live_view_equals_a_rebuild_row_for_row(
 def test_a_rebuild_swapped_in_keeps_every_row_and_the_position(stored_world: World) -> None:
     run_live(stored_world)
     built = stored_world.container
-    before = {view.name: dump(live(stored_world, view)) for view in VIEWS}
+    before = {view.name: dump(live(stored_world.container, view)) for view in VIEWS}
 
     for view in VIEWS:
         rebuild(built.projections.log, built.db, view, context=ViewContext(built.campaign))
 
-    after = {view.name: dump(live(stored_world, view)) for view in VIEWS}
+    after = {view.name: dump(live(stored_world.container, view)) for view in VIEWS}
     assert after == before
     assert {s.name: s.lag for s in built.read_models.status()} == {v.name: 0 for v in VIEWS}
     issue = stored_world.issue(office="sz", by="coord")

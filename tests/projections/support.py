@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from application.ports import FixedClock
+from infrastructure.container import Container
 from infrastructure.database import SideDatabase
 from infrastructure.projection_rebuild import build_fresh
 from projections.base import ViewContext, ViewProjection
@@ -119,14 +120,13 @@ def dump(store: ViewStore) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
-def rebuilt(world: World, view: type[ViewProjection]) -> ViewStore:
+def rebuilt(built: Container, view: type[ViewProjection]) -> ViewStore:
     """The view built again from position 0 into fresh tables (left beside the live ones)."""
-    built = world.container
     return build_fresh(built.projections.log, built.db, view, context=ViewContext(built.campaign))
 
 
-def live(world: World, view: type[ViewProjection]) -> ViewStore:
-    for projection in world.container.projections.projections:
+def live(built: Container, view: type[ViewProjection]) -> ViewStore:
+    for projection in built.projections.projections:
         if isinstance(projection, view):
             return projection.view
     raise LookupError(view.name)
