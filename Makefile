@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: run test install lint typecheck contracts pytest postgres-binaries clean
+.PHONY: run test install lint typecheck contracts pytest postgres-binaries document-tools clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ typecheck: install
 contracts: install
 	$(BIN)/lint-imports
 
-pytest: install postgres-binaries
+pytest: install postgres-binaries document-tools
 	$(BIN)/pytest -q
 
 ## The tests start a throwaway PostgreSQL cluster from the server binaries (initdb, pg_ctl).
@@ -46,6 +46,19 @@ postgres-binaries:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else \
 		echo "PostgreSQL server binaries (initdb, pg_ctl) are missing: install Debian's 'postgresql' package, or set RECTIFY_TEST_DATABASE_URL" >&2; exit 1; \
+	fi
+
+## Notices and reports embed a CJK TrueType font in their PDFs; the tests read PDFs back with
+## poppler (pdftotext) and open every DOCX and XLSX in LibreOffice.
+DOCUMENT_PACKAGES := fonts-wqy-zenhei fonts-arphic-uming poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
+document-tools:
+	@if ls /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/arphic/uming.ttc >/dev/null 2>&1 \
+		&& command -v pdftotext >/dev/null && command -v soffice >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing CJK fonts, poppler-utils and LibreOffice with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DOCUMENT_PACKAGES) >/dev/null; \
+	else \
+		echo "CJK fonts, pdftotext or LibreOffice are missing: install Debian's $(DOCUMENT_PACKAGES)" >&2; exit 1; \
 	fi
 
 clean:

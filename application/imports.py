@@ -29,6 +29,7 @@ from application.sheet_rows import (
     ParsedSheet,
     RowErrors,
     SheetError,
+    SheetRow,
     deadline_problem,
     has_item,
     issue_values,
@@ -67,12 +68,17 @@ class _Group:
     items: list[tuple[int, dict[str, object], str]]
 
 
+def is_blank(row: SheetRow) -> bool:
+    """Blank but for what the template fills in ahead (序号, 单位代码, 单位)."""
+    return not any(text(v) for k, v in row.cells.items() if k not in ("office", "office_name"))
+
+
 def group_rows(
     sheet: ParsedSheet, office: str, errors: RowErrors, progress: Progress
 ) -> list[_Group]:
     """Check every row and gather the rows of each problem (same 问题编号)."""
     groups: dict[str, _Group] = {}
-    rows = [r for r in sheet.rows if any(text(v) for v in r.cells.values())]
+    rows = [r for r in sheet.rows if not is_blank(r)]
     for done, row in enumerate(rows, start=1):
         progress("check", done, len(rows))
         values = issue_values(row, errors, office=office)
@@ -144,12 +150,14 @@ class ImportCommands(OfficeWork):
                 )
             errors = RowErrors()
             groups = group_rows(sheet, office, errors, report)
+            self._check_deadlines(groups, errors)
             if errors:
                 raise SheetRejected(errors.errors)
             created = self._create(office, groups, import_id, errors, report)
             if errors:
                 raise SheetRejected(sorted(errors.errors, key=lambda e: e.row))
-            issues = sum(isinstance(a, Issue) for a in created)
+            indexed = {a.case_id for a in created if isinstance(a, ImportedRow)}
+            issues = sum(isinstance(a, Issue) and a.id in indexed for a in created)
             items = sum(isinstance(a, RectificationItem) for a in created)
             total_items = sum(len(g.items) for g in groups)
             record = SheetImport(
@@ -163,6 +171,18 @@ class ImportCommands(OfficeWork):
             return cmd.done(*created, record, result_of=record, **record.summary())
 
         return self.execute(caller, "import_self_inspection", args, change)
+
+    def _check_deadlines(self, groups: list[_Group], errors: RowErrors) -> None:
+        """A new plan's deadline lies between today and the rectification end."""
+        today, end = self.today(), self.campaign.rectification_end
+        for group in groups:
+            for number, values, key in group.items:
+                deadline = values["deadline"]
+                if not isinstance(deadline, date) or self._indexed(key) is not None:
+                    continue
+                problem = deadline_problem(deadline, today=today, campaign_end=end)
+                if problem is not None:
+                    errors.add(number, "deadline", problem)
 
     def _create(
         self,
@@ -180,12 +200,6 @@ class ImportCommands(OfficeWork):
             issue = self._issue_for(office, group, import_id, errors, changed, today)
             for number, values, key in group.items:
                 if self._indexed(key) is not None:
-                    continue
-                deadline = values["deadline"]
-                assert isinstance(deadline, date)
-                problem = deadline_problem(deadline, today=today, campaign_end=end)
-                if problem is not None:
-                    errors.add(number, "deadline", problem)
                     continue
                 if issue is None:
                     continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from application.ledger_scan import ITEM_STATUS_LABELS, Ledger, LedgerItem
+from application.ledger_scan import ITEM_STATUS_LABELS, Ledger, LedgerIssue, LedgerItem
 from application.paperwork import (
     BODY,
     HEADING,
@@ -88,19 +88,25 @@ def statistics(campaign: Campaign, ledger: Ledger, offices: Iterable[str]) -> di
     }
 
 
-def _item_cells(campaign: Campaign, ledger: Ledger, n: int, item: LedgerItem) -> tuple[str, ...]:
-    issue = ledger.issue(item.issue_id)
-    return (
-        str(n),
-        campaign.unit(item.office).name,
-        CATEGORIES[issue.category][0],
-        issue.title,
-        item.measure,
-        item.responsible,
-        item.deadline.isoformat(),
-        item.progress,
-        ITEM_STATUS_LABELS[item.status] + ("（逾期）" if item.overdue else ""),
-    )
+_NO_PLAN = "（尚未制定整改措施）"
+
+
+def _rows(
+    campaign: Campaign, ledger: Ledger, *, open_only: bool
+) -> list[tuple[LedgerIssue, LedgerItem | None]]:
+    """Each item with its problem; a problem with no plan yet stands alone."""
+    rows: list[tuple[LedgerIssue, LedgerItem | None]] = []
+    for issue in ledger.issues:
+        if not issue.items:
+            rows.append((issue, None))
+        rows += [(issue, i) for i in issue.items if i.is_open or not open_only]
+    return rows
+
+
+def _status(item: LedgerItem | None) -> str:
+    if item is None:
+        return "待制定方案"
+    return ITEM_STATUS_LABELS[item.status] + ("（逾期）" if item.overdue else "")
 
 
 def ledger_table(campaign: Campaign, ledger: Ledger) -> Table:
@@ -117,30 +123,40 @@ def ledger_table(campaign: Campaign, ledger: Ledger) -> Table:
             "整改进展",
             "状态",
         ),
-        rows=[_item_cells(campaign, ledger, n, i) for n, i in enumerate(ledger.items, start=1)],
+        rows=[
+            (
+                str(n),
+                campaign.unit(issue.office).name,
+                CATEGORIES[issue.category][0],
+                issue.title,
+                item.measure if item else _NO_PLAN,
+                item.responsible if item else "",
+                item.deadline.isoformat() if item else "",
+                item.progress if item else "",
+                _status(item),
+            )
+            for n, (issue, item) in enumerate(_rows(campaign, ledger, open_only=False), start=1)
+        ],
         widths=(4, 8, 8, 14, 18, 6, 9, 18, 9),
     )
 
 
 def open_items_table(campaign: Campaign, ledger: Ledger) -> Table:
-    rows = []
-    for n, item in enumerate([i for i in ledger.items if i.is_open], start=1):
-        issue = ledger.issue(item.issue_id)
-        rows.append(
-            (
-                str(n),
-                campaign.unit(item.office).name,
-                issue.title,
-                item.measure,
-                item.responsible,
-                item.deadline.isoformat(),
-                ITEM_STATUS_LABELS[item.status] + ("（逾期）" if item.overdue else ""),
-            )
-        )
     return Table(
         caption="尚未完成整改的事项及整改计划",
         headers=("序号", "单位", "问题", "整改措施（计划）", "责任人", "完成时限", "当前状态"),
-        rows=rows,
+        rows=[
+            (
+                str(n),
+                campaign.unit(issue.office).name,
+                issue.title,
+                item.measure if item else _NO_PLAN,
+                item.responsible if item else "",
+                item.deadline.isoformat() if item else "",
+                _status(item),
+            )
+            for n, (issue, item) in enumerate(_rows(campaign, ledger, open_only=True), start=1)
+        ],
         widths=(4, 9, 16, 24, 7, 10, 12),
     )
 

@@ -78,9 +78,11 @@ def _save(wb: Workbook) -> bytes:
 
 
 def _scope_name(campaign: Campaign, ledger: Ledger) -> str:
-    if ledger.offices is None or len(ledger.offices) != 1:
-        return "各驻外办事处"
-    return campaign.unit(next(iter(ledger.offices))).name
+    """The office whose ledger this is (with its sub-offices), or every office."""
+    for unit in campaign.offices():
+        if ledger.offices is not None and campaign.subtree(unit.code) == ledger.offices:
+            return unit.name
+    return "各驻外办事处"
 
 
 def _as_of_text(ledger: Ledger) -> str:

@@ -1,0 +1,151 @@
+"""Notices (通报): drafted from accountability records, citing the events that prove them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+import pytest
+
+from application.errors import NotFound, PermissionDenied
+from domain.errors import InvalidInput, InvalidTransition
+from tests.builders import World
+from tests.conftest import CAMPAIGN_NOW
+from tests.documents.reading import docx_text, pdf_fonts, pdf_text
+
+
+def _failed_twice(world: World) -> UUID:
+    _issue_id, item_id = world.rectified_item()
+    world.app.record_verification(world["coord"], item_id, passed=False, comment="账实仍不相符")
+    world.app.record_rectification(world["bj-clerk"], item_id, description="再次补登")
+    world.app.record_verification(world["coord2"], item_id, passed=False, comment="佐证不足")
+    return item_id
+
+
+def _falsified(world: World) -> UUID:
+    _, item_id = world.rectified_item(office="sh", by="sh-clerk")
+    world.app.record_verification(world["coord"], item_id, passed=True)
+    world.app.flag_falsification(world["auditor"], item_id, reason="佐证照片系整改前拍摄")
+    return item_id
+
+
+def _overdue(world: World) -> UUID:
+    issue = world.issue(title="办公用房长期闲置", category="real_estate", subtype="long_idle")
+    item = world.item(issue.id, measure="盘活闲置办公用房", deadline=world.today() + timedelta(3))
+    return item.id
+
+
+@pytest.fixture
+def cases(world: World) -> dict[str, UUID]:
+    found = {"ineffective": _failed_twice(world), "falsified": _falsified(world)}
+    found["lagging"] = _overdue(world)
+    world.clock.set(CAMPAIGN_NOW + timedelta(days=10))  # 2026-10-20: the deadline has passed
+    return found
+
+
+def test_candidates_name_lagging_ineffective_and_falsified_items_and_missed_milestones(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    ids = {c["id"] for c in world.app.accountability_candidates(world["coord"])}
+
+    assert {f"{kind}:{item_id}" for kind, item_id in cases.items()} <= ids
+    assert "lagging:sh:work_group_named" in ids
+
+
+def test_a_drafted_notice_cites_the_events_that_prove_each_record(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    chosen = [f"{kind}:{item_id}" for kind, item_id in cases.items()]
+
+    result = world.app.draft_notice(world["coord"], record_ids=chosen)
+
+    notice = world.app.get_notice(world["coord"], result.id)
+    by_kind = {r["kind"]: r for r in notice.records}
+    failed = [
+        c for c in by_kind["ineffective"]["citations"] if c["event_type"] == "VerificationFailed"
+    ]
+    assert [(c["actor_name"], c["comment"]) for c in failed] == [
+        ("coord", "账实仍不相符"),
+        ("coord2", "佐证不足"),
+    ]
+    flagged = by_kind["falsified"]["citations"][-1]
+    assert (flagged["event_type"], flagged["actor_name"]) == ("FalsificationFlagged", "auditor")
+    assert flagged["aggregate_id"] == str(cases["falsified"])
+    history = world.app.case_history(world["auditor"], cases["falsified"])
+    flagged_event = next(e for e in history if e.event_type == "FalsificationFlagged")
+    assert flagged["version"] == flagged_event.version
+    planned = by_kind["lagging"]["citations"][0]
+    assert planned["event_type"] == "Planned"
+    assert "已逾期7天" in by_kind["lagging"]["facts"]
+    assert "上海办事处" in notice.body
+    assert "弄虚作假" in notice.body
+
+
+def test_the_issued_notice_renders_as_a_formal_docx_and_pdf_in_chinese(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    chosen = [f"{kind}:{item_id}" for kind, item_id in cases.items()]
+    notice_id = world.app.draft_notice(world["coord"], record_ids=chosen).id
+    world.app.edit_notice(
+        world["coord"], notice_id, title="关于整改工作滞后问题的通报", reason="修改标题"
+    )
+    world.app.issue_notice(world["coord"], notice_id, number="机管国资[2026]7号")
+
+    docx = docx_text(world.app.render_notice(world["coord"], notice_id, "docx"))
+    pdf_bytes = world.app.render_notice(world["coord"], notice_id, "pdf")
+    pdf = pdf_text(pdf_bytes)
+
+    for text in (docx, pdf):
+        assert "关于整改工作滞后问题的通报" in text
+        assert "机管国资〔2026〕7号" in text
+        assert "省政府各驻外办事处：" in text
+        assert "北京办事处" in text
+        assert "上海办事处" in text
+        assert "盘活闲置办公用房" in text
+        assert "核验未通过" in text
+        assert "认定弄虚作假" in text
+        assert "协调推进机制办公室" in text
+        assert "2026年10月20日" in text
+        assert "抄送：省财政厅" in text
+    assert "草稿" not in pdf
+    fonts = pdf_fonts(pdf_bytes)
+    assert "UMing" in fonts or "WenQuanYi" in fonts
+    cjk = [line for line in fonts.splitlines() if "UMing" in line or "WenQuanYi" in line]
+    assert all(line.split()[-5] == "yes" for line in cjk)  # emb column
+
+
+def test_an_issued_notice_no_longer_changes_and_its_number_is_unique(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    first = world.app.draft_notice(world["coord"], record_ids=[f"lagging:{cases['lagging']}"])
+    second = world.app.draft_notice(world["coord"], record_ids=[f"falsified:{cases['falsified']}"])
+    world.app.issue_notice(world["coord"], first.id, number="机管国资〔2026〕8号")
+
+    with pytest.raises(InvalidTransition):
+        world.app.edit_notice(world["coord"], first.id, body="改写", reason="")
+    with pytest.raises(InvalidInput) as taken:
+        world.app.issue_notice(world["coord"], second.id, number="机管国资〔2026〕8号")
+    assert taken.value.field == "number"
+    assert world.app.get_notice(world["coord"], second.id).status == "draft"
+
+
+def test_only_coordinators_draft_and_offices_read_only_issued_notices(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    record = f"lagging:{cases['lagging']}"
+    with pytest.raises(PermissionDenied):
+        world.app.draft_notice(world["bj-clerk"], record_ids=[record])
+    notice_id = world.app.draft_notice(world["coord"], record_ids=[record]).id
+
+    with pytest.raises(NotFound):
+        world.app.get_notice(world["bj-clerk"], notice_id)
+    world.app.issue_notice(world["coord"], notice_id, number="机管国资〔2026〕9号")
+    assert world.app.get_notice(world["bj-clerk"], notice_id).number == "机管国资〔2026〕9号"
+
+
+def test_a_record_that_does_not_hold_cannot_be_cited(world: World, cases: dict[str, UUID]) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        world.app.draft_notice(world["coord"], record_ids=[f"falsified:{cases['lagging']}"])
+
+    assert refused.value.field == "records"
+    assert world.app.notices(world["coord"]) == []

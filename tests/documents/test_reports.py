@@ -1,0 +1,123 @@
+"""Rectification reports: figures, ledgers and open items, recorded with their SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import date
+
+import pytest
+from docx import Document
+
+from application.errors import NotFound, PermissionDenied
+from tests.builders import World
+from tests.documents.conftest import LEADER, LIAISON
+from tests.documents.reading import docx_text, pdf_text
+
+
+@pytest.fixture
+def office_cases(world: World) -> dict[str, object]:
+    """bj: one closed issue, one open with a plan; tj (bj's sub-office): one open issue."""
+    closed_issue, closed_item = world.rectified_item()
+    world.app.record_verification(world["coord"], closed_item, passed=True, comment="整改到位")
+    open_issue = world.issue(
+        title="房产未办理权证", category="real_estate", subtype="no_certificate"
+    )
+    open_item = world.item(open_issue.id, measure="补办不动产权证书", responsible="王芳")
+    tj_issue = world.issue(
+        by="tj-clerk", office="tj", title="天津办未定期盘点", subtype="no_stocktake"
+    )
+    world.app.name_work_group(world["bj-clerk"], office="bj", leader=LEADER, liaison=LIAISON)
+    return {
+        "closed_issue": closed_issue,
+        "closed_item": closed_item,
+        "open_issue": open_issue.id,
+        "open_item": open_item.id,
+        "tj_issue": tj_issue.id,
+    }
+
+
+def test_an_office_report_reads_back_with_its_figures_ledger_and_open_plans(
+    world: World, office_cases: dict[str, object]
+) -> None:
+    result = world.app.submit_report(world["bj-clerk"], office="bj")
+
+    docx_bytes, _ = world.app.report_file(world["bj-clerk"], result.id, "docx")
+    pdf_bytes, _ = world.app.report_file(world["bj-clerk"], result.id, "pdf")
+    for text in (docx_text(docx_bytes), pdf_text(pdf_bytes)):
+        assert "北京办事处关于省政府驻外办事处资产管理存在问题专项集中整治整改情况的报告" in text
+        assert "共排查发现问题3个，制定整改措施2项" in text
+        assert "已核验销号问题1个，已核验整改措施1项，整改完成率50.0%" in text
+        assert "天津办事处" in text
+        assert "天津办未定期盘点" in text
+        assert "补办不动产权证书" in text
+        assert "王芳" in text
+        assert "尚未完成整改的事项及整改计划" in text
+        assert "张建国" in text
+        assert "李明" in text
+        assert "2026年10月10日" in text
+        assert "按问题类别统计" in text
+        assert "房地产管理" in text
+
+
+def test_a_docx_report_table_has_a_row_per_category_with_its_counts(
+    world: World, office_cases: dict[str, object]
+) -> None:
+    result = world.app.submit_report(world["bj-clerk"], office="bj")
+    data, _ = world.app.report_file(world["bj-clerk"], result.id, "docx")
+
+    tables = Document(io.BytesIO(data)).tables
+    by_category = next(t for t in tables if t.rows[0].cells[0].text == "问题类别")
+    rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in by_category.rows[1:]}
+    assert rows["基础管理"] == ["2", "1", "1", "1", "0", "100.0%"]
+    assert rows["房地产管理"] == ["1", "0", "1", "0", "0", "0.0%"]
+    assert rows["合计"][:4] == ["3", "1", "2", "1"]
+
+
+def test_submitting_a_report_records_its_hash_and_marks_closed_issues_reported(
+    world: World, office_cases: dict[str, object]
+) -> None:
+    result = world.app.submit_report(world["bj-clerk"], office="bj")
+
+    report = world.app.get_report(world["coord"], result.id)
+    for ref in report.files:
+        data, _ = world.app.report_file(world["coord"], result.id, ref["format"])
+        assert hashlib.sha256(data).hexdigest() == ref["sha256"]
+    assert report.covers == ["bj", "sd", "tj", "xa"]
+    closed = office_cases["closed_issue"]
+    assert report.reported_issue_ids == [closed]
+    assert world.app.get_issue(world["coord"], closed).status == "reported"  # type: ignore[arg-type]
+    assert world.app.get_item(world["coord"], office_cases["closed_item"]).status == "reported"  # type: ignore[arg-type]
+    assert world.app.get_issue(world["coord"], office_cases["open_issue"]).status == "open"  # type: ignore[arg-type]
+    milestones = {(m.office, m.code): m for m in world.app.milestones(world["coord"])}
+    assert milestones[("bj", "office_reports_due")].done_on == date(2026, 10, 10)
+    assert milestones[("tj", "office_reports_due")].status == "met"
+    assert milestones[("sh", "office_reports_due")].status == "pending"
+
+
+def test_the_consolidated_report_covers_every_office_and_says_when_no_digest_exists(
+    world: World, office_cases: dict[str, object]
+) -> None:
+    world.issue(by="sh-clerk", office="sh", title="上海办账外资产", subtype="off_book_assets")
+
+    with pytest.raises(PermissionDenied):
+        world.app.submit_report(world["bj-clerk"], office=None)
+    result = world.app.submit_report(world["coord"], office=None)
+
+    data, _ = world.app.report_file(world["auditor"], result.id, "pdf")
+    text = pdf_text(data)
+    assert "关于省政府驻外办事处资产管理存在问题专项集中整治情况的报告" in text
+    assert "省政府办公厅：" in text
+    assert "上海办事处" in text
+    assert "深圳办事处" in text
+    assert "上海办账外资产" in text
+    assert "共排查发现问题4个" in text
+    assert "审计日志尚无签名摘要" in text
+    assert "省机关事务管理局" in text
+    assert world.app.get_issue(world["coord"], office_cases["closed_issue"]).status == "reported"  # type: ignore[arg-type]
+
+
+def test_an_office_cannot_report_for_another_office(world: World) -> None:
+    with pytest.raises(NotFound):
+        world.app.submit_report(world["sh-clerk"], office="bj")
+    assert world.app.reports(world["coord"]) == []
