@@ -18,13 +18,23 @@ from pydantic.json_schema import models_json_schema
 from api.http.deps import Services
 from api.http.errors import Problem, install_error_handlers
 from api.http.middleware import RequestContext
-from api.http.routers import accounts, auth, campaign, evidence, issues, items, ops
+from api.http.routers import (
+    accounts,
+    audit_log,
+    auth,
+    campaign,
+    evidence,
+    issues,
+    items,
+    ops,
+    progress,
+)
 from api.http.security import TokenSigner
 from infrastructure.container import Container, build_container
 from infrastructure.rate_limit import RateLimiter
 from infrastructure.settings import Settings, load_settings
 
-ROUTERS = (ops, auth, issues, items, evidence, campaign, accounts)
+ROUTERS = (ops, auth, issues, items, evidence, progress, audit_log, campaign, accounts)
 
 DESCRIPTION = """
 整改台账 — the case ledger of the state-asset rectification campaign.
@@ -55,15 +65,14 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        projections: Any = getattr(container, "projections", None)
-        in_process = projections is not None and container.settings.env == "dev"
+        in_process = container.settings.env == "dev"  # prod: `rectify projections run`
         if in_process:
-            projections.start()
+            container.projections.start()
         try:
             yield
         finally:
             if in_process:
-                projections.stop()
+                container.projections.stop()
             if owned:
                 container.close()
 

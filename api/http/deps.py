@@ -27,6 +27,7 @@ from infrastructure.blobstore import BlobStore
 from infrastructure.container import Container
 from infrastructure.rate_limit import RateLimiter
 from infrastructure.settings import Settings
+from projections.queries import ReadModels
 
 
 @dataclass
@@ -58,9 +59,14 @@ def get_blobs(services: ServicesDep) -> BlobStore:
     return services.container.blobs
 
 
+def get_read_models(services: ServicesDep) -> ReadModels:
+    return services.container.read_models
+
+
 AppDep = Annotated[RectifyApp, Depends(get_app)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
+ReadModelsDep = Annotated[ReadModels, Depends(get_read_models)]
 
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl="/api/auth/token",
@@ -94,6 +100,14 @@ def request_id(request: Request) -> str:
 
 def get_reader(request: Request, principal: PrincipalDep) -> Caller:
     return Caller(principal, request_id=request_id(request))
+
+
+def get_scope(app: AppDep, principal: PrincipalDep) -> frozenset[str] | None:
+    """The offices whose cases the caller may read (None: every office)."""
+    return app.policy.readable_offices(principal)
+
+
+ScopeDep = Annotated[frozenset[str] | None, Depends(get_scope)]
 
 
 IdempotencyKey = Annotated[
@@ -156,13 +170,18 @@ def get_as_of(
         ),
     ] = None,
 ) -> datetime | None:
-    if as_of is None:
+    return moment(settings, as_of, field="as_of")
+
+
+def moment(settings: Settings, value: datetime | None, *, field: str) -> datetime | None:
+    """A moment from a query parameter, in UTC; a zone-less one is read in the campaign's."""
+    if value is None:
         return None
-    if not 1970 <= as_of.year <= 9000:
-        raise InvalidInput("as_of must be between the years 1970 and 9000", field="as_of")
-    if as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=ZoneInfo(settings.timezone))
-    return as_of.astimezone(UTC)
+    if not 1970 <= value.year <= 9000:
+        raise InvalidInput(f"{field} must be between the years 1970 and 9000", field=field)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(settings.timezone))
+    return value.astimezone(UTC)
 
 
 AsOfDep = Annotated[datetime | None, Depends(get_as_of)]
@@ -195,11 +214,15 @@ class Settle:
         self.response = response
 
     def __call__(self, result: CommandResult, *, location: str) -> None:
-        projections = getattr(self.services.container, "projections", None)
-        if projections is not None and result.position is not None:
-            projections.wait_for(
-                result.position, self.services.container.settings.read_your_writes_seconds
+        container = self.services.container
+        if result.position is not None:
+            caught_up = container.projections.wait_for(
+                result.position, container.settings.read_your_writes_seconds
             )
+            if not caught_up:
+                structlog.get_logger("rectify.http").warning(
+                    "read_models_behind", position=result.position
+                )
         self.response.headers["ETag"] = etag(result.version)
         self.response.headers["Location"] = location
 

@@ -60,6 +60,10 @@ class Api:
         by = overrides.pop("by", "bj-clerk")
         return self.world.item(issue_id or self.issue_id(by=by), by=by, **overrides).id
 
+    def settle(self) -> None:
+        """Bring the read models up to every event written so far (set-up goes around HTTP)."""
+        self.world.container.projections.catch_up()
+
     def events(self, aggregate_id: UUID) -> list[Any]:
         return list(self.world.app.repository.event_store.get(aggregate_id))
 

@@ -7,8 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from api.http.answers import CaseWriteDep, WriteDep, issue_detail
-from api.http.deps import AppDep, AsOfDep, ReaderDep, etag
+from api.http.deps import AppDep, AsOfDep, PagingDep, ReaderDep, ReadModelsDep, ScopeDep, etag
 from api.http.errors import problem_responses
+from api.http.filters import IssueFiltersDep
 from api.http.schemas.issues import (
     HistoryEntryRead,
     IssueCreate,
@@ -17,6 +18,7 @@ from api.http.schemas.issues import (
     ReopenCreate,
 )
 from api.http.schemas.items import ItemCreate, ItemRead
+from api.http.schemas.ledgers import IssuePage
 
 router = APIRouter(
     prefix="/api/issues", tags=["issues"], responses=problem_responses(401, 422, 429)
@@ -31,6 +33,24 @@ router = APIRouter(
 )
 def create_issue(body: IssueCreate, write: WriteDep) -> IssueRead:
     return write.issue(write.app.find_issue(write.caller, **body.model_dump()))
+
+
+@router.get("", summary="The 问题清单: problems you may read, filtered, sorted and paged")
+def list_issues(
+    scope: ScopeDep,
+    models: ReadModelsDep,
+    filters: IssueFiltersDep,
+    paging: PagingDep,
+    as_of: AsOfDep,
+) -> IssuePage:
+    page = models.issues(
+        offices=scope,
+        **filters.as_kwargs(),
+        page=paging.page,
+        page_size=paging.page_size,
+        as_of=as_of,
+    )
+    return IssuePage.model_validate(page)
 
 
 @router.get(

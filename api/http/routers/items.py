@@ -7,8 +7,18 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from api.http.answers import CaseWriteDep
-from api.http.deps import AppDep, AsOfDep, EvidenceRefsDep, ReaderDep, etag
+from api.http.deps import (
+    AppDep,
+    AsOfDep,
+    EvidenceRefsDep,
+    PagingDep,
+    ReaderDep,
+    ReadModelsDep,
+    ScopeDep,
+    etag,
+)
 from api.http.errors import problem_responses
+from api.http.filters import ItemFiltersDep
 from api.http.schemas.issues import HistoryEntryRead
 from api.http.schemas.items import (
     ApprovalCreate,
@@ -21,10 +31,29 @@ from api.http.schemas.items import (
     ReplanCreate,
     VerificationCreate,
 )
+from api.http.schemas.ledgers import ItemPage
 
 router = APIRouter(prefix="/api/items", tags=["items"], responses=problem_responses(401, 422, 429))
 
 WRITE_ERRORS = problem_responses(403, 404, 409, 412)
+
+
+@router.get("", summary="The 整改台账: items you may read, filtered (overdue=true), sorted, paged")
+def list_items(
+    scope: ScopeDep,
+    models: ReadModelsDep,
+    filters: ItemFiltersDep,
+    paging: PagingDep,
+    as_of: AsOfDep,
+) -> ItemPage:
+    page = models.items(
+        offices=scope,
+        **filters.as_kwargs(),
+        page=paging.page,
+        page_size=paging.page_size,
+        as_of=as_of,
+    )
+    return ItemPage.model_validate(page)
 
 
 @router.get("/{item_id}", summary="One item; ETag is its version", responses=problem_responses(404))

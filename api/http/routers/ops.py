@@ -46,8 +46,10 @@ def readyz(services: ServicesDep) -> Any:
     try:
         container.db.execute("SELECT 1")
         container.app.recorder.max_notification_id()
+        statuses = container.read_models.status()
     except Exception as exc:  # any failure to reach the database means "not ready"
         structlog.get_logger("rectify.http").warning("database_unreachable", error=repr(exc))
         body = Readiness(status="unavailable", database="unreachable", views=[])
         return JSONResponse(body.model_dump(), status_code=503)
-    return Readiness(status="ok", database="ok", views=[])
+    views = [ViewLag(name=v.name, position=v.position, head=v.head, lag=v.lag) for v in statuses]
+    return Readiness(status="ok", database="ok", views=views)

@@ -1,0 +1,128 @@
+"""Errors are problem+json naming the field; request ids; one log line per request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+from structlog.testing import capture_logs
+
+from tests.api.conftest import Api
+
+
+def test_a_request_id_is_accepted_returned_and_generated(api: Api) -> None:
+    given = api.client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    generated = api.client.get("/healthz")
+    hostile = api.client.get("/healthz", headers={"X-Request-ID": "a b;<script>"})
+
+    assert given.headers["x-request-id"] == "abc-123"
+    assert len(generated.headers["x-request-id"]) == 32
+    assert hostile.headers["x-request-id"] != "a b;<script>"
+
+
+def test_every_request_logs_one_summary_line(api: Api) -> None:
+    with capture_logs() as logs:
+        api.get("bj-clerk", "/api/me", headers={"X-Request-ID": "me-1"})
+
+    lines = [line for line in logs if line["event"] == "http_request"]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["method"] == "GET"
+    assert line["route"] == "/api/me"
+    assert line["status"] == 200
+    assert line["account"] == "bj-clerk"
+    assert line["request_id"] == "me-1"
+    assert isinstance(line["duration_ms"], float)
+
+
+def test_the_log_line_names_the_route_template_not_the_path(api: Api) -> None:
+    item_id = api.item_id()
+
+    with capture_logs() as logs:
+        api.get("bj-clerk", f"/api/items/{item_id}")
+
+    assert [line["route"] for line in logs if line["event"] == "http_request"] == [
+        "/api/items/{item_id}"
+    ]
+
+
+def test_an_unknown_route_and_a_wrong_method_are_problems(api: Api) -> None:
+    missing = api.client.get("/api/nothing-here")
+    method = api.client.delete("/api/issues")
+
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert method.status_code == 405
+    assert method.json()["status"] == 405
+
+
+def test_a_body_that_is_not_json_is_a_422_problem(api: Api) -> None:
+    answer = api.client.post(
+        "/api/issues",
+        content=b"{not json",
+        headers=api.headers("bj-clerk", **{"Content-Type": "application/json"}),
+    )
+
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_a_validation_problem_lists_every_field(api: Api) -> None:
+    answer = api.post("bj-clerk", "/api/issues", {"office": "bj"})
+
+    body = answer.json()
+    assert answer.status_code == 422
+    assert {e["field"] for e in body["errors"]} == {"category", "subtype", "source", "title"}
+    assert body["type"] == "about:blank"
+    assert body["instance"] == "/api/issues"
+    assert body["request_id"] == answer.headers["x-request-id"]
+
+
+def test_a_bug_answers_a_bare_500_and_logs_the_exception(api: Api) -> None:
+    app: FastAPI = api.app
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret database password in a message")
+
+    with capture_logs() as logs:
+        answer = api.client.get("/boom")
+
+    assert answer.status_code == 500
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["detail"] == "an unexpected error occurred"
+    assert "secret" not in answer.text
+    assert "Traceback" not in answer.text
+    assert any(line["event"] == "unhandled_error" for line in logs)
+
+
+def test_a_flooding_account_gets_429_with_retry_after(api: Api) -> None:
+    api.services.limiter.per_minute = 3
+    answers = [api.get("bj-clerk", "/api/me").status_code for _ in range(4)]
+    other = api.get("tj-clerk", "/api/me")
+
+    assert answers == [200, 200, 200, 429]
+    assert other.status_code == 200
+    limited = api.get("bj-clerk", "/api/me")
+    assert int(limited.headers["retry-after"]) > 0
+    assert limited.json()["code"] == "rate_limited"
+
+
+def test_the_limit_resets_with_the_next_minute(api: Api) -> None:
+    api.services.limiter.per_minute = 1
+    api.get("bj-clerk", "/api/me")
+    api.world.clock.set(api.world.clock.now() + timedelta(minutes=1))
+
+    assert api.get("bj-clerk", "/api/me").status_code == 200
+
+
+def test_guessing_passwords_is_rate_limited_per_username(api: Api) -> None:
+    api.services.limiter.per_minute = 2
+    form = {"username": "coord", "password": "guess"}
+    answers = [api.client.post("/api/auth/token", data=form).status_code for _ in range(3)]
+
+    assert answers == [401, 401, 429]
+
+
+def test_healthz_answers_without_a_token(api: Api) -> None:
+    assert api.client.get("/healthz").json() == {"status": "ok"}
