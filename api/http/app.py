@@ -24,17 +24,37 @@ from api.http.routers import (
     auth,
     campaign,
     evidence,
+    imports,
     issues,
     items,
+    ledgers,
+    milestones,
+    notices,
     ops,
     progress,
+    reports,
 )
 from api.http.security import TokenSigner
 from infrastructure.container import Container, build_container
 from infrastructure.rate_limit import RateLimiter
 from infrastructure.settings import Settings, load_settings
 
-ROUTERS = (ops, auth, issues, items, evidence, progress, audit_log, campaign, accounts)
+ROUTERS = (
+    ops,
+    auth,
+    issues,
+    items,
+    evidence,
+    progress,
+    audit_log,
+    campaign,
+    accounts,
+    ledgers,
+    imports,
+    notices,
+    reports,
+    milestones,
+)
 
 DESCRIPTION = """
 整改台账 — the case ledger of the state-asset rectification campaign.

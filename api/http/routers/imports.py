@@ -1,0 +1,75 @@
+"""The self-inspection sheet: a blank template to download, a filled one to import."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from starlette.responses import JSONResponse
+
+from api.http.deps import AppDep, ReaderDep, WriterDep
+from api.http.errors import PROBLEM_JSON, Problem, problem_responses
+from api.http.routers.downloads import attachment
+from application.imports import SheetRejected
+from application.sheet_rows import SheetError
+from infrastructure.spreadsheets.reader import read_sheet
+from infrastructure.spreadsheets.workbook import MEDIA_TYPE, template_workbook
+
+router = APIRouter(tags=["imports"], responses=problem_responses(401, 403, 404, 422, 429))
+MAX_SHEET_BYTES = 10 * 1024 * 1024
+
+
+@router.get(
+    "/api/imports/self-inspection/template.xlsx",
+    summary="The blank self-inspection sheet for one office (drop-down lists, date checks)",
+    response_class=Response,
+    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "The workbook"}},
+)
+def template(
+    app: AppDep,
+    caller: ReaderDep,
+    office: Annotated[str, Query(description="The office code the sheet is for")],
+) -> Response:
+    app.campaign.office(office)
+    data = template_workbook(app.campaign, office=office)
+    name = f"{app.campaign.unit(office).name}自查问题清单及整改方案.xlsx"
+    return attachment(data, media_type=MEDIA_TYPE, file_name=name)
+
+
+def rejected(request: Request, exc: SheetRejected) -> JSONResponse:
+    """422 with every error of the sheet: row, column (its header) and message."""
+    body: dict[str, Any] = Problem(
+        title="Invalid input",
+        status=422,
+        detail=exc.message,
+        instance=request.url.path,
+        code=exc.code,
+        field="file",
+        request_id=getattr(request.state, "request_id", None),
+    ).model_dump(exclude_none=True)
+    body["rows"] = [e.as_dict() for e in exc.errors]
+    return JSONResponse(body, status_code=422, media_type=PROBLEM_JSON)
+
+
+@router.post(
+    "/api/imports/self-inspection",
+    summary="Import an office's filled sheet: every row checked first, all or nothing, once",
+    response_model=None,
+)
+async def import_sheet(
+    request: Request,
+    app: AppDep,
+    caller: WriterDep,
+    office: Annotated[str, Form(description="The office whose sheet this is")],
+    file: Annotated[UploadFile, File(description="The filled .xlsx sheet")],
+) -> dict[str, Any] | JSONResponse:
+    data = await file.read(MAX_SHEET_BYTES + 1)
+    try:
+        if len(data) > MAX_SHEET_BYTES:
+            too_large = f"文件超过{MAX_SHEET_BYTES // (1024 * 1024)}MB，请分批导入"
+            raise SheetRejected([SheetError(row=0, column="", message=too_large)])
+        sheet = read_sheet(data, file_name=file.filename or "sheet.xlsx")
+        result = app.import_self_inspection(caller, office=office, sheet=sheet)
+    except SheetRejected as exc:
+        return rejected(request, exc)
+    return {"already_imported": False, **result.extra, "position": result.position}

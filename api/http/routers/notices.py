@@ -1,0 +1,105 @@
+"""Notices (通报): draft from accountability records, edit, issue, download DOCX or PDF."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Response
+from pydantic import BaseModel, Field
+
+from api.http.deps import AppDep, ExpectedVersionDep, ReaderDep, WriterDep
+from api.http.errors import problem_responses
+from api.http.routers.downloads import attachment
+from application.paperwork import FORMATS
+
+router = APIRouter(tags=["notices"], responses=problem_responses(401, 403, 404, 409, 422, 429))
+Format = Annotated[Literal["docx", "pdf"], Path(description="docx or pdf")]
+
+
+class NoticeDraft(BaseModel):
+    records: list[str] = Field(
+        min_length=1,
+        description="Accountability record ids: lagging:<item id>, ineffective:<item id>, "
+        "falsified:<item id> or lagging:<office>:<milestone>",
+    )
+    title: str | None = None
+    recipients: list[str] | None = Field(None, description="Unit codes (default: every office)")
+    copy_to: list[str] | None = Field(None, description="Unit codes (default: finance)")
+
+
+class NoticeEdit(BaseModel):
+    title: str | None = None
+    body: str | None = None
+    recipients: list[str] | None = None
+    copy_to: list[str] | None = None
+    reason: str = ""
+
+
+class NoticeIssue(BaseModel):
+    number: str = Field(
+        description="文号, e.g. 机管国资〔2026〕3号", examples=["机管国资〔2026〕3号"]
+    )
+
+
+@router.get("/api/accountability/candidates", summary="Records a notice may cite now")
+def candidates(app: AppDep, caller: ReaderDep) -> list[dict[str, Any]]:
+    return app.accountability_candidates(caller)
+
+
+@router.get("/api/notices", summary="Notices (drafts for coordinators; issued ones to offices)")
+def list_notices(app: AppDep, caller: ReaderDep) -> list[dict[str, Any]]:
+    return [n.summary() for n in app.notices(caller)]
+
+
+@router.post("/api/notices", status_code=201, summary="Draft a notice from chosen records")
+def draft(app: AppDep, caller: WriterDep, body: NoticeDraft) -> dict[str, Any]:
+    result = app.draft_notice(
+        caller,
+        record_ids=body.records,
+        title=body.title,
+        recipients=body.recipients,
+        copy_to=body.copy_to,
+    )
+    return app.get_notice(caller, result.id).summary()
+
+
+@router.get(
+    "/api/notices/{notice_id}.{fmt}",
+    summary="The notice as a formal document (DOCX or PDF)",
+    response_class=Response,
+)
+def download(app: AppDep, caller: ReaderDep, notice_id: UUID, fmt: Format) -> Response:
+    notice = app.get_notice(caller, notice_id)
+    data = app.render_notice(caller, notice_id, fmt)
+    name = f"{notice.number or '通报草稿'}{notice.title}.{fmt}"
+    return attachment(data, media_type=FORMATS[fmt], file_name=name)
+
+
+@router.get("/api/notices/{notice_id}", summary="One notice")
+def get_notice(app: AppDep, caller: ReaderDep, notice_id: UUID) -> dict[str, Any]:
+    return app.get_notice(caller, notice_id).summary()
+
+
+@router.patch("/api/notices/{notice_id}", summary="Edit a draft notice")
+def edit(
+    app: AppDep,
+    caller: WriterDep,
+    notice_id: UUID,
+    body: NoticeEdit,
+    expected_version: ExpectedVersionDep,
+) -> dict[str, Any]:
+    app.edit_notice(caller, notice_id, **body.model_dump(), expected_version=expected_version)
+    return app.get_notice(caller, notice_id).summary()
+
+
+@router.post("/api/notices/{notice_id}/issue", summary="Issue the notice under its number")
+def issue(
+    app: AppDep,
+    caller: WriterDep,
+    notice_id: UUID,
+    body: NoticeIssue,
+    expected_version: ExpectedVersionDep,
+) -> dict[str, Any]:
+    app.issue_notice(caller, notice_id, number=body.number, expected_version=expected_version)
+    return app.get_notice(caller, notice_id).summary()

@@ -1,0 +1,138 @@
+"""The paperwork over HTTP: Excel out and in, notices and reports as downloads."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from application.ports import FixedClock
+from tests.api.conftest import Api, open_api
+from tests.builders import build_world
+from tests.conftest import CAMPAIGN_NOW, database_url
+from tests.documents.reading import docx_text, pdf_text
+from tests.documents.sheets import GOOD_ROW, fill
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def api(
+    tmp_path: Path,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> Iterator[Api]:
+    monkeypatch.setenv("RECTIFY_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    yield from open_api(build_world(database_url("sqlite", tmp_path, request), clock))
+
+
+def _upload(api: Api, user: str, data: bytes) -> object:
+    return api.post(
+        user,
+        "/api/imports/self-inspection",
+        data={"office": "bj"},
+        files={"file": ("自查表.xlsx", data, XLSX)},
+    )
+
+
+def test_an_office_downloads_its_template_fills_it_and_imports_it_once(api: Api) -> None:
+    template = api.get("bj-clerk", "/api/imports/self-inspection/template.xlsx?office=bj")
+    assert template.status_code == 200
+    assert template.headers["content-type"] == XLSX
+    filled = fill(template.content, [GOOD_ROW])
+
+    first = _upload(api, "bj-clerk", filled)
+    again = _upload(api, "bj-clerk", filled)
+
+    assert first.status_code == 200, first.text  # type: ignore[attr-defined]
+    assert first.json()["created"] == {"issues": 1, "items": 1}  # type: ignore[attr-defined]
+    assert again.json()["already_imported"] is True  # type: ignore[attr-defined]
+    exported = api.get("coord", "/api/ledgers/items.xlsx?office=bj")
+    ws = load_workbook(io.BytesIO(exported.content)).worksheets[0]
+    assert ws.max_row == 3
+    assert (
+        ws.cell(3, [c.value for c in ws[2]].index("整改措施") + 1).value == "全面盘点并补登资产台账"
+    )
+
+
+def test_a_sheet_with_bad_rows_answers_422_with_every_row_error(api: Api) -> None:
+    template = api.get("bj-clerk", "/api/imports/self-inspection/template.xlsx?office=bj").content
+    bad = fill(
+        template,
+        [
+            {**GOOD_ROW, "责任人": None},
+            {**GOOD_ROW, "问题编号": "2", "问题名称": "二", "单位代码": "sh"},
+        ],
+    )
+
+    answer = _upload(api, "bj-clerk", bad)
+
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    body = answer.json()  # type: ignore[attr-defined]
+    assert body["code"] == "sheet_rejected"
+    assert {(r["row"], r["column"]) for r in body["rows"]} == {(3, "责任人"), (4, "单位代码")}
+
+
+def test_a_coordinator_drafts_issues_and_downloads_a_notice(api: Api) -> None:
+    issue = api.world.issue()
+    api.world.item(issue.id, measure="补登台账", deadline=api.world.today() + timedelta(days=1))
+    api.world.clock.set(CAMPAIGN_NOW + timedelta(days=5))
+    record = next(
+        c["id"] for c in api.get("coord", "/api/accountability/candidates").json() if c["item_id"]
+    )
+
+    drafted = api.post("coord", "/api/notices", json={"records": [record]})
+    notice_id = drafted.json()["id"]
+    issued = api.post(
+        "coord", f"/api/notices/{notice_id}/issue", json={"number": "机管国资〔2026〕12号"}
+    )
+    pdf = api.get("bj-clerk", f"/api/notices/{notice_id}.pdf")
+
+    assert drafted.status_code == 201, drafted.text
+    assert issued.json()["status"] == "issued"
+    assert pdf.status_code == 200
+    assert "机管国资〔2026〕12号" in pdf_text(pdf.content)
+    assert "补登台账" in pdf_text(pdf.content)
+
+
+def test_an_office_submits_its_report_and_downloads_the_recorded_file(api: Api) -> None:
+    _, item_id = api.world.rectified_item()
+    api.world.app.record_verification(api.world["coord"], item_id, passed=True)
+
+    submitted = api.post("bj-clerk", "/api/reports", json={"office": "bj"})
+    report = submitted.json()
+    docx = api.get("coord", f"/api/reports/{report['id']}.docx")
+
+    assert submitted.status_code == 201, submitted.text
+    assert len(report["reported_issue_ids"]) == 1
+    ref = next(f for f in report["files"] if f["format"] == "docx")
+    assert hashlib.sha256(docx.content).hexdigest() == ref["sha256"]
+    assert "整改完成率100.0%" in docx_text(docx.content)
+
+
+def test_milestones_and_the_work_group_over_http(api: Api) -> None:
+    named = api.client.put(
+        "/api/offices/bj/work-group",
+        headers=api.headers("bj-clerk"),
+        json={
+            "leader": {"name": "张建国", "title": "副主任", "phone": "010-1"},
+            "liaison": {
+                "name": "李明",
+                "title": "处长",
+                "phone": "010-2",
+                "level": "division_chief",
+            },
+        },
+    )
+    statuses = api.get("coord", "/api/milestones").json()
+
+    assert named.status_code == 200, named.text
+    bj = {m["code"]: m["status"] for m in statuses if m["office"] == "bj"}
+    assert bj["work_group_named"] == "late"  # named on 10-10, due 08-20
+    assert bj["office_reports_due"] == "pending"
