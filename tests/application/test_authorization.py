@@ -8,21 +8,18 @@ rules of the brief, so the generated expectations cannot drift with it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
 
 from application.errors import NotFound, PermissionDenied
 from application.policy import ALL, OWN, POLICY
-from application.ports import FixedClock
 from application.principal import Caller
 from domain.errors import InvalidInput
-from tests.builders import ACCOUNTS, World, build_world
-from tests.conftest import CAMPAIGN_NOW, database_url
+from tests.builders import ACCOUNTS, World
 
 READS = frozenset({"read_cases", "read_accounts"})
 # The case and account commands of issue 2; later commands carry their own tests.
@@ -337,20 +334,6 @@ ACCOUNT_CASES = [
     for action in ACCOUNT_ACTIONS
     for actor in ACTORS
 ]
-
-
-@pytest.fixture(
-    scope="module",
-    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-)
-def shared_world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    """One world per backend for the whole table: every case builds its own fresh case."""
-    tmp: Path = tmp_path_factory.mktemp(f"authorization-{request.param}")
-    world = build_world(database_url(request.param, tmp, request), FixedClock(CAMPAIGN_NOW))
-    yield world
-    world.container.close()
 
 
 def attempt(

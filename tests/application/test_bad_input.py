@@ -1,4 +1,8 @@
-"""Bad input and commands in the wrong state: a named error, and nothing recorded."""
+"""Bad input and commands in the wrong state: a named error, and nothing recorded.
+
+Each test builds its own cases in a world shared by the module and compares the log's
+position before and after the refused command.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,12 @@ from domain.errors import (
     UnknownUnit,
 )
 from tests.builders import World
+
+
+@pytest.fixture
+def world(shared_world: World) -> World:
+    return shared_world
+
 
 FIND_CASES = [
     pytest.param({"title": "  "}, InvalidInput, "title", id="empty-title"),
