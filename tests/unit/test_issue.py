@@ -48,6 +48,15 @@ def test_finding_an_issue_refuses_bad_input_naming_the_field(field: str, value: 
     assert refused.value.field == field
 
 
+def test_items_added_to_an_open_issue_are_listed_in_order() -> None:
+    issue = new_issue()
+
+    first, second = new_item(issue), new_item(issue)
+
+    assert issue.items == [first.id, second.id]
+    assert issue.status == "open"
+
+
 def test_an_issue_stays_open_while_any_item_is_unverified() -> None:
     issue = new_issue()
     first, _ = new_item(issue), new_item(issue)
