@@ -83,7 +83,7 @@ class ItemLifecycle(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.ledger = Ledger()
+        self.ledger = Ledger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
 
     @initialize(involves=involvements)
     def plan(self, involves: str) -> None:
