@@ -152,7 +152,7 @@ class ImportCommands(OfficeWork):
             groups = group_rows(sheet, office, errors, report)
             self._check_deadlines(groups, errors)
             if errors:
-                raise SheetRejected(errors.errors)
+                raise SheetRejected(sorted(errors.errors, key=lambda e: e.row))
             created = self._create(office, groups, import_id, errors, report)
             if errors:
                 raise SheetRejected(sorted(errors.errors, key=lambda e: e.row))

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import console, container, fail, parse_uuid, reader, settings
+from api.cli.documents import register as register_documents
 from api.cli.projections import register as register_projections
 from api.cli.readers import register as register_readers
 from application.demo import load_demo
@@ -22,6 +23,7 @@ db_cli = typer.Typer(help="Database tables.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 register_projections(cli)
 register_readers(cli)
+register_documents(cli)
 
 
 @db_cli.command("init")

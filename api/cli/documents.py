@@ -1,0 +1,170 @@
+"""``rectify notice``, ``rectify report`` and ``rectify milestones``: the paperwork offline.
+
+Writes act as an account named with ``--as`` (recorded on every event, like a web user).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from api.cli.common import console, container, parse_uuid, reader
+from api.cli.sheets import acting, export_cli, import_cli
+from domain.milestones import STATUS_LABELS
+
+notice_cli = typer.Typer(help="Notices (通报): draft, edit, issue, render.", no_args_is_help=True)
+report_cli = typer.Typer(
+    help="Rectification reports: preview, submit, download.", no_args_is_help=True
+)
+
+AS = typer.Option(..., "--as", help="The account that acts (recorded on the events)")
+FORMAT = typer.Option("pdf", "--format", "-f", help="docx or pdf")
+OUT = typer.Option(..., "--out", "-o", help="Where to write the file")
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+    console.print(f"wrote {path} ({len(data):,} bytes)")
+
+
+@notice_cli.command("candidates")
+def candidates() -> None:
+    """Accountability records a notice may cite now, with their ids."""
+    with container() as built:
+        table = Table(title="可通报事项")
+        table.add_column("id", overflow="fold", min_width=36)
+        for column in ("单位", "情形", "事实"):
+            table.add_column(column)
+        for record in built.app.accountability_candidates(reader()):
+            table.add_row(
+                record["id"], record["office_name"], record["kind_label"], record["facts"]
+            )
+        console.print(table)
+
+
+@notice_cli.command("draft")
+def draft(
+    records: list[str] = typer.Argument(..., help="Record ids from `rectify notice candidates`"),
+    title: str = typer.Option(None, "--title"),
+    as_user: str = AS,
+) -> None:
+    """Draft a notice citing these records (and the events that prove them)."""
+    with container() as built:
+        result = built.app.draft_notice(acting(built.app, as_user), record_ids=records, title=title)
+        console.print(f"drafted notice {result.id}")
+
+
+@notice_cli.command("edit")
+def edit(
+    notice_id: str,
+    body_file: Path = typer.Option(None, "--body-file", exists=True, help="The new body text"),
+    title: str = typer.Option(None, "--title"),
+    reason: str = typer.Option("", "--reason"),
+    as_user: str = AS,
+) -> None:
+    """Edit a draft notice's title or body."""
+    with container() as built:
+        body = body_file.read_text(encoding="utf-8") if body_file else None
+        built.app.edit_notice(
+            acting(built.app, as_user),
+            parse_uuid(notice_id, what="NOTICE_ID"),
+            title=title,
+            body=body,
+            reason=reason,
+        )
+        console.print("notice edited")
+
+
+@notice_cli.command("issue")
+def issue(
+    notice_id: str,
+    number: str = typer.Option(..., "--number", help="文号, e.g. 机管国资〔2026〕3号"),
+    as_user: str = AS,
+) -> None:
+    """Issue the notice under its number."""
+    with container() as built:
+        result = built.app.issue_notice(
+            acting(built.app, as_user), parse_uuid(notice_id, what="NOTICE_ID"), number=number
+        )
+        console.print(f"issued as {result.extra['number']}")
+
+
+@notice_cli.command("list")
+def list_notices() -> None:
+    with container() as built:
+        for notice in built.app.notices(reader()):
+            console.print(f"{notice.id}  {notice.status:6}  {notice.number or '—'}  {notice.title}")
+
+
+@notice_cli.command("render")
+def render(notice_id: str, fmt: str = FORMAT, out: Path = OUT) -> None:
+    """The notice as a formal DOCX or PDF."""
+    with container() as built:
+        uid = parse_uuid(notice_id, what="NOTICE_ID")
+        _write(out, built.app.render_notice(reader(), uid, fmt))
+
+
+@report_cli.command("preview")
+def preview(
+    office: str = typer.Option(None, "--office", help="Omit for the consolidated report"),
+    fmt: str = FORMAT,
+    out: Path = OUT,
+    as_user: str = AS,
+) -> None:
+    """The report as it would be submitted now (records nothing)."""
+    with container() as built:
+        document = built.app.preview_report(acting(built.app, as_user), office=office)
+        _write(out, built.app.renderer.render(document, fmt))
+
+
+@report_cli.command("submit")
+def submit(
+    office: str = typer.Option(None, "--office", help="Omit for the consolidated report"),
+    out_dir: Path = typer.Option(None, "--out-dir", help="Also write the files here"),
+    as_user: str = AS,
+) -> None:
+    """Generate and submit the report; its closed issues and items become reported."""
+    with container() as built:
+        caller = acting(built.app, as_user)
+        result = built.app.submit_report(caller, office=office)
+        console.print(f"submitted report {result.id}")
+        for ref in result.extra["files"]:
+            console.print(f"  {ref['format']}  sha256 {ref['sha256']}")
+            if out_dir is not None:
+                data, _ = built.app.report_file(caller, result.id, ref["format"])
+                _write(out_dir / ref["file_name"], data)
+
+
+@report_cli.command("download")
+def download(report_id: str, fmt: str = FORMAT, out: Path = OUT) -> None:
+    """A submitted report's file, byte for byte as recorded."""
+    with container() as built:
+        data, _ = built.app.report_file(reader(), parse_uuid(report_id, what="REPORT_ID"), fmt)
+        _write(out, data)
+
+
+def milestones() -> None:
+    """Each office's milestones: met, late, pending or missed."""
+    with container() as built:
+        table = Table(title="工作节点")
+        for column in ("单位", "节点", "时限", "完成日期", "情况"):
+            table.add_column(column)
+        for m in built.app.milestones(reader()):
+            table.add_row(
+                built.campaign.unit(m.office).name,
+                m.label,
+                m.due.isoformat(),
+                m.done_on.isoformat() if m.done_on else "—",
+                STATUS_LABELS[m.status],
+            )
+        console.print(table)
+
+
+def register(cli: typer.Typer) -> None:
+    cli.add_typer(export_cli, name="export")
+    cli.add_typer(import_cli, name="import")
+    cli.add_typer(notice_cli, name="notice")
+    cli.add_typer(report_cli, name="report")
+    cli.command("milestones")(milestones)
