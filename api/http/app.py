@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic.json_schema import models_json_schema
 
+from api import web
 from api.http.deps import Services
 from api.http.errors import Problem, install_error_handlers
 from api.http.middleware import RequestContext
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.state.services = services
     for module in ROUTERS:
         app.include_router(module.router)
+    web.install(app)  # the web console's pages, after every API route
     install_error_handlers(app)
     app.add_middleware(RequestContext)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -1,0 +1,123 @@
+"""What the case page shows: an issue with its items, each item's state, deadline, light,
+approvals, evidence, timeline and the forms the account may use right now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+from uuid import UUID
+
+from api.web.case_actions import Action, issue_actions, item_actions
+from api.web.forms import Form, new_form_id
+from api.web.session import WebUser
+from application.errors import NotFound
+from domain.issue import Issue
+from domain.item import RectificationItem
+from domain.taxonomy import COORDINATION_UNIT, FINANCE_UNIT
+from infrastructure.container import Container
+from projections.rows import AuditRow
+
+DONE: Final = {
+    "found": "问题已登记。",
+    "items": "整改事项已制定。",
+    "replan": "整改方案已修改。",
+    "approval-request": "已提交审批。",
+    "approval": "审批意见已记录。",
+    "rectification": "整改情况已录入，等待核查。",
+    "verification": "核查结果已记录。",
+    "extension-request": "延期申请已提交。",
+    "extension": "延期决定已记录。",
+    "reassignment": "责任人已变更。",
+    "falsification": "已认定弄虚作假，并生成问责记录。",
+    "reopen": "问题已重新打开。",
+    "report": "问题已标记为已报告。",
+}
+DECISIONS: Final = ("Approved", "Rejected")
+
+
+@dataclass
+class ItemView:
+    item: RectificationItem
+    light: str
+    days_left: int
+    actions: list[Action]
+    timeline: list[AuditRow]
+    decisions: list[AuditRow]
+    approvals: list[tuple[str, bool]]  # unit, approved
+
+
+@dataclass
+class CaseView:
+    issue: Issue
+    items: list[ItemView]
+    timeline: list[AuditRow]
+    actions: list[Action]
+    as_of: datetime | None
+    form_ids: dict[str, str] = field(default_factory=dict)
+    form: Form | None = None
+
+    def form_id(self, name: str) -> str:
+        """A fresh id per form on the page (its idempotency key), kept if re-shown."""
+        if self.form is not None and self.form.name == name:
+            kept = self.form.values.get("form_id", "")
+            if kept:
+                return kept
+        return self.form_ids.setdefault(name, new_form_id())
+
+    def values(self, name: str) -> dict[str, str]:
+        return self.form.values if self.form is not None and self.form.name == name else {}
+
+    def errors(self, name: str) -> dict[str, str]:
+        return self.form.errors if self.form is not None and self.form.name == name else {}
+
+    def refusal(self, name: str) -> Any:
+        return self.form.refusal if self.form is not None and self.form.name == name else None
+
+
+def _approvals(item: RectificationItem) -> list[tuple[str, bool]]:
+    order = (COORDINATION_UNIT, FINANCE_UNIT)
+    return [(u, u in item.approvals) for u in order if u in item.required_approvals]
+
+
+def case_view(
+    container: Container,
+    user: WebUser,
+    issue_id: UUID,
+    *,
+    as_of: datetime | None = None,
+    form: Form | None = None,
+) -> CaseView:
+    app, reads = container.app, container.read_models
+    caller = user.caller()
+    issue = app.get_issue(caller, issue_id, at=as_of)
+    events = reads.case_events(issue.id)
+    if as_of is not None:
+        events = [e for e in events if e.recorded_at <= as_of]
+    rule = reads.rule(as_of)
+    items = []
+    for item_id in issue.items:
+        try:
+            item = app.get_item(caller, item_id, at=as_of)
+        except NotFound:  # planned after the moment asked for
+            continue
+        mine = [e for e in events if e.aggregate_id == item.id]
+        items.append(
+            ItemView(
+                item=item,
+                light=rule.item(item.status, item.deadline),
+                days_left=(item.deadline - rule.today).days,
+                actions=[] if as_of else item_actions(app.policy, user.principal, item),
+                timeline=mine,
+                decisions=[e for e in mine if e.event_type in DECISIONS],
+                approvals=_approvals(item),
+            )
+        )
+    return CaseView(
+        issue=issue,
+        items=items,
+        timeline=events,
+        actions=[] if as_of else issue_actions(app.policy, user.principal, issue),
+        as_of=as_of,
+        form=form,
+    )

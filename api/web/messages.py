@@ -1,0 +1,216 @@
+"""What the console says when the service refuses: every refusal in plain Chinese.
+
+The application's errors carry an English message, a code and the field at fault; the
+console names the field with its form label and says what to do. A refusal this module does
+not know still gets a Chinese sentence (by its family), never the English text alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from application.errors import (
+    ApplicationError,
+    AuthenticationFailed,
+    IdempotencyKeyReused,
+    NotFound,
+    PermissionDenied,
+    VersionConflict,
+)
+from domain.errors import (
+    AlreadyDecided,
+    DeadlineOutOfRange,
+    DomainError,
+    FourEyesViolation,
+    InvalidTransition,
+    IssueNotOpen,
+    UnknownUnit,
+)
+from infrastructure.blobstore import (
+    ContentMismatch,
+    EvidenceRejected,
+    EvidenceTooLarge,
+    MediaTypeNotAllowed,
+)
+from infrastructure.rate_limit import RateLimited
+from projections.labels import ITEM_STATUS
+
+FIELD_LABELS: Final = {
+    "office": "单位",
+    "category": "问题类别",
+    "subtype": "问题子类",
+    "source": "问题来源",
+    "title": "问题标题",
+    "description": "说明",
+    "found_on": "发现日期",
+    "assets": "涉及资产",
+    "measure": "整改措施",
+    "measure_type": "措施类型",
+    "responsible": "责任人",
+    "deadline": "完成时限",
+    "new_deadline": "新的完成时限",
+    "involves": "是否涉及处置或出租",
+    "comment": "意见",
+    "reason": "理由",
+    "rectified_on": "整改完成日期",
+    "evidence": "佐证材料",
+    "file": "文件",
+    "number": "文号",
+    "body": "正文",
+    "recipients": "主送单位",
+    "record_ids": "通报事项",
+    "expected_version": "版本",
+    "username": "用户名",
+    "password": "密码",
+    "as_of": "查询日期",
+    "since": "起始时间",
+    "until": "截止时间",
+    "case": "案件编号",
+    "page": "页码",
+    "page_size": "每页条数",
+    "sort": "排序",
+    "status": "状态",
+    "light": "红黄绿灯",
+    "q": "关键词",
+}
+
+_STATUS_IN_MESSAGE = re.compile(r"item is (\w+)|issue is (\w+)")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LONGER = re.compile(r"longer than (\d+) characters")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A refusal as the console shows it: the sentence, the field at fault, the code."""
+
+    message: str
+    field: str | None
+    code: str
+    status: int
+
+
+def label(field: str | None, labels: dict[str, str] | None = None) -> str:
+    if not field:
+        return "输入"
+    base = field.split("[")[0].split(".")[0]
+    return (labels or {}).get(base) or FIELD_LABELS.get(base, "输入")
+
+
+def _input_message(text: str, field: str | None, labels: dict[str, str] | None) -> str:
+    name = label(field, labels)
+    if "must not be empty" in text or "Field required" in text:
+        return f"请填写{name}。"
+    longer = _LONGER.search(text)
+    if longer:
+        return f"{name}不能超过{longer.group(1)}个字。"
+    if "must be one of" in text:
+        return f"请选择有效的{name}。"
+    if "cannot be in the future" in text:
+        return f"{name}不能晚于今天。"
+    if "already assigned" in text:
+        return "该事项已由此人负责，无需变更。"
+    if "you cannot record problems for office" in text:
+        return "您不能为该单位登记问题。"
+    if "is already taken" in text:
+        return f"{name}已被使用，请换一个。"
+    return f"{name}填写有误，请检查后重新提交。"
+
+
+def _deadline_message(text: str, field: str | None, labels: dict[str, str] | None) -> str:
+    name = label(field, labels)
+    dates = _DATE.findall(text)
+    if "must be later than" in text and dates:
+        return f"{name}必须晚于当前完成时限（{dates[-1]}）。"
+    if "after the campaign" in text and dates:
+        return f"{name}不能晚于分类整改阶段结束日（{dates[-1]}）。"
+    if "in the past" in text:
+        return f"{name}不能早于今天。"
+    return f"{name}超出了允许的范围。"
+
+
+def _transition_message(exc: DomainError) -> str:
+    if isinstance(exc, IssueNotOpen):
+        return "该问题已销号或已报告，不能再新增整改事项。"
+    if isinstance(exc, AlreadyDecided):
+        return "本单位已经审批过该方案，不能重复审批。"
+    if "no extension request is pending" in exc.message:
+        return "该事项没有待审批的延期申请。"
+    if "already open" in exc.message:
+        return "该问题尚未销号，无需重新打开。"
+    found = _STATUS_IN_MESSAGE.search(exc.message)
+    if found and found.group(1):
+        return (
+            f"事项当前状态为“{ITEM_STATUS.get(found.group(1), found.group(1))}”，不能执行此操作。"
+        )
+    return "案件当前状态下不能执行此操作，请刷新页面查看最新状态。"
+
+
+def _four_eyes(exc: FourEyesViolation) -> str:
+    if "requested approval" in exc.message:
+        return "提交审批的账号不能审批同一方案（审批须由他人进行）。"
+    if "rectification" in exc.message:
+        return "录入整改情况的账号不能核查同一事项（核查须由他人进行）。"
+    return "同一账号不能既办理又审核同一事项。"
+
+
+def _evidence(exc: EvidenceRejected) -> tuple[str, int]:
+    if isinstance(exc, EvidenceTooLarge):
+        return "文件超过允许的大小，请压缩或拆分后再上传。", 413
+    if isinstance(exc, MediaTypeNotAllowed):
+        return "不支持该文件类型，请上传 PDF、JPG、PNG、DOCX、XLSX 或 TXT 文件。", 415
+    if isinstance(exc, ContentMismatch):
+        return "文件为空，或内容与文件类型不符。", 422
+    return "该文件无法保存，请重新选择文件。", 422
+
+
+def refusal(exc: Exception, labels: dict[str, str] | None = None) -> Refusal | None:
+    """The Chinese refusal for an error the service answers with; None for a bug."""
+    field = getattr(exc, "field", None)
+    code = str(getattr(exc, "code", "") or type(exc).__name__)
+    if isinstance(exc, EvidenceRejected):
+        text, status = _evidence(exc)
+        return Refusal(text, "file", code, status)
+    if isinstance(exc, RateLimited):
+        return Refusal(f"操作过于频繁，请{exc.retry_after}秒后再试。", None, "rate_limited", 429)
+    if isinstance(exc, ApplicationError):
+        return _application(exc, field, code, labels)
+    if isinstance(exc, DomainError):
+        return _domain(exc, field, code, labels)
+    return None
+
+
+def _application(
+    exc: ApplicationError, field: str | None, code: str, labels: dict[str, str] | None
+) -> Refusal:
+    if isinstance(exc, NotFound):
+        return Refusal("未找到：该记录不存在，或不在您的查看范围内。", None, code, 404)
+    if isinstance(exc, PermissionDenied):
+        if "Finance decides only" in exc.message:
+            text = "财政厅只审批涉及资产处置或出租的事项。"
+        else:
+            text = "您的角色无权执行此操作。"
+        return Refusal(text, None, code, 403)
+    if isinstance(exc, AuthenticationFailed):
+        return Refusal("用户名或密码不正确，或账号已停用。", None, code, 401)
+    if isinstance(exc, VersionConflict):
+        text = "该事项刚刚已被他人更新，请查看最新状态后再操作。"
+        return Refusal(text, None, code, 409 if code == "concurrent_write" else 412)
+    if isinstance(exc, IdempotencyKeyReused):
+        return Refusal("该表单已经提交过，请刷新页面后重新填写。", None, code, 422)
+    return Refusal("操作未能完成，请检查填写的内容。", field, code, 422)
+
+
+def _domain(
+    exc: DomainError, field: str | None, code: str, labels: dict[str, str] | None
+) -> Refusal:
+    if isinstance(exc, FourEyesViolation):
+        return Refusal(_four_eyes(exc), None, code, 403)
+    if isinstance(exc, InvalidTransition):
+        return Refusal(_transition_message(exc), None, code, 409)
+    if isinstance(exc, DeadlineOutOfRange):
+        return Refusal(_deadline_message(exc.message, field, labels), field, code, 422)
+    if isinstance(exc, UnknownUnit):
+        return Refusal("单位无效，请从列表中选择。", field or "office", code, 422)
+    return Refusal(_input_message(exc.message, field, labels), field, code, 422)

@@ -1,0 +1,38 @@
+"""Every page of the console, and the console's own static files, as one list of routes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, Response
+
+from api.web import (
+    pages_actions,
+    pages_auth,
+    pages_case,
+    pages_dashboard,
+    pages_ledgers,
+)
+from api.web.rendering import STATIC
+from api.web.routing import WebRoute
+from application.errors import NotFound
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+_STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+STATIC_FILES = {p.name: p for p in STATIC.iterdir() if p.suffix in _STATIC_TYPES}
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    path = STATIC_FILES.get(name)
+    if path is None:
+        raise NotFound(f"no static file {name}")
+    return FileResponse(
+        path,
+        media_type=_STATIC_TYPES[path.suffix],
+        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+MODULES = (pages_auth, pages_dashboard, pages_ledgers, pages_case, pages_actions)
+ROUTES = [*router.routes, *(route for module in MODULES for route in module.router.routes)]

@@ -1,0 +1,202 @@
+"""The case page (an issue with its items, timelines and actions), recording a new problem,
+and evidence downloads — each through the application's scoped reads and commands."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from api.http.deps import ServicesDep
+from api.web.case_view import DONE, case_view
+from api.web.forms import Form, new_form_id
+from api.web.messages import refusal
+from api.web.rendering import render
+from api.web.routing import WebRoute
+from api.web.session import CsrfDep, UserDep, WebUser
+from application.errors import NotFound
+from domain.errors import DomainError
+from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, SOURCES
+from infrastructure.container import Container
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+_ASSET_SPLIT = re.compile(r"[\s,，]+", re.UNICODE)
+
+
+def settle(container: Container, position: int | None) -> None:
+    """Read-your-writes: the next page shows the write (waits for the views, bounded)."""
+    container.projections.wait_for(position, container.settings.read_your_writes_seconds)
+
+
+def _as_of(raw: str | None, timezone: str, today: date) -> tuple[datetime | None, str]:
+    if not raw:
+        return None, ""
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None, "查询日期不是有效的日期（格式：年-月-日）。"
+    if day >= today:
+        return None, "" if day == today else "查询日期不能晚于今天。"
+    return datetime.combine(day, time.max, ZoneInfo(timezone)), ""
+
+
+def show_case(
+    request: Request,
+    user: WebUser,
+    container: Container,
+    issue_id: UUID,
+    *,
+    form: Form | None = None,
+) -> Response:
+    as_of, as_of_error = _as_of(
+        request.query_params.get("as_of"), container.campaign.timezone, container.app.today()
+    )
+    view = case_view(container, user, issue_id, as_of=as_of, form=form)
+    status = form.refusal.status if form is not None and form.refusal else 422 if form else 200
+    return render(
+        request,
+        "case.html",
+        status=status,
+        view=view,
+        done=DONE.get(request.query_params.get("done", ""), ""),
+        as_of_error=as_of_error,
+        today=container.app.today(),
+        rectification_end=container.campaign.rectification_end,
+        campaign_categories=CATEGORIES,
+        sources=SOURCES,
+        measure_types=MEASURE_TYPES,
+        involves_choices=INVOLVES,
+    )
+
+
+@router.get("/issues/new")
+def new_issue_form(request: Request, user: UserDep, services: ServicesDep) -> Response:
+    return _issue_form(request, user, services.container, Form("found"))
+
+
+def _issue_form(
+    request: Request, user: WebUser, container: Container, form: Form, status: int = 200
+) -> Response:
+    offices = [
+        u
+        for u in container.campaign.offices()
+        if container.app.policy.grant_for(user.principal, "find_issue", u.code) is not None
+    ]
+    if not offices:
+        raise NotFound("no office this account may record problems for")
+    form.values.setdefault("found_on", container.app.today().isoformat())
+    form.values.setdefault("form_id", new_form_id())
+    return render(
+        request,
+        "issue_new.html",
+        status=status,
+        form=form,
+        offices=offices,
+        office_choices={u.code: u.name for u in offices},
+        categories=CATEGORIES,
+        sources=SOURCES,
+        today=container.app.today(),
+    )
+
+
+def _assets(text: str, form: Form) -> list[dict[str, str]]:
+    assets = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = _ASSET_SPLIT.split(line.strip(), maxsplit=1)
+        code, name = parts[0], parts[1] if len(parts) > 1 else ""
+        if len(code) > 100 or len(name) > 200:
+            form.error("assets", "每行资产的编号或名称过长。")
+        assets.append({"code": code, "name": name})
+    return assets
+
+
+@router.post("/issues/new", dependencies=[CsrfDep])
+async def record_issue(request: Request, user: UserDep, services: ServicesDep) -> Response:
+    data = await request.form()
+    return await run_in_threadpool(_record_issue, request, data, user, services.container)
+
+
+def _record_issue(
+    request: Request, data: FormData, user: WebUser, container: Container
+) -> Response:
+    form = Form.of("found", data)
+    office = form.choice("office", "单位", {u.code: u for u in container.campaign.offices()})
+    kind = form.text("kind", "问题类别")
+    category, _, subtype = kind.partition("/")
+    if kind and (category not in CATEGORIES or subtype not in CATEGORIES[category][1]):
+        form.error("kind", "请从列表中选择有效的问题类别。")
+    source = form.choice("source", "问题来源", SOURCES)
+    title = form.text("title", "问题标题", max_length=200)
+    description = form.text("description", "问题描述", required=False)
+    found_on = form.day("found_on", "发现日期")
+    assets = _assets(form.values.get("assets", ""), form)
+    if form.ok:
+        try:
+            result = container.app.find_issue(
+                user.caller(form.idempotency_key()),
+                office=office,
+                category=category,
+                subtype=subtype,
+                source=source,
+                title=title,
+                description=description,
+                assets=assets,
+                found_on=found_on,
+            )
+        except DomainError as exc:
+            failure = refusal(exc, {"subtype": "问题类别", "category": "问题类别"})
+            assert failure is not None
+            form.refuse(failure)
+        else:
+            settle(container, result.position)
+            return RedirectResponse(f"/issues/{result.id}?done=found", status_code=303)
+    status = form.refusal.status if form.refusal else 422
+    return _issue_form(request, user, container, form, status)
+
+
+@router.get("/issues/{issue_id}")
+def case_page(issue_id: UUID, request: Request, user: UserDep, services: ServicesDep) -> Response:
+    return show_case(request, user, services.container, issue_id)
+
+
+@router.get("/items/{item_id}")
+def item_page(item_id: UUID, user: UserDep, services: ServicesDep) -> Response:
+    item = services.container.app.get_item(user.caller(), item_id)
+    return RedirectResponse(f"/issues/{item.issue_id}#item-{item.id}", status_code=303)
+
+
+@router.get("/evidence/{sha256}")
+def evidence(
+    request: Request,
+    user: UserDep,
+    services: ServicesDep,
+    sha256: str = Path(pattern=r"^[0-9a-f]{64}$"),
+) -> Response:
+    """A file the account uploaded, or that a case it may read cites (as the API decides)."""
+    container = services.container
+    caller = user.caller()
+    blob = container.blobs.head(sha256)
+    allowed = container.blobs.uploaded_by(sha256, caller.principal.account_id) or (
+        container.app.may_read_evidence(caller, sha256)
+    )
+    data = container.blobs.read(sha256) if blob is not None and allowed else None
+    if blob is None or data is None:
+        raise NotFound(f"no evidence {sha256}")
+    name = request.query_params.get("name", "") or f"{sha256[:12]}"
+    headers: dict[str, Any] = {
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name[:200])}",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    }
+    return Response(content=data, media_type=blob.media_type, headers=headers)

@@ -1,0 +1,81 @@
+"""The console's route class: every refusal becomes a page in Chinese, never a traceback.
+
+The API answers ``application/problem+json``; a person in a browser gets a page instead:
+no session → the sign-in form; out of scope → 未找到 (404, as the API); a refusal → the
+reason in Chinese with the API's status code. A bug is logged and shown as a plain 500 page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import quote
+
+import structlog
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+
+from api.web.messages import Refusal, label, refusal
+from api.web.rendering import render
+from api.web.session import CsrfRejected, LoginRequired
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+log = structlog.get_logger("rectify.web")
+
+
+def error_page(request: Request, failure: Refusal) -> Response:
+    titles = {401: "需要登录", 403: "无权操作", 404: "未找到", 429: "请稍后再试"}
+    return render(
+        request,
+        "error.html",
+        status=failure.status,
+        title=titles.get(failure.status, "无法完成"),
+        failure=failure,
+    )
+
+
+def _bad_query(exc: RequestValidationError) -> Refusal:
+    fields = []
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")]
+        fields.append(label(loc[0] if loc else None))
+    named = "、".join(dict.fromkeys(fields)) or "请求"
+    return Refusal(f"{named}的取值无效，请检查链接或筛选条件。", None, "validation_error", 422)
+
+
+def login_redirect(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        target = "/"
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+class WebRoute(APIRoute):
+    """An APIRoute whose errors answer as pages (the API's own routes keep problem+json)."""
+
+    def get_route_handler(self) -> Handler:
+        handler = super().get_route_handler()
+
+        async def page(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired:
+                return login_redirect(request)
+            except CsrfRejected:
+                message = "表单已过期或来源不明，请刷新页面后重新提交。"
+                return error_page(request, Refusal(message, None, "csrf", 403))
+            except RequestValidationError as exc:
+                return error_page(request, _bad_query(exc))
+            except Exception as exc:
+                failure = refusal(exc)
+                if failure is None:
+                    log.exception("web_page_failed", path=request.url.path)
+                    failure = Refusal(
+                        "服务出现意外错误，已记录，请稍后再试。", None, "internal", 500
+                    )
+                return error_page(request, failure)
+
+        return page

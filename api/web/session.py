@@ -1,0 +1,161 @@
+"""The web console's session: a signed access token in an HttpOnly cookie, and CSRF tokens.
+
+Signing in checks the same credentials and records the same audited ``LoggedIn`` event as
+``POST /api/auth/token``; the cookie holds the same signed JWT the API hands out, so a
+session ends when that token expires. Every form carries a CSRF token: an HMAC, keyed with
+the service's secret, of a random nonce kept in its own cookie (signed double submit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import structlog
+from fastapi import Depends, Request, Response
+
+from api.http.deps import Services, get_services, request_id
+from api.http.security import authenticate_bearer
+from application.errors import AuthenticationFailed
+from application.policy import COMMANDS, POLICY
+from application.principal import Caller, Principal
+
+SESSION_COOKIE = "rectify_session"
+CSRF_COOKIE = "rectify_csrf"
+CSRF_FIELD = "csrf_token"
+
+
+class LoginRequired(Exception):
+    """No valid session: the page redirects to the sign-in form."""
+
+
+class CsrfRejected(Exception):
+    """A form arrived without the token this session's pages carry (403)."""
+
+
+def _secure(request: Request, services: Services) -> bool:
+    return services.container.settings.env == "prod" or request.url.scheme == "https"
+
+
+def csrf_nonce(request: Request) -> str:
+    """This browser's nonce: from its cookie, or a fresh one set on the response."""
+    nonce = getattr(request.state, "csrf_nonce", None)
+    if nonce is None:
+        nonce = request.cookies.get(CSRF_COOKIE) or ""
+        if len(nonce) < 20:
+            nonce = secrets.token_urlsafe(32)
+            request.state.new_csrf_nonce = True
+        request.state.csrf_nonce = nonce
+    return str(nonce)
+
+
+def csrf_token(request: Request, services: Services) -> str:
+    secret = services.container.settings.secret_key.get_secret_value().encode()
+    nonce = csrf_nonce(request).encode()
+    return hmac.new(secret, b"csrf:" + nonce, hashlib.sha256).hexdigest()
+
+
+def finish(request: Request, response: Response, services: Services) -> Response:
+    """Set the CSRF cookie when this request made a new nonce."""
+    if getattr(request.state, "new_csrf_nonce", False):
+        response.set_cookie(
+            CSRF_COOKIE,
+            csrf_nonce(request),
+            httponly=True,
+            samesite="strict",
+            secure=_secure(request, services),
+            path="/",
+        )
+    return response
+
+
+def _same_origin(request: Request) -> bool:
+    """A browser's Origin (or Referer) must name this host; absent headers pass."""
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if not source or source == "null":
+        return source != "null"
+    return urlsplit(source).netloc == request.headers.get("host", request.url.netloc)
+
+
+async def check_csrf(
+    request: Request, services: Annotated[Services, Depends(get_services)]
+) -> None:
+    """Every state-changing form: same origin, and the token matching this browser's nonce."""
+    form = await request.form()  # parsed once; handlers read it again from the cache
+    sent = str(form.get(CSRF_FIELD) or "")
+    if not request.cookies.get(CSRF_COOKIE) or not _same_origin(request):
+        raise CsrfRejected("missing csrf cookie or cross-origin form")
+    if not hmac.compare_digest(sent, csrf_token(request, services)):
+        raise CsrfRejected("csrf token does not match")
+
+
+def start_session(request: Request, response: Response, services: Services, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(services.signer.lifetime.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request, services),
+        path="/",
+    )
+    # A new session gets a new CSRF nonce (no token from before the sign-in stays valid).
+    response.set_cookie(
+        CSRF_COOKIE,
+        secrets.token_urlsafe(32),
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request, services),
+        path="/",
+    )
+
+
+def end_session(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+
+
+@dataclass(frozen=True)
+class WebUser:
+    """The signed-in account on a page: who, what it may do, and its request's caller."""
+
+    principal: Principal
+    request_id: str
+    commands: frozenset[str]
+    readable: frozenset[str] | None
+
+    def caller(self, idempotency_key: str | None = None) -> Caller:
+        return Caller(self.principal, request_id=self.request_id, idempotency_key=idempotency_key)
+
+    def may(self, command: str) -> bool:
+        """Whether some grant allows this command somewhere (for menus and buttons)."""
+        return command in self.commands
+
+
+def current_user(request: Request, services: Annotated[Services, Depends(get_services)]) -> WebUser:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise LoginRequired()
+    try:
+        principal = authenticate_bearer(services.container.app, services.signer, token)
+    except AuthenticationFailed:
+        raise LoginRequired() from None
+    request.state.account = principal.username
+    structlog.contextvars.bind_contextvars(account=principal.username)
+    services.limiter.hit(f"account:{principal.account_id}")
+    user = WebUser(
+        principal=principal,
+        request_id=request_id(request),
+        commands=frozenset(c for c in COMMANDS if principal.roles & set(POLICY[c])),
+        readable=services.container.app.policy.readable_offices(principal),
+    )
+    request.state.web_user = user
+    return user
+
+
+UserDep = Annotated[WebUser, Depends(current_user)]
+CsrfDep = Depends(check_csrf)
