@@ -36,7 +36,7 @@ class ProjectionHost:
         projections: Sequence[ViewProjection],
         *,
         poll_seconds: float = 1.0,
-        batch_size: int = 1000,
+        batch_size: int = 2000,
     ) -> None:
         self.log = log
         self.db = db

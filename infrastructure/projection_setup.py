@@ -24,7 +24,7 @@ def build_host(
     campaign: Campaign,
     *,
     names: Collection[str] | None = None,
-    batch_size: int = 1000,
+    batch_size: int = 2000,
 ) -> ProjectionHost:
     """A host for the named views (all by default), their tables created."""
     log = EventLog(app, db)

@@ -23,6 +23,7 @@ from projections.reading import fetch
 
 TRACKING_TABLE = "rectify_view_tracking"
 _CHUNK = 500
+_COPY_FROM = 64  # rows from which PostgreSQL writes go through COPY
 
 Row = dict[str, Any]
 
@@ -53,9 +54,14 @@ class Table:
         return statements
 
     def encode(self, row: Row) -> tuple[Any, ...]:
+        json_columns = self.json
         return tuple(
-            json.dumps(row[c], ensure_ascii=False, sort_keys=True) if c in self.json else row[c]
-            for c in self.columns
+            [
+                json.dumps(row[c], ensure_ascii=False, sort_keys=True)
+                if c in json_columns
+                else row[c]
+                for c in self.columns
+            ]
         )
 
     def decode(self, values: Iterable[Any]) -> Row:
@@ -219,30 +225,44 @@ class Batch:
         self.position = max(self.position, position)
 
     def flush(self) -> None:
-        db = self.store.db
         for name, spec in self.store.tables.items():
             physical = self.store.physical(name)
-            cols = ", ".join(spec.columns)
-            marks = ", ".join(["%s"] * len(spec.columns))
             if self._appended[name]:
-                self.cur.executemany(  # type: ignore[attr-defined]
-                    db.sql(f"INSERT INTO {physical} ({cols}) VALUES ({marks})"),
-                    [spec.encode(r) for r in self._appended[name]],
-                )
+                self._insert(spec, physical, self._appended[name], upsert=False)
             if self._dirty[name]:
-                updates = ", ".join(f"{c} = excluded.{c}" for c in spec.columns if c != spec.key)
-                self.cur.executemany(  # type: ignore[attr-defined]
-                    db.sql(
-                        f"INSERT INTO {physical} ({cols}) VALUES ({marks}) "
-                        f"ON CONFLICT ({spec.key}) DO UPDATE SET {updates}"
-                    ),
-                    [spec.encode(r) for r in self._dirty[name].values()],
-                )
+                self._insert(spec, physical, list(self._dirty[name].values()), upsert=True)
         if self.position != self.start_position:
             self.cur.execute(
-                db.sql(f"UPDATE {TRACKING_TABLE} SET position = %s WHERE view = %s"),
+                self.store.db.sql(f"UPDATE {TRACKING_TABLE} SET position = %s WHERE view = %s"),
                 (self.position, self.store.view),
             )
+
+    def _insert(self, spec: Table, physical: str, rows: list[Row], *, upsert: bool) -> None:
+        """Write many rows at once: ``executemany``, or on PostgreSQL for a large batch a
+        COPY into a session-local staging table merged with one INSERT … SELECT."""
+        db = self.store.db
+        cols = ", ".join(spec.columns)
+        conflict = ""
+        if upsert:
+            updates = ", ".join(f"{c} = excluded.{c}" for c in spec.columns if c != spec.key)
+            conflict = f" ON CONFLICT ({spec.key}) DO UPDATE SET {updates}"
+        encoded = [spec.encode(row) for row in rows]
+        if db.dialect == "postgres" and len(encoded) >= _COPY_FROM:
+            staging = f"{physical}_load"
+            self.cur.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {physical}) ON COMMIT DELETE ROWS"
+            )
+            with self.cur.copy(f"COPY {staging} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for values in encoded:
+                    copy.write_row(values)
+            self.cur.execute(
+                f"INSERT INTO {physical} ({cols}) SELECT {cols} FROM {staging}{conflict}"
+            )
+            return
+        marks = ", ".join(["%s"] * len(spec.columns))
+        self.cur.executemany(  # type: ignore[attr-defined]
+            db.sql(f"INSERT INTO {physical} ({cols}) VALUES ({marks}){conflict}"), encoded
+        )
 
 
 def view_positions(db: SideDatabase) -> dict[str, int]:

@@ -26,7 +26,7 @@ projections_cli = typer.Typer(help="Read models (projections).", no_args_is_help
 @projections_cli.command("run")
 def run(
     names: list[str] = typer.Argument(None, help=f"Views to run (default all): {VIEW_NAMES}"),
-    batch_size: int = typer.Option(1000, min=1, help="Events per transaction when catching up"),
+    batch_size: int = typer.Option(2000, min=1, help="Events per transaction when catching up"),
 ) -> None:
     """Run the views as a long-lived worker; resumes from each view's position, stops on SIGTERM."""
     for name in names or ():
