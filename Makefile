@@ -61,5 +61,29 @@ document-tools:
 		echo "CJK fonts, pdftotext or LibreOffice are missing: install Debian's $(DOCUMENT_PACKAGES)" >&2; exit 1; \
 	fi
 
+## Benchmarks (issue 6) against PostgreSQL: RECTIFY_BENCH_DATABASE_URL (a server where the role
+## may create databases), else a throwaway cluster. Prints every figure beside its target and
+## writes bench/results/latest.json; docs/performance.md keeps the latest table.
+.PHONY: bench bench-quick wrk bench-server
+bench: install bench-server wrk
+	$(BIN)/python -m bench --plan full
+
+## The same at 10k events with short windows: under 3 minutes.
+bench-quick: install bench-server wrk
+	$(BIN)/python -m bench --plan quick
+
+bench-server:
+	@if [ -z "$$RECTIFY_BENCH_DATABASE_URL" ]; then $(MAKE) --no-print-directory postgres-binaries; fi
+
+## The service benchmark's HTTP load generator (a compiled program, driven by a Lua script).
+wrk:
+	@if command -v wrk >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing wrk (the HTTP load generator) with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+		echo "wrk (the HTTP load generator) is missing: install Debian's 'wrk' package" >&2; exit 1; \
+	fi
+
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
