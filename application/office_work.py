@@ -6,7 +6,7 @@ composition root with ``use_paperwork``; until then, asking for a document says 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -112,14 +112,15 @@ class OfficeWork(CommandingApp):
     def _office_record_or_new(self, office: str) -> OfficeRecord:
         return self.office_record(office) or OfficeRecord.open(office=office)
 
+    def milestone_acts(self) -> dict[str, dict[str, date]]:
+        """office → the first day it did each milestone's act itself."""
+        records = {u.code: self.office_record(u.code) for u in self.campaign.offices()}
+        return {office: r.acts() for office, r in records.items() if r is not None}
+
     def milestones(self, caller: Caller) -> list[MilestoneStatus]:
         """Every office's milestones as of today: met, late, pending or missed."""
         readable = self.policy.readable_offices(caller.principal)
-        acts = {}
-        for unit in self.campaign.offices():
-            record = self.office_record(unit.code)
-            if record is not None:
-                acts[unit.code] = record.acts()
+        acts = self.milestone_acts()
         statuses = campaign_milestones(self.campaign, acts=acts, today=self.today())
         return [s for s in statuses if readable is None or s.office in readable]
 

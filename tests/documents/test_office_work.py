@@ -106,3 +106,21 @@ def test_a_self_inspection_snapshot_holds_the_problem_list_and_plans_with_its_ha
     assert event.actor["name"] == "bj-clerk"  # type: ignore[attr-defined]
     statuses = {(m.office, m.code): m.status for m in world.app.milestones(world["coord"])}
     assert statuses[("bj", "self_inspection_submitted")] == "late"  # 10-10 is past 09-15
+
+
+def test_the_progress_view_learns_which_offices_missed_which_milestones(world: World) -> None:
+    from projections.milestones import accountability_ids, milestone_statuses, missed_by_office
+
+    world.clock.set(at(date(2026, 8, 20)))
+    world.app.name_work_group(world["sh-clerk"], office="sh", leader=LEADER, liaison=LIAISON)
+    world.clock.set(at(date(2026, 9, 16)))
+
+    statuses = milestone_statuses(world.app, offices=frozenset({"sh", "cq", "sz"}))
+
+    missed = missed_by_office(statuses)
+    assert missed == {
+        "sh": ["self_inspection_submitted"],
+        "cq": ["self_inspection_submitted"],
+        "sz": ["work_group_named", "self_inspection_submitted"],
+    }
+    assert "lagging:sz:work_group_named" in accountability_ids(statuses)
