@@ -44,6 +44,8 @@ POLICY: Final[dict[str, dict[str, str]]] = {
     "upload_evidence": dict(_OFFICE_HANDS),
     "manage_accounts": {"admin": ALL},
     "read_accounts": {"admin": ALL, "auditor": ALL},
+    "verify_chain": {"coordinator": ALL, "auditor": ALL},
+    "issue_digest": {"coordinator": ALL, "auditor": ALL},
 }
 
 COMMANDS: Final = tuple(sorted(POLICY))

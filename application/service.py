@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 from eventsourcing.utils import EnvType
 
+from application.audit import AuditTrail
 from application.campaign_work import CampaignWork
 from application.cases import CaseCommands
 from application.evidence import EvidenceReads
@@ -31,7 +32,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class RectifyApp(CampaignWork, CaseCommands, TokenCommands, CaseReads, EvidenceReads):
+class RectifyApp(CampaignWork, CaseCommands, TokenCommands, CaseReads, EvidenceReads, AuditTrail):
     """Issues, rectification items and accounts, each an event-sourced aggregate."""
 
     name = "Rectify"

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
 
     env: Literal["dev", "prod"] = "dev"
     database_url: str = "sqlite:///var/rectify.sqlite3"
+    owner_database_url: str | None = None  # `rectify db init` creates the log as this role
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     secret_key: SecretStr = SecretStr(DEV_SECRET)

@@ -8,11 +8,14 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
+from api.cli.audit_trail import register as register_audit_trail
 from api.cli.common import console, container, fail, parse_uuid, reader, settings
 from api.cli.documents import register as register_documents
 from api.cli.projections import register as register_projections
 from api.cli.readers import register as register_readers
 from application.demo import load_demo
+from infrastructure.chain_setup import ChainSetupError, prepare_postgres_log
+from infrastructure.database import DatabaseUrl
 
 cli = typer.Typer(
     help="整改台账 rectify: the event-sourced case ledger.",
@@ -24,11 +27,32 @@ cli.add_typer(db_cli, name="db")
 register_projections(cli)
 register_readers(cli)
 register_documents(cli)
+register_audit_trail(cli)
 
 
 @db_cli.command("init")
 def db_init() -> None:
-    """Create the event store and side tables (safe to run again)."""
+    """Create the event store and side tables (safe to run again).
+
+    On PostgreSQL the event, snapshot and chain tables are created as the owner
+    (RECTIFY_OWNER_DATABASE_URL, else RECTIFY_DATABASE_URL) with triggers refusing UPDATE,
+    DELETE and TRUNCATE; a separate service role gets only SELECT and INSERT on them.
+    """
+    loaded = settings()
+    if DatabaseUrl.parse(loaded.database_url).dialect == "postgres":
+        try:
+            setup = prepare_postgres_log(loaded)
+        except ChainSetupError as exc:
+            fail(str(exc))
+        except Exception as exc:  # the owner cannot connect, or lacks a right
+            fail(f"cannot prepare the event log as the owner ({type(exc).__name__}): {exc}")
+        tables = ", ".join(setup.append_only_tables)
+        if setup.separate_roles:
+            console.print(f"event log owned by {setup.owner}; {setup.service} may only read and")
+            console.print(f"append to {tables} (UPDATE, DELETE and TRUNCATE are refused)")
+        else:
+            console.print(f"[yellow]one role ({setup.owner}) owns and writes the event log:[/]")
+            console.print("set RECTIFY_OWNER_DATABASE_URL to keep the service append-only")
     with container() as built:
         console.print(f"database ready: {built.settings.database_url}")
 

@@ -1,0 +1,122 @@
+"""The audit desk: verify the chain, issue and list signed digests (CLI and HTTP API).
+
+``AuditDesk.of(container)`` gives the three operations the API mounts:
+
+- ``GET /api/audit/verify``   -> ``desk.verify(caller).as_dict()``
+- ``GET /api/audit/digests``  -> ``desk.digests(caller)``
+- ``POST /api/audit/digests`` -> ``desk.issue_digest(caller).as_dict()``
+
+Each checks the caller's roles first (coordinator or auditor), raising ``PermissionDenied``.
+``DigestError`` (no usable key, empty log, broken chain) answers 409; ``DigestRejected`` is
+only ever reported inside a verify result, never raised by these methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC
+from typing import Any
+
+from application.audit import IssuedDigest
+from application.principal import Caller
+from application.service import RectifyApp
+from infrastructure.blob_check import BlobReader
+from infrastructure.chain_result import Checkpoint, VerifyResult
+from infrastructure.chain_verify import Progress, verify_chain
+from infrastructure.container import Container
+from infrastructure.digests import (
+    Digest,
+    DigestError,
+    DigestRejected,
+    check_digest,
+    load_signing_key,
+    parse_digest,
+    sign_digest,
+)
+from infrastructure.settings import Settings
+
+
+@dataclass(frozen=True)
+class AuditDesk:
+    app: RectifyApp
+    settings: Settings
+    blobs: BlobReader | None
+
+    @classmethod
+    def of(cls, container: Container) -> AuditDesk:
+        return cls(app=container.app, settings=container.settings, blobs=container.blobs)
+
+    def verify(
+        self,
+        caller: Caller,
+        *,
+        digests: Sequence[tuple[str, str | bytes]] = (),
+        progress: Progress | None = None,
+    ) -> VerifyResult:
+        """Recompute the chain; check evidence and each kept digest (label, file content)."""
+        self.app.authorize_audit(caller, "verify_chain")
+        checkpoints, rejected = self.checkpoints(digests)
+        result = verify_chain(
+            self.settings, blobs=self.blobs, checkpoints=checkpoints, progress=progress
+        )
+        return replace(result, rejected_digests=tuple(rejected))
+
+    def checkpoints(
+        self, digests: Sequence[tuple[str, str | bytes]]
+    ) -> tuple[list[Checkpoint], list[tuple[str, str]]]:
+        """The digests whose signature checks, and (label, reason) for the others."""
+        if not digests:
+            return [], []
+        trusted = load_signing_key(self.settings).public
+        accepted: list[Checkpoint] = []
+        rejected: list[tuple[str, str]] = []
+        for label, text in digests:
+            try:
+                digest = parse_digest(text)
+                check_digest(digest, trusted)
+            except DigestRejected as exc:
+                rejected.append((label, str(exc)))
+                continue
+            accepted.append(digest.checkpoint(label))
+        return accepted, rejected
+
+    def issue_digest(self, caller: Caller) -> Digest:
+        """Verify the chain, sign its head, record ``DigestIssued``; answer the digest."""
+        self.app.authorize_audit(caller, "issue_digest")
+        key = load_signing_key(self.settings)
+        result = verify_chain(self.settings, blobs=None)
+        if not result.chain_kept:
+            raise DigestError("this store keeps no hash chain: there is nothing to sign")
+        broken = result.first_break
+        if broken is not None:
+            raise DigestError(
+                f"the chain is broken at position {broken.position} ({broken.kind}): "
+                "no digest is issued"
+            )
+        if result.head_position is None or result.head_hash is None:
+            raise DigestError("the log is empty: there is nothing to sign")
+        digest = sign_digest(
+            key,
+            application=self.app.name,
+            position=result.head_position,
+            head_hash=result.head_hash,
+            events=result.events,
+            at=self.app.clock.now().astimezone(UTC).isoformat(),
+        )
+        self.app.record_digest(caller, digest.as_dict())
+        return digest
+
+    def digests(self, caller: Caller) -> list[dict[str, Any]]:
+        """Every digest issued, oldest first: the file's fields plus who issued it when."""
+        return [_listed(issued) for issued in self.app.issued_digests(caller)]
+
+
+def _listed(issued: IssuedDigest) -> dict[str, Any]:
+    return {
+        "digest": issued.checkpoint,
+        "digest_id": issued.digest_id,
+        "issued_by": issued.actor,
+        "recorded_at": issued.recorded_at.isoformat(),
+        "log_position": issued.log_position,
+    }

@@ -1,0 +1,193 @@
+"""Signed digests: a checkpoint of the chain an auditor keeps outside the database.
+
+A digest file is JSON::
+
+    {"format": "rectify-digest/1", "application": "Rectify", "position": 1234,
+     "hash": "<chain hash at that position, hex>", "events": 1234,
+     "issued_at": "2026-10-10T02:00:00+00:00", "key_id": "<16 hex>",
+     "public_key": "<Ed25519 public key, base64>", "signature": "<base64>"}
+
+The Ed25519 signature covers the canonical JSON (sorted keys, no spaces) of every field but
+``public_key`` and ``signature``. A digest is trusted only if it verifies with the service's
+own key: one signed by another key, or edited after signing, is rejected.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+
+from infrastructure.chain_result import Checkpoint
+from infrastructure.settings import Settings
+
+FORMAT = "rectify-digest/1"
+DEV_KEY_FILE = Path("var") / "signing-key.pem"
+_SIGNED = ("format", "application", "position", "hash", "events", "issued_at", "key_id")
+
+
+class DigestError(Exception):
+    """The signing key is missing or unusable, or a digest cannot be issued."""
+
+
+class DigestRejected(Exception):
+    """A digest file that is malformed, edited, or signed by another key."""
+
+
+def key_id_of(public_raw: bytes) -> str:
+    return hashlib.sha256(public_raw).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    key: Ed25519PublicKey
+
+    @property
+    def raw(self) -> bytes:
+        return self.key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+    @property
+    def key_id(self) -> str:
+        return key_id_of(self.raw)
+
+    @property
+    def b64(self) -> str:
+        return base64.b64encode(self.raw).decode()
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    private: Ed25519PrivateKey
+
+    @property
+    def public(self) -> PublicKey:
+        return PublicKey(self.private.public_key())
+
+    def sign(self, payload: bytes) -> bytes:
+        return self.private.sign(payload)
+
+
+def load_signing_key(settings: Settings) -> SigningKey:
+    """RECTIFY_SIGNING_KEY_FILE (a PEM Ed25519 private key); in dev, one kept under var/."""
+    path = settings.signing_key_file
+    if path is None:
+        if settings.env == "prod":
+            raise DigestError("RECTIFY_SIGNING_KEY_FILE must be set when RECTIFY_ENV=prod")
+        path = DEV_KEY_FILE
+        if not path.exists():
+            _write_new_key(path)
+    try:
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as exc:
+        raise DigestError(f"RECTIFY_SIGNING_KEY_FILE: cannot read {path}: {exc}") from None
+    if not isinstance(loaded, Ed25519PrivateKey):
+        raise DigestError(f"RECTIFY_SIGNING_KEY_FILE: {path} is not an Ed25519 private key")
+    return SigningKey(loaded)
+
+
+def _write_new_key(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(pem)
+
+
+@dataclass(frozen=True)
+class Digest:
+    format: str
+    application: str
+    position: int
+    hash: str
+    events: int
+    issued_at: str
+    key_id: str
+    public_key: str
+    signature: str
+
+    def payload(self) -> bytes:
+        return signed_payload(asdict(self))
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def checkpoint(self, label: str) -> Checkpoint:
+        return Checkpoint(position=self.position, hash=bytes.fromhex(self.hash), label=label)
+
+
+def signed_payload(fields: dict[str, Any]) -> bytes:
+    body = {name: fields[name] for name in _SIGNED}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def sign_digest(
+    key: SigningKey, *, application: str, position: int, head_hash: str, events: int, at: str
+) -> Digest:
+    public = key.public
+    fields: dict[str, Any] = {
+        "format": FORMAT,
+        "application": application,
+        "position": position,
+        "hash": head_hash,
+        "events": events,
+        "issued_at": at,
+        "key_id": public.key_id,
+    }
+    signature = key.sign(signed_payload(fields))
+    return Digest(**fields, public_key=public.b64, signature=base64.b64encode(signature).decode())
+
+
+def parse_digest(text: str | bytes) -> Digest:
+    try:
+        data = json.loads(text)
+        digest = Digest(
+            format=str(data["format"]),
+            application=str(data["application"]),
+            position=int(data["position"]),
+            hash=str(data["hash"]),
+            events=int(data["events"]),
+            issued_at=str(data["issued_at"]),
+            key_id=str(data["key_id"]),
+            public_key=str(data.get("public_key", "")),
+            signature=str(data["signature"]),
+        )
+        bytes.fromhex(digest.hash)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise DigestRejected(f"not a digest file: {exc}") from None
+    if digest.format != FORMAT:
+        raise DigestRejected(f"unknown digest format {digest.format!r}")
+    return digest
+
+
+def check_digest(digest: Digest, trusted: PublicKey) -> None:
+    """Raise DigestRejected unless the service's key signed exactly these fields."""
+    if digest.key_id != trusted.key_id:
+        raise DigestRejected(
+            f"signed with another key (key id {digest.key_id}, this service's is {trusted.key_id})"
+        )
+    try:
+        signature = base64.b64decode(digest.signature, validate=True)
+        trusted.key.verify(signature, digest.payload())
+    except (InvalidSignature, ValueError):
+        raise DigestRejected(
+            "the signature does not match: the digest was edited after signing, "
+            "or not signed by this service"
+        ) from None

@@ -1,0 +1,106 @@
+"""``rectify verify`` and ``rectify digest``, run for real in a subprocess on a SQLite file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from application.ports import FixedClock
+from tests.builders import build_world
+from tests.integration.test_tamper_kit import Log, run_rectify, write_key
+
+
+@dataclass(frozen=True)
+class Store:
+    db: Path
+    key: Path
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.db}"
+
+    def rectify(self, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+        defaults = {
+            "RECTIFY_DATABASE_URL": self.url,
+            "RECTIFY_SIGNING_KEY_FILE": str(self.key),
+            "RECTIFY_EVIDENCE_DIR": str(self.db.parent / "evidence"),
+        }
+        return run_rectify(*args, cwd=self.db.parent, **{**defaults, **settings})
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: FixedClock) -> Store:
+    made = Store(db=tmp_path / "rectify.sqlite3", key=write_key(tmp_path / "service.pem"))
+    world = build_world(made.url, clock)
+    world.approved_item()
+    world.container.close()
+    return made
+
+
+def test_verify_says_ok_with_the_head_and_exits_zero(store: Store) -> None:
+    done = store.rectify("verify")
+    assert done.returncode == 0, done.stderr
+    assert "ok:" in done.stdout
+    assert "head hash" in done.stdout
+    assert "events/s" in done.stdout
+
+
+def test_a_digest_written_now_is_extended_later(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "kept" / "digest.json"
+    written = store.rectify("digest", "--out", str(out))
+    assert written.returncode == 0, written.stderr
+    digest = json.loads(out.read_text())
+    assert {"position", "hash", "issued_at", "key_id", "signature"} <= set(digest)
+    done = store.rectify("verify", "--digest", str(out))
+    assert done.returncode == 0, done.stdout
+    assert "extends it" in done.stdout
+
+
+def test_a_broken_chain_exits_one_naming_the_position(store: Store) -> None:
+    log = Log(store.url)
+    log.unlock()
+    target = log.middle()
+    log.flip_byte(target)
+    done = store.rectify("verify")
+    assert done.returncode == 1
+    assert f"BROKEN at position {target} (changed)" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_a_digest_from_another_key_exits_one(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "digest.json"
+    other = write_key(tmp_path / "other.pem")
+    assert (
+        store.rectify("digest", "--out", str(out), RECTIFY_SIGNING_KEY_FILE=str(other)).returncode
+        == 0
+    )
+    done = store.rectify("verify", "--digest", str(out))
+    assert done.returncode == 1
+    assert "REJECTED" in done.stdout
+    assert "another key" in done.stdout
+
+
+def test_digest_will_not_overwrite_a_kept_file(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "digest.json"
+    out.write_text("kept")
+    done = store.rectify("digest", "--out", str(out))
+    assert done.returncode != 0
+    assert "will not overwrite" in done.stderr
+    assert out.read_text() == "kept"
+
+
+def test_a_missing_digest_file_is_a_message_not_a_traceback(store: Store, tmp_path: Path) -> None:
+    done = store.rectify("verify", "--digest", str(tmp_path / "nowhere.json"))
+    assert done.returncode == 2
+    assert "cannot read digest" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_memory_store_exits_three(store: Store) -> None:
+    done = store.rectify("verify", RECTIFY_DATABASE_URL="memory:")
+    assert done.returncode == 3
+    assert "keeps no hash chain" in done.stdout
