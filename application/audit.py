@@ -23,7 +23,7 @@ _BATCH = 500
 
 @dataclass(frozen=True)
 class IssuedDigest:
-    """A digest as recorded: the signed checkpoint, and who issued it when."""
+    """A digest as recorded: the signed checkpoint's fields, and who issued it when."""
 
     digest_id: str
     checkpoint: dict[str, Any]
@@ -61,7 +61,15 @@ class AuditTrail(CommandingApp):
                 found.append(
                     IssuedDigest(
                         digest_id=str(event.originator_id),
-                        checkpoint=dict(event.checkpoint),
+                        checkpoint={
+                            "position": event.position,
+                            "hash": event.head_hash,
+                            "events": event.events,
+                            "issued_at": event.issued_at,
+                            "key_id": event.key_id,
+                            "public_key": event.public_key,
+                            "signature": event.signature,
+                        },
                         recorded_at=event.timestamp,
                         actor=dict(event.actor),
                         log_position=notification.id,

@@ -26,6 +26,7 @@ from infrastructure.chain_result import Checkpoint, VerifyResult
 from infrastructure.chain_verify import Progress, verify_chain
 from infrastructure.container import Container
 from infrastructure.digests import (
+    FORMAT,
     Digest,
     DigestError,
     DigestRejected,
@@ -109,12 +110,12 @@ class AuditDesk:
 
     def digests(self, caller: Caller) -> list[dict[str, Any]]:
         """Every digest issued, oldest first: the file's fields plus who issued it when."""
-        return [_listed(issued) for issued in self.app.issued_digests(caller)]
+        return [_listed(issued, self.app.name) for issued in self.app.issued_digests(caller)]
 
 
-def _listed(issued: IssuedDigest) -> dict[str, Any]:
+def _listed(issued: IssuedDigest, application: str) -> dict[str, Any]:
     return {
-        "digest": issued.checkpoint,
+        "digest": {"format": FORMAT, "application": application, **issued.checkpoint},
         "digest_id": issued.digest_id,
         "issued_by": issued.actor,
         "recorded_at": issued.recorded_at.isoformat(),

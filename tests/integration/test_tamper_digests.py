@@ -16,6 +16,7 @@ from application.errors import PermissionDenied
 from application.ports import FixedClock
 from infrastructure.chain_result import VerifyResult
 from infrastructure.digests import Digest, DigestError, SigningKey, load_signing_key, sign_digest
+from infrastructure.documents.digest_source import LoggedDigests
 from infrastructure.settings import load_settings
 from tests.builders import World, build_world
 from tests.integration.test_tamper_kit import (  # noqa: F401 - a fixture found by import
@@ -162,4 +163,16 @@ def resigned(digest: Digest, key: SigningKey) -> Digest:
         head_hash=digest.hash,
         events=digest.events,
         at=digest.issued_at,
+    )
+
+
+def test_the_reports_digest_source_reads_the_digest_just_issued(world: World) -> None:
+    digest = kept(world)
+    latest = LoggedDigests(world.app).latest()
+    assert latest is not None
+    assert (latest.position, latest.head_hash, latest.key_id, latest.signature) == (
+        digest.position,
+        digest.hash,
+        digest.key_id,
+        digest.signature,
     )
