@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+import structlog
 from fastapi import FastAPI
 
 from api.http.app import create_app
@@ -66,6 +67,12 @@ class Api:
 
     def events(self, aggregate_id: UUID) -> list[Any]:
         return list(self.world.app.repository.event_store.get(aggregate_id))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logging() -> None:
+    """A CLI test may have configured structlog to print to a stream pytest since closed."""
+    structlog.reset_defaults()
 
 
 def open_api(world: World) -> Iterator[Api]:

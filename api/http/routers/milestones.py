@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from api.http.deps import AppDep, ReaderDep, WriterDep
 from api.http.errors import problem_responses
+from api.http.schemas.common import Body
 from domain.milestones import STATUS_LABELS
 
 router = APIRouter(tags=["milestones"], responses=problem_responses(401, 403, 404, 409, 422, 429))
 
 
-class Person(BaseModel):
+class Person(Body):
     name: str
     title: str = Field(description="职务")
     phone: str
@@ -25,13 +26,13 @@ class Liaison(Person):
     level: str = Field(description="division_chief (正处级) or deputy_division_chief (副处级)")
 
 
-class WorkGroupIn(BaseModel):
+class WorkGroupIn(Body):
     leader: Person
     liaison: Liaison
     reason: str = Field("", description="Needed when the work group changes")
 
 
-class SelfInspectionIn(BaseModel):
+class SelfInspectionIn(Body):
     note: str = Field("", description="Needed when submitting again (更正)")
 
 

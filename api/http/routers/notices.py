@@ -6,18 +6,19 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from api.http.deps import AppDep, ExpectedVersionDep, ReaderDep, WriterDep
 from api.http.errors import problem_responses
 from api.http.routers.downloads import attachment
+from api.http.schemas.common import Body
 from application.paperwork import FORMATS
 
 router = APIRouter(tags=["notices"], responses=problem_responses(401, 403, 404, 409, 422, 429))
 Format = Annotated[Literal["docx", "pdf"], Path(description="docx or pdf")]
 
 
-class NoticeDraft(BaseModel):
+class NoticeDraft(Body):
     records: list[str] = Field(
         min_length=1,
         description="Accountability record ids: lagging:<item id>, ineffective:<item id>, "
@@ -28,7 +29,7 @@ class NoticeDraft(BaseModel):
     copy_to: list[str] | None = Field(None, description="Unit codes (default: finance)")
 
 
-class NoticeEdit(BaseModel):
+class NoticeEdit(Body):
     title: str | None = None
     body: str | None = None
     recipients: list[str] | None = None
@@ -36,7 +37,7 @@ class NoticeEdit(BaseModel):
     reason: str = ""
 
 
-class NoticeIssue(BaseModel):
+class NoticeIssue(Body):
     number: str = Field(
         description="文号, e.g. 机管国资〔2026〕3号", examples=["机管国资〔2026〕3号"]
     )

@@ -6,18 +6,19 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from api.http.deps import AppDep, ReaderDep, WriterDep
 from api.http.errors import problem_responses
 from api.http.routers.downloads import attachment
+from api.http.schemas.common import Body
 from application.paperwork import FORMATS
 
 router = APIRouter(tags=["reports"], responses=problem_responses(401, 403, 404, 409, 422, 429))
 Format = Annotated[Literal["docx", "pdf"], Path(description="docx or pdf")]
 
 
-class ReportSubmit(BaseModel):
+class ReportSubmit(Body):
     office: str | None = Field(
         None, description="The office (with its sub-offices); null: the consolidated report"
     )
