@@ -19,11 +19,13 @@ from eventsourcing.persistence import Tracking
 from domain.campaign import Campaign
 from domain.issue import Issue
 from domain.item import RectificationItem
+from domain.office_record import OfficeRecord
 from infrastructure.database import SideDatabase
 from projections import labels
 from projections.base import ViewProjection, citation, handles, unstamp
 from projections.item_state import ITEM_CORE_COLUMNS, ITEM_EVENTS, apply_item
 from projections.lights import RED, LightRule
+from projections.milestone_acts import ACT_EVENTS, MilestoneBook, acts_table, record_act
 from projections.reading import Where, fetch
 from projections.rows import AccountabilityRecord, Citation
 from projections.store import Batch, Table
@@ -53,6 +55,7 @@ ACC_ITEMS = Table(
 )
 
 ACC_ISSUES = Table(name="view_acc_issues", key="id", columns=("id", "title"))
+ACC_OFFICES = acts_table("view_acc_offices")
 
 _DEADLINE_SETTERS = frozenset({"Planned", "Replanned", "DeadlineExtended"})
 
@@ -60,10 +63,12 @@ _DEADLINE_SETTERS = frozenset({"Planned", "Replanned", "DeadlineExtended"})
 class Accountability(ViewProjection):
     name = "accountability"
     label = "问责线索"
-    tables = (ACC_ITEMS, ACC_ISSUES)
-    aggregates = (Issue, RectificationItem)
+    tables = (ACC_ITEMS, ACC_ISSUES, ACC_OFFICES)
+    aggregates = (Issue, RectificationItem, OfficeRecord)
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
+        if type(event).__qualname__.startswith("OfficeRecord."):
+            return [(ACC_OFFICES.name, str(event.originator_id))]
         if type(event).__name__ == "Planned":
             return [(ACC_ISSUES.name, str(event.issue_id))]
         return [(ACC_ITEMS.name, str(event.originator_id))]
@@ -71,6 +76,10 @@ class Accountability(ViewProjection):
     @handles("Issue.Found")
     def found(self, batch: Batch, event: Any, tracking: Tracking) -> None:
         batch.put(ACC_ISSUES.name, {"id": str(event.originator_id), "title": event.title})
+
+    @handles(*ACT_EVENTS)
+    def milestone_act(self, batch: Batch, event: Any, tracking: Tracking) -> None:
+        record_act(batch, ACC_OFFICES, event, tracking)
 
     @handles(*ITEM_EVENTS, "RectificationItem.Reassigned")
     def item_moved(self, batch: Batch, event: Any, tracking: Tracking) -> None:
@@ -135,6 +144,51 @@ def read_accountability(
             if found is not None:
                 reason, since, cites = found
                 records.append(_build(kind, item, campaign, reason, since, cites, tz))
+    if "lagging" in kinds:
+        records.extend(_missed_milestones(db, campaign, rule, offices, tz))
+    return sorted(records, key=lambda r: (r.office, r.kind, r.since or rule.today, r.id))
+
+
+def _missed_milestones(
+    db: SideDatabase,
+    campaign: Campaign,
+    rule: LightRule,
+    offices: frozenset[str] | None,
+    tz: ZoneInfo,
+) -> list[AccountabilityRecord]:
+    """An office that missed a milestone (still outstanding, or met only late) is lagging."""
+    book = MilestoneBook(db, ACC_OFFICES, campaign, rule.today)
+    records = []
+    for status in book.statuses:
+        if not status.missed or (offices is not None and status.office not in offices):
+            continue
+        due = status.due.isoformat()
+        if status.done_on is None:
+            late = (rule.today - status.due).days
+            reason = f"未按期完成「{status.label}」（应于{due}前完成），已逾期{late}天"
+        else:
+            reason = (
+                f"「{status.label}」应于{due}前完成，{status.done_on.isoformat()}才完成，"
+                f"逾期{status.days_late}天"
+            )
+        cite = book.cite(status)
+        records.append(
+            AccountabilityRecord(
+                id=f"lagging:{status.office}:{status.code}",
+                kind="lagging",
+                kind_label=labels.ACCOUNTABILITY_KINDS["lagging"],
+                office=status.office,
+                office_name=campaign.unit(status.office).name,
+                issue_id=None,
+                item_id=None,
+                issue_title="",
+                measure=status.label,
+                responsible="",
+                reason=reason,
+                since=status.due,
+                citations=[_citation(cite, tz)] if cite is not None else [],
+            )
+        )
     return records
 
 

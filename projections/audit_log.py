@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
+from domain.errors import UnknownUnit
 from projections.base import ViewProjection, actor_of, handles, stamp
 from projections.store import Batch, Table
 from projections.summaries import subject_of, summarize
@@ -78,7 +79,7 @@ class AuditLog(ViewProjection):
                 aggregate_type=aggregate_type,
                 office=getattr(event, "office", None),
                 case_id=str(issue_id) if issue_id else own_case,
-                subject=subject or "",
+                subject=subject or self._unit_name(getattr(event, "office", None)),
             )
             batch.put(AUDIT_CASES.name, case)
         elif subject is not None and subject != case["subject"]:
@@ -104,3 +105,11 @@ class AuditLog(ViewProjection):
                 "summary": summarize(event, case["subject"], self.context.campaign),
             },
         )
+
+    def _unit_name(self, office: str | None) -> str:
+        if office is None:
+            return ""
+        try:
+            return self.context.campaign.unit(office).name
+        except UnknownUnit:
+            return office

@@ -42,6 +42,13 @@ AGGREGATES: Final = {
     "RectificationItem": "整改事项",
     "Account": "账号",
     "CommandRecord": "请求记录",
+    "OfficeRecord": "专项整治档案",
+    "Notice": "通报",
+    "NoticeNumber": "文号",
+    "Report": "整改报告",
+    "SheetImport": "自查表导入",
+    "ImportedRow": "导入记录",
+    "AuditDigest": "审计摘要",
 }
 
 

@@ -17,6 +17,7 @@ from domain import issue as issue_states
 from domain.campaign import Campaign
 from domain.issue import Issue
 from domain.item import RectificationItem
+from domain.office_record import OfficeRecord
 from infrastructure.database import SideDatabase
 from projections import labels
 from projections.base import ViewProjection, handles
@@ -28,6 +29,7 @@ from projections.item_state import (
     apply_item,
 )
 from projections.lights import GREEN, RED, YELLOW, LightRule
+from projections.milestone_acts import ACT_EVENTS, MilestoneBook, acts_table, record_act
 from projections.reading import Where, fetch
 from projections.rows import (
     CategoryProgress,
@@ -54,6 +56,8 @@ PROGRESS_ITEMS = Table(
     defaults={"approvals": []},
 )
 
+PROGRESS_OFFICES = acts_table("view_progress_offices")
+
 _ISSUE_STATUS = {
     "Closed": issue_states.CLOSED,
     "Reopened": issue_states.OPEN,
@@ -64,10 +68,12 @@ _ISSUE_STATUS = {
 class Progress(ViewProjection):
     name = "progress"
     label = "整改进度"
-    tables = (PROGRESS_ISSUES, PROGRESS_ITEMS)
-    aggregates = (Issue, RectificationItem)
+    tables = (PROGRESS_ISSUES, PROGRESS_ITEMS, PROGRESS_OFFICES)
+    aggregates = (Issue, RectificationItem, OfficeRecord)
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
+        if type(event).__qualname__.startswith("OfficeRecord."):
+            return [(PROGRESS_OFFICES.name, str(event.originator_id))]
         if type(event).__name__ == "Planned":
             return [(PROGRESS_ISSUES.name, str(event.issue_id))]
         if type(event).__qualname__.startswith("Issue."):
@@ -100,6 +106,10 @@ class Progress(ViewProjection):
         apply_item(row, event)
         batch.put(PROGRESS_ITEMS.name, row)
 
+    @handles(*ACT_EVENTS)
+    def milestone_act(self, batch: Batch, event: Any, tracking: Tracking) -> None:
+        record_act(batch, PROGRESS_OFFICES, event, tracking)
+
 
 @dataclass
 class _Tally:
@@ -108,8 +118,10 @@ class _Tally:
     due_soon: int = 0
     issues: int = 0
     issues_closed: int = 0
+    missed: set[str] = field(default_factory=set)
 
     def add(self, other: _Tally) -> None:
+        self.missed |= other.missed
         for status, n in other.by_status.items():
             self.by_status[status] = self.by_status.get(status, 0) + n
         self.overdue += other.overdue
@@ -120,7 +132,7 @@ class _Tally:
     def counts(self) -> ProgressCounts:
         total = sum(self.by_status.values())
         verified = sum(self.by_status.get(s, 0) for s in VERIFIED)
-        light = RED if self.overdue else (YELLOW if self.due_soon else GREEN)
+        light = RED if self.overdue or self.missed else (YELLOW if self.due_soon else GREEN)
         return ProgressCounts(
             total=total,
             by_status=dict(sorted(self.by_status.items())),
@@ -129,7 +141,7 @@ class _Tally:
             overdue=self.overdue,
             due_soon=self.due_soon,
             light=light,
-            milestones_missed=[],
+            milestones_missed=sorted(self.missed),
             issues=self.issues,
             issues_closed=self.issues_closed,
         )
@@ -185,6 +197,11 @@ def read_progress(
         total.add(tally)
     visible = [u for u in campaign.offices() if offices is None or u.code in offices]
     visible_codes = {u.code for u in visible}
+    book = MilestoneBook(db, PROGRESS_OFFICES, campaign, rule.today)
+    for unit in visible:
+        missed = book.outstanding(unit.code)
+        by_office.setdefault(unit.code, _Tally()).missed.update(missed)
+        total.missed.update(missed)
     office_rows = []
     for unit in visible:
         subs = sorted((campaign.subtree(unit.code) - {unit.code}) & visible_codes)

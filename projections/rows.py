@@ -175,8 +175,8 @@ class AccountabilityRecord:
     kind_label: str
     office: str
     office_name: str
-    issue_id: UUID
-    item_id: UUID
+    issue_id: UUID | None
+    item_id: UUID | None
     issue_title: str
     measure: str
     responsible: str

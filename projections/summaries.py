@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import structlog
+
 from domain.campaign import Campaign
 from domain.errors import UnknownUnit
 from projections import labels
 
 Summary = Callable[[Any, str, Campaign], str]
+
+_LOGIN: dict[str, str] = {"password": "密码", "api_token": "API令牌"}
+logger = structlog.get_logger(__name__)
 
 
 def _unit(campaign: Campaign, code: str) -> str:
@@ -115,16 +120,52 @@ SUMMARIES: dict[str, Summary] = {
     "Account.Disabled": lambda e, s, c: _with(f"停用账号{s}", e.reason),
     "Account.Enabled": lambda e, s, c: _with(f"启用账号{s}", e.reason),
     "CommandRecord.Recorded": lambda e, s, c: f"记录请求结果（{e.command}），重试时原样返回",
+    "Account.LoggedIn": lambda e, s, c: f"账号{s}登录（{_LOGIN.get(e.method, e.method)}）",
+    "Account.ApiTokenIssued": lambda e, s, c: f"为账号{s}签发API令牌「{e.name}」",
+    "Account.ApiTokenRevoked": lambda e, s, c: _with(f"吊销账号{s}的API令牌", e.reason),
+    "OfficeRecord.Opened": lambda e, s, c: f"建立{_unit(c, e.office)}的专项整治档案",
+    "OfficeRecord.WorkGroupNamed": lambda e, s, c: f"{s}报送工作专班名单：{_group(e)}",
+    "OfficeRecord.WorkGroupChanged": lambda e, s, c: _with(
+        f"{s}调整工作专班：{_group(e)}", e.reason
+    ),
+    "OfficeRecord.SelfInspectionSubmitted": lambda e, s, c: _with(
+        f"{s}报送自查材料（SHA-256 {e.sha256[:12]}…）", e.note
+    ),
+    "OfficeRecord.ReportSubmitted": lambda e, s, c: (
+        f"{s}报送整改情况报告（SHA-256 {e.sha256[:12]}…）"
+    ),
+    "Notice.Drafted": lambda e, s, c: f"起草通报「{e.title}」",
+    "Notice.Edited": lambda e, s, c: _with(f"修改通报「{e.title}」", e.reason),
+    "Notice.Issued": lambda e, s, c: f"印发通报「{s}」，文号{e.number}",
+    "NoticeNumber.Reserved": lambda e, s, c: f"文号{e.number}分配给通报",
+    "Report.Submitted": lambda e, s, c: f"报送「{e.title}」",
+    "SheetImport.Imported": lambda e, s, c: (
+        f"导入{_unit(c, e.office)}自查表「{e.file_name}」（{e.rows}行）"
+    ),
+    "ImportedRow.Indexed": lambda e, s, c: "登记导入行与案件的对应关系",
+    "AuditDigest.DigestIssued": lambda e, s, c: (
+        f"签发审计摘要（截至位置{e.checkpoint.get('position')}）"
+    ),
 }
 
 
+def _group(e: Any) -> str:
+    return f"负责人{e.leader.get('name', '')}，联络员{e.liaison.get('name', '')}"
+
+
 def summarize(event: Any, subject: str, campaign: Campaign) -> str:
+    """The sentence for this event; an event we have no sentence for is named plainly."""
     name = type(event).__qualname__
+    aggregate, _, kind = name.partition(".")
+    plain = f"{labels.AGGREGATES.get(aggregate, aggregate)}：{kind}"
     summary = SUMMARIES.get(name)
     if summary is None:
-        aggregate, _, kind = name.partition(".")
-        return f"{labels.AGGREGATES.get(aggregate, aggregate)}：{kind}"
-    return summary(event, subject, campaign)
+        return plain
+    try:
+        return summary(event, subject, campaign)
+    except (AttributeError, KeyError, TypeError) as exc:  # the event's fields have changed
+        logger.warning("audit_summary_failed", event_type=name, error=repr(exc))
+        return plain
 
 
 def subject_of(event: Any) -> str | None:

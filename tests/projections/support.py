@@ -100,6 +100,18 @@ def scripted_campaign(world: World) -> None:
     later(world, days=1)
     app.flag_falsification(world["auditor"], flagged, reason="照片系整改前拍摄")
 
+    leader = {"name": "张主任", "title": "主任", "phone": "010-1"}
+    liaison = {"name": "李处长", "title": "处长", "phone": "010-2", "level": "division_chief"}
+    app.name_work_group(world["bj-clerk"], office="bj", leader=leader, liaison=liaison)
+    app.name_work_group(
+        world["bj-clerk"],
+        office="bj",
+        leader={**leader, "name": "王主任"},
+        liaison=liaison,
+        reason="人员调整",
+    )
+    app.submit_self_inspection(world["sh-clerk"], office="sh")
+
     lagging = world.issue(office="xa", category="internal_control", subtype="no_rules").id
     world.item(lagging, deadline=world.today() + timedelta(days=1))
     coordinator = world.callers["coord2"].principal.account_id

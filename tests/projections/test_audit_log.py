@@ -83,3 +83,16 @@ def test_account_events_are_logged_without_an_office(world: World) -> None:
     assert grants
     assert all(r.office is None and r.aggregate_type == "Account" for r in grants)
     assert any(r.summary == "授予账号tj-clerk的「办事处经办人」角色（天津办事处）" for r in grants)
+
+
+def test_milestone_acts_are_logged_under_their_office(world: World) -> None:
+    leader = {"name": "张主任", "title": "主任", "phone": "010-1"}
+    liaison = {"name": "李处长", "title": "处长", "phone": "010-2", "level": "division_chief"}
+    world.app.name_work_group(world["bj-clerk"], office="bj", leader=leader, liaison=liaison)
+
+    rows = fresh_views(world).audit_events(unit="bj", page_size=10).items
+
+    assert [(r.event_type, r.office, r.summary) for r in rows] == [
+        ("WorkGroupNamed", "bj", "北京办事处报送工作专班名单：负责人张主任，联络员李处长"),
+        ("Opened", "bj", "建立北京办事处的专项整治档案"),
+    ]
