@@ -24,12 +24,14 @@ from application.service import RectifyApp
 from infrastructure.blob_check import BlobReader
 from infrastructure.chain_result import Checkpoint, VerifyResult
 from infrastructure.chain_verify import Progress, verify_chain
-from infrastructure.container import Container
+from infrastructure.container import Container, build_blob_store
+from infrastructure.database import DatabaseUrl, SideDatabase
 from infrastructure.digests import (
     FORMAT,
     Digest,
     DigestError,
     DigestRejected,
+    PublicKey,
     check_digest,
     load_signing_key,
     parse_digest,
@@ -57,30 +59,10 @@ class AuditDesk:
     ) -> VerifyResult:
         """Recompute the chain; check evidence and each kept digest (label, file content)."""
         self.app.authorize_audit(caller, "verify_chain")
-        checkpoints, rejected = self.checkpoints(digests)
-        result = verify_chain(
-            self.settings, blobs=self.blobs, checkpoints=checkpoints, progress=progress
+        trusted = load_signing_key(self.settings).public if digests else None
+        return verify_with_digests(
+            self.settings, blobs=self.blobs, digests=digests, trusted=trusted, progress=progress
         )
-        return replace(result, rejected_digests=tuple(rejected))
-
-    def checkpoints(
-        self, digests: Sequence[tuple[str, str | bytes]]
-    ) -> tuple[list[Checkpoint], list[tuple[str, str]]]:
-        """The digests whose signature checks, and (label, reason) for the others."""
-        if not digests:
-            return [], []
-        trusted = load_signing_key(self.settings).public
-        accepted: list[Checkpoint] = []
-        rejected: list[tuple[str, str]] = []
-        for label, text in digests:
-            try:
-                digest = parse_digest(text)
-                check_digest(digest, trusted)
-            except DigestRejected as exc:
-                rejected.append((label, str(exc)))
-                continue
-            accepted.append(digest.checkpoint(label))
-        return accepted, rejected
 
     def issue_digest(self, caller: Caller) -> Digest:
         """Verify the chain, sign its head, record ``DigestIssued``; answer the digest."""
@@ -121,3 +103,56 @@ def _listed(issued: IssuedDigest, application: str) -> dict[str, Any]:
         "recorded_at": issued.recorded_at.isoformat(),
         "log_position": issued.log_position,
     }
+
+
+Digests = Sequence[tuple[str, str | bytes]]  # (label, the digest file's content)
+
+
+def verify_with_digests(
+    settings: Settings,
+    *,
+    blobs: BlobReader | None,
+    digests: Digests,
+    trusted: PublicKey | None,
+    progress: Progress | None = None,
+) -> VerifyResult:
+    """Verify the chain and the evidence; each digest must be signed by ``trusted``."""
+    checkpoints: list[Checkpoint] = []
+    rejected: list[tuple[str, str]] = []
+    for label, text in digests:
+        try:
+            digest = parse_digest(text)
+            if trusted is None:
+                raise DigestRejected("no public key to check it against")
+            check_digest(digest, trusted)
+        except DigestRejected as exc:
+            rejected.append((label, str(exc)))
+            continue
+        checkpoints.append(digest.checkpoint(label))
+    result = verify_chain(settings, blobs=blobs, checkpoints=checkpoints, progress=progress)
+    return replace(result, rejected_digests=tuple(rejected))
+
+
+def verify_store(
+    settings: Settings,
+    *,
+    digests: Digests = (),
+    trusted: PublicKey | None = None,
+    progress: Progress | None = None,
+) -> VerifyResult:
+    """What ``rectify verify`` runs: read access to the log and evidence is all it needs
+    (it creates no table), so an auditor's read-only role can run it."""
+    url = DatabaseUrl.parse(settings.database_url)
+    if url.dialect == "memory":
+        return verify_chain(settings, blobs=None)
+    db = SideDatabase(url, settings)
+    try:
+        return verify_with_digests(
+            settings,
+            blobs=build_blob_store(settings, db),
+            digests=digests,
+            trusted=trusted,
+            progress=progress,
+        )
+    finally:
+        db.close()

@@ -65,6 +65,23 @@ class PublicKey:
     def b64(self) -> str:
         return base64.b64encode(self.raw).decode()
 
+    @property
+    def pem(self) -> str:
+        return self.key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode()
+
+
+def load_public_key(path: Path) -> PublicKey:
+    """A PEM Ed25519 public key, as ``rectify public-key`` writes it."""
+    try:
+        loaded = serialization.load_pem_public_key(path.read_bytes())
+    except (OSError, ValueError, TypeError) as exc:
+        raise DigestError(f"cannot read the public key {path}: {exc}") from None
+    if not isinstance(loaded, Ed25519PublicKey):
+        raise DigestError(f"{path} is not an Ed25519 public key")
+    return PublicKey(loaded)
+
 
 @dataclass(frozen=True)
 class SigningKey:

@@ -6,15 +6,19 @@ Exit codes of ``verify``: 0 the chain, every kept digest and every evidence file
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import psycopg
 import typer
+from eventsourcing.persistence import PersistenceError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.cli.common import console, container, err_console, fail, reader
-from infrastructure.audit import AuditDesk
+from api.cli.common import console, container, err_console, fail, reader, settings
+from infrastructure.audit import AuditDesk, verify_store
 from infrastructure.chain_result import VerifyResult
-from infrastructure.digests import DigestError
+from infrastructure.digests import DigestError, PublicKey, load_public_key, load_signing_key
+from infrastructure.settings import Settings
 
 NO_CHAIN_EXIT = 3
 MAX_LISTED = 20
@@ -24,6 +28,12 @@ def verify(
     digest: list[Path] = typer.Option(
         [], "--digest", help="A digest file kept earlier (repeatable)", exists=False
     ),
+    public_key: Path | None = typer.Option(
+        None,
+        "--public-key",
+        help="The service's public key (PEM) to check digests with; default: the key in "
+        "RECTIFY_SIGNING_KEY_FILE",
+    ),
 ) -> None:
     """Recompute the hash chain, check kept digests and evidence files."""
     kept: list[tuple[str, bytes]] = []
@@ -32,12 +42,14 @@ def verify(
             kept.append((str(path), path.read_bytes()))
         except OSError as exc:
             fail(f"cannot read digest {path}: {exc.strerror or exc}")
-    with container() as built:
-        desk = AuditDesk.of(built)
-        try:
-            result = _verify_with_progress(desk, kept)
-        except DigestError as exc:
-            fail(str(exc))
+    loaded = settings()
+    try:
+        trusted = _trusted_key(loaded, public_key) if kept else None
+        result = _verify_with_progress(loaded, kept, trusted)
+    except DigestError as exc:
+        fail(str(exc))
+    except (OSError, sqlite3.Error, psycopg.Error, PersistenceError) as exc:
+        fail(f"cannot read the event log ({type(exc).__name__}): {exc}")
     _print(result)
     if not result.chain_kept:
         raise typer.Exit(NO_CHAIN_EXIT)
@@ -45,7 +57,13 @@ def verify(
         raise typer.Exit(1)
 
 
-def _verify_with_progress(desk: AuditDesk, kept: list[tuple[str, bytes]]) -> VerifyResult:
+def _trusted_key(loaded: Settings, public_key: Path | None) -> PublicKey:
+    return load_public_key(public_key) if public_key else load_signing_key(loaded).public
+
+
+def _verify_with_progress(
+    loaded: Settings, kept: list[tuple[str, bytes]], trusted: PublicKey | None
+) -> VerifyResult:
     columns = (
         TextColumn("verifying chain"),
         BarColumn(),
@@ -58,7 +76,7 @@ def _verify_with_progress(desk: AuditDesk, kept: list[tuple[str, bytes]]) -> Ver
         def progress(position: int, total: int) -> None:
             bar.update(task, completed=position, total=total)
 
-        return desk.verify(reader(), digests=kept, progress=progress)
+        return verify_store(loaded, digests=kept, trusted=trusted, progress=progress)
 
 
 def _print(result: VerifyResult) -> None:
@@ -77,7 +95,7 @@ def _print(result: VerifyResult) -> None:
         console.print(
             f"last good position: {result.head_position} ({result.events} events verified)"
         )
-    console.print(f"{result.events / max(result.seconds, 1e-9):,.0f} events/s")
+    console.print(f"{result.events} events in {result.seconds:.2f} s ({result.rate:,.0f} events/s)")
     for outcome in result.checkpoints:
         mark = "[green]ok[/green]" if outcome.ok else "[red]FAILED[/red]"
         console.print(f"digest {outcome.label} (position {outcome.position}): {mark}")
@@ -126,6 +144,25 @@ def digest(
     console.print(f"hash {issued.hash}")
 
 
+def public_key(
+    out: Path | None = typer.Option(None, "--out", help="Write the PEM here, not to stdout"),
+) -> None:
+    """Print the service's public key (PEM): auditors check digests with it."""
+    try:
+        key = load_signing_key(settings()).public
+    except DigestError as exc:
+        fail(str(exc))
+    if out is None:
+        typer.echo(key.pem, nl=False)
+        return
+    try:
+        out.write_text(key.pem, encoding="ascii")
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    console.print(f"public key {key.key_id} written to {out}")
+
+
 def register(cli: typer.Typer) -> None:
     cli.command("verify")(verify)
     cli.command("digest")(digest)
+    cli.command("public-key")(public_key)

@@ -160,3 +160,24 @@ def test_db_init_says_which_roles_it_set_up(roles: Roles, tmp_path: Path) -> Non
     assert roles.owner_name in done.stdout
     assert roles.service_name in done.stdout
     assert "database ready" in done.stdout
+
+
+def test_an_auditors_read_only_role_can_run_verify(
+    service_world: World, roles: Roles, tmp_path: Path
+) -> None:
+    auditor = f"rectify_audit_{uuid4().hex[:8]}"
+    run(f'CREATE ROLE "{auditor}" LOGIN', roles.superuser)
+    run(
+        f'GRANT SELECT ON rectify_events, rectify_events_chain, rectify_evidence TO "{auditor}"',
+        roles.superuser,
+    )
+    done = run_rectify(
+        "verify", cwd=tmp_path, RECTIFY_DATABASE_URL=as_role(roles.superuser, auditor)
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok:" in done.stdout
+    with pytest.raises(errors.InsufficientPrivilege):
+        run(
+            "INSERT INTO rectify_events_chain VALUES (0, NULL, ''::bytea)",
+            as_role(roles.superuser, auditor),
+        )

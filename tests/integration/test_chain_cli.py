@@ -23,13 +23,16 @@ class Store:
     def url(self) -> str:
         return f"sqlite:///{self.db}"
 
-    def rectify(self, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
-        defaults = {
+    def rectify(self, *args: str, **settings: str | None) -> subprocess.CompletedProcess[str]:
+        """Run with this store's settings; a setting given as None is left unset."""
+        chosen: dict[str, str | None] = {
             "RECTIFY_DATABASE_URL": self.url,
             "RECTIFY_SIGNING_KEY_FILE": str(self.key),
             "RECTIFY_EVIDENCE_DIR": str(self.db.parent / "evidence"),
+            **settings,
         }
-        return run_rectify(*args, cwd=self.db.parent, **{**defaults, **settings})
+        given = {name: value for name, value in chosen.items() if value is not None}
+        return run_rectify(*args, cwd=self.db.parent, **given)
 
 
 @pytest.fixture
@@ -104,3 +107,22 @@ def test_the_memory_store_exits_three(store: Store) -> None:
     done = store.rectify("verify", RECTIFY_DATABASE_URL="memory:")
     assert done.returncode == 3
     assert "keeps no hash chain" in done.stdout
+
+
+def test_an_auditor_checks_digests_with_the_public_key_alone(store: Store, tmp_path: Path) -> None:
+    out, pem = tmp_path / "digest.json", tmp_path / "service-public.pem"
+    assert store.rectify("digest", "--out", str(out)).returncode == 0
+    assert store.rectify("public-key", "--out", str(pem)).returncode == 0
+    without_private_key: dict[str, str | None] = {
+        "RECTIFY_ENV": "prod",
+        "RECTIFY_SECRET_KEY": "s" * 48,
+        "RECTIFY_SIGNING_KEY_FILE": None,
+    }
+    done = store.rectify(
+        "verify", "--digest", str(out), "--public-key", str(pem), **without_private_key
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "extends it" in done.stdout
+    refused = store.rectify("verify", "--digest", str(out), **without_private_key)
+    assert refused.returncode == 2
+    assert "RECTIFY_SIGNING_KEY_FILE must be set" in refused.stderr
