@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.utils import get_topic
 
 from application.commanding import Command, CommandingApp, CommandResult
+from application.errors import IdempotencyKeyReused
 from application.principal import Caller
+from domain.command_record import CommandRecord
 from domain.digest import AuditDigest
 from domain.recording import Actor
 
@@ -47,6 +51,26 @@ class AuditTrail(CommandingApp):
 
         return self.execute(caller, "issue_digest", {"checkpoint": checkpoint}, change)
 
+    def digest_recorded_for(self, caller: Caller) -> dict[str, Any] | None:
+        """The checkpoint an earlier ``issue_digest`` sent with this idempotency key recorded.
+
+        A retry must answer the digest first recorded, not sign the head again (which has
+        moved on, if only by the first ``DigestIssued``)."""
+        key = caller.idempotency_key
+        if key is None:
+            return None
+        record_id = CommandRecord.create_id(str(caller.principal.account_id), key)
+        try:
+            record: Any = self.repository.get(record_id)
+        except AggregateNotFoundError:
+            return None
+        if record.command != "issue_digest":
+            raise IdempotencyKeyReused(
+                "this Idempotency-Key was already used for a different request",
+                field="Idempotency-Key",
+            )
+        return _checkpoint(self.load(AuditDigest, UUID(record.result["id"])))
+
     def issued_digests(self, caller: Caller) -> list[IssuedDigest]:
         """Every digest recorded so far, oldest first (read from the log by topic)."""
         self.authorize_audit(caller, "verify_chain")
@@ -61,15 +85,7 @@ class AuditTrail(CommandingApp):
                 found.append(
                     IssuedDigest(
                         digest_id=str(event.originator_id),
-                        checkpoint={
-                            "position": event.position,
-                            "hash": event.head_hash,
-                            "events": event.events,
-                            "issued_at": event.issued_at,
-                            "key_id": event.key_id,
-                            "public_key": event.public_key,
-                            "signature": event.signature,
-                        },
+                        checkpoint=_checkpoint(event),
                         recorded_at=event.timestamp,
                         actor=dict(event.actor),
                         log_position=notification.id,
@@ -78,3 +94,16 @@ class AuditTrail(CommandingApp):
             if len(batch) < _BATCH:
                 return found
             start = batch[-1].id
+
+
+def _checkpoint(source: Any) -> dict[str, Any]:
+    """The signed fields of a ``DigestIssued`` event or an ``AuditDigest`` (hash as ``hash``)."""
+    return {
+        "position": source.position,
+        "hash": source.head_hash,
+        "events": source.events,
+        "issued_at": source.issued_at,
+        "key_id": source.key_id,
+        "public_key": source.public_key,
+        "signature": source.signature,
+    }

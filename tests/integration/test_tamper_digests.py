@@ -176,3 +176,14 @@ def test_the_reports_digest_source_reads_the_digest_just_issued(world: World) ->
         digest.key_id,
         digest.signature,
     )
+
+
+def test_a_retried_issue_with_the_same_idempotency_key_answers_the_first_digest(
+    world: World,
+) -> None:
+    retried = world.caller("auditor", idempotency_key="digest-2026-10-10")
+    first = desk(world).issue_digest(retried)
+    world.issue()
+    again = desk(world).issue_digest(retried)
+    assert again == first
+    assert len(desk(world).digests(world["auditor"])) == 1
