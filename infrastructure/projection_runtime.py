@@ -14,18 +14,20 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import structlog
 
 from infrastructure.database import SideDatabase
 from infrastructure.projection_listen import MAX_BACKOFF_SECONDS, NotifyListener
-from projections.base import ViewProjection
+from projections.base import Pair, ViewProjection
 from projections.source import EventLog
 from projections.store import view_positions
 
 logger = structlog.get_logger(__name__)
 
 Progress = Callable[[int, int], None]
+PARALLEL_VIEWS = 3  # connections a PostgreSQL host uses at once (the pool holds 5 by default)
 
 
 class ProjectionHost:
@@ -49,6 +51,7 @@ class ProjectionHost:
         self._advanced = threading.Condition()
         self._thread: threading.Thread | None = None
         self._listener: NotifyListener | None = None
+        self._workers: ThreadPoolExecutor | None = None
 
     @property
     def names(self) -> list[str]:
@@ -80,16 +83,31 @@ class ProjectionHost:
                 if not pairs:
                     break
                 last = pairs[-1][1].notification_id
-                for projection in self.projections:
-                    done = positions[projection.name]
-                    if done < last:
-                        projection.process_batch([p for p in pairs if p[1].notification_id > done])
+                self._apply(
+                    [
+                        (projection, [p for p in pairs if p[1].notification_id > done])
+                        for projection in self.projections
+                        if (done := positions[projection.name]) < last
+                    ]
+                )
                 read += len(pairs)
                 with self._advanced:
                     self._advanced.notify_all()
                 if on_batch is not None:
                     on_batch(last, max(last, self.log.head()))
             return read
+
+    def _apply(self, jobs: list[tuple[ViewProjection, list[Pair]]]) -> None:
+        """Each view's batch in its own transaction; on PostgreSQL several at once (the
+        server works on one view's rows while this process prepares another's)."""
+        if self.db.dialect != "postgres" or len(jobs) < 2:
+            for projection, pairs in jobs:
+                projection.process_batch(pairs)
+            return
+        if self._workers is None:
+            self._workers = ThreadPoolExecutor(PARALLEL_VIEWS, thread_name_prefix="projection")
+        for done in self._workers.map(lambda job: job[0].process_batch(job[1]), jobs):
+            del done  # map re-raises the first failure here
 
     def wake(self) -> None:
         """New events were written: process them now rather than at the next poll."""
@@ -143,6 +161,9 @@ class ProjectionHost:
             self._thread.join(timeout=30)
             self._thread = None
             logger.info("projection_host_stopped", positions=self.positions())
+        if self._workers is not None:
+            self._workers.shutdown(wait=True)
+            self._workers = None
 
     def serve(self, stop: threading.Event) -> None:
         """Run in the foreground until ``stop`` is set (the ``projections run`` process)."""
