@@ -195,6 +195,9 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:  # a body that cannot be parsed: bad input like any other
+        detail = f"body: {exc.detail}" if isinstance(exc.detail, str) else "body: unreadable"
+        return problem(request, 422, detail, code="validation_error", field="body")
     detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
     return problem(
         request,
