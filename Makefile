@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: run test install lint typecheck contracts pytest postgres-binaries document-tools clean
+.PHONY: run test install lint typecheck contracts pytest postgres-binaries document-tools chromium clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ typecheck: install
 contracts: install
 	$(BIN)/lint-imports
 
-pytest: install postgres-binaries document-tools
+pytest: install postgres-binaries document-tools chromium
 	$(BIN)/pytest -q
 
 ## The tests start a throwaway PostgreSQL cluster from the server binaries (initdb, pg_ctl).
@@ -59,6 +59,18 @@ document-tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DOCUMENT_PACKAGES) >/dev/null; \
 	else \
 		echo "CJK fonts, pdftotext or LibreOffice are missing: install Debian's $(DOCUMENT_PACKAGES)" >&2; exit 1; \
+	fi
+
+## The web console's end-to-end tests (tests/e2e) drive Debian's Chromium headless through
+## Playwright (never `playwright install`: nothing is downloaded but the Debian package).
+chromium:
+	@if [ -n "$$RECTIFY_E2E_CHROMIUM" ] && [ -x "$$RECTIFY_E2E_CHROMIUM" ]; then exit 0; fi; \
+	if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium is missing for the web console's browser tests: install Debian's 'chromium' package (or set RECTIFY_E2E_CHROMIUM to a Chromium binary)" >&2; exit 1; \
 	fi
 
 ## Benchmarks (issue 6) against PostgreSQL: RECTIFY_BENCH_DATABASE_URL (a server where the role

@@ -7,10 +7,14 @@ from fastapi.responses import FileResponse, Response
 
 from api.web import (
     pages_actions,
+    pages_audit,
     pages_auth,
     pages_case,
     pages_dashboard,
+    pages_import,
     pages_ledgers,
+    pages_notices,
+    pages_reports,
 )
 from api.web.rendering import STATIC
 from api.web.routing import WebRoute
@@ -34,5 +38,15 @@ def static(name: str) -> Response:
     )
 
 
-MODULES = (pages_auth, pages_dashboard, pages_ledgers, pages_case, pages_actions)
+MODULES = (
+    pages_auth,
+    pages_dashboard,
+    pages_ledgers,
+    pages_case,
+    pages_actions,
+    pages_import,
+    pages_notices,
+    pages_reports,
+    pages_audit,
+)
 ROUTES = [*router.routes, *(route for module in MODULES for route in module.router.routes)]

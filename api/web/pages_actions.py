@@ -9,15 +9,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from api.http.deps import ServicesDep
 from api.web.forms import Form
 from api.web.messages import refusal
 from api.web.pages_case import settle, show_case
+from api.web.posting import form_route, path_id
 from api.web.routing import WebRoute
-from api.web.session import CsrfDep, UserDep, WebUser
+from api.web.session import WebUser
 from application.commanding import CommandResult
 from application.errors import ApplicationError, NotFound
 from domain.errors import DomainError
@@ -240,14 +239,9 @@ def _run(
     return RedirectResponse(f"/issues/{issue_id}?done={code}#{anchor}", status_code=303)
 
 
-def _on_item(
-    request: Request,
-    data: FormData,
-    user: WebUser,
-    container: Container,
-    item_id: UUID,
-    action: str,
-) -> Response:
+@form_route(router, "/items/{item_id}/{action}")
+def _on_item(request: Request, data: FormData, user: WebUser, container: Container) -> Response:
+    item_id, action = path_id(request, "item_id"), request.path_params["action"]
     item = container.app.get_item(user.caller(), item_id)  # out of scope: 未找到
     step = ITEM_STEPS.get(action)
     if step is None:
@@ -264,14 +258,9 @@ def _on_item(
     )
 
 
-def _on_issue(
-    request: Request,
-    data: FormData,
-    user: WebUser,
-    container: Container,
-    issue_id: UUID,
-    action: str,
-) -> Response:
+@form_route(router, "/issues/{issue_id}/{action}")
+def _on_issue(request: Request, data: FormData, user: WebUser, container: Container) -> Response:
+    issue_id, action = path_id(request, "issue_id"), request.path_params["action"]
     container.app.get_issue(user.caller(), issue_id)  # out of scope: 未找到
     step = ISSUE_STEPS.get(action)
     if step is None:
@@ -285,24 +274,4 @@ def _on_issue(
         name=f"issue:{action}",
         anchor="actions",
         act=lambda s: step(s, issue_id),
-    )
-
-
-@router.post("/items/{item_id}/{action}", dependencies=[CsrfDep])
-async def item_action(
-    item_id: UUID, action: str, request: Request, user: UserDep, services: ServicesDep
-) -> Response:
-    data = await request.form()
-    return await run_in_threadpool(
-        _on_item, request, data, user, services.container, item_id, action
-    )
-
-
-@router.post("/issues/{issue_id}/{action}", dependencies=[CsrfDep])
-async def issue_action(
-    issue_id: UUID, action: str, request: Request, user: UserDep, services: ServicesDep
-) -> Response:
-    data = await request.form()
-    return await run_in_threadpool(
-        _on_issue, request, data, user, services.container, issue_id, action
     )

@@ -12,16 +12,16 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from api.http.deps import ServicesDep
 from api.web.case_view import DONE, case_view
 from api.web.forms import Form, new_form_id
 from api.web.messages import refusal
+from api.web.posting import form_route
 from api.web.rendering import render
 from api.web.routing import WebRoute
-from api.web.session import CsrfDep, UserDep, WebUser
+from api.web.session import UserDep, WebUser
 from application.errors import NotFound
 from domain.errors import DomainError
 from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, SOURCES
@@ -121,20 +121,17 @@ def _assets(text: str, form: Form) -> list[dict[str, str]]:
     return assets
 
 
-@router.post("/issues/new", dependencies=[CsrfDep])
-async def record_issue(request: Request, user: UserDep, services: ServicesDep) -> Response:
-    data = await request.form()
-    return await run_in_threadpool(_record_issue, request, data, user, services.container)
-
-
+@form_route(router, "/issues/new")
 def _record_issue(
     request: Request, data: FormData, user: WebUser, container: Container
 ) -> Response:
     form = Form.of("found", data)
     office = form.choice("office", "单位", {u.code: u for u in container.campaign.offices()})
-    kind = form.text("kind", "问题类别")
+    kind = form.values.get("kind", "")
     category, _, subtype = kind.partition("/")
-    if kind and (category not in CATEGORIES or subtype not in CATEGORIES[category][1]):
+    if not kind:
+        form.error("kind", "请选择问题类别。")
+    elif category not in CATEGORIES or subtype not in CATEGORIES[category][1]:
         form.error("kind", "请从列表中选择有效的问题类别。")
     source = form.choice("source", "问题来源", SOURCES)
     title = form.text("title", "问题标题", max_length=200)

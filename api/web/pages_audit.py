@@ -1,0 +1,132 @@
+"""审计: the audit log with filters (actor, unit, case, time), the hash-chain verification with
+kept digests, and signed digests to issue and download (coordinators and auditors)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, Final
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request, Response
+from starlette.datastructures import FormData, QueryParams, UploadFile
+
+from api.http.deps import ServicesDep
+from api.web.audit_text import verify_lines
+from api.web.downloads import download
+from api.web.forms import Form
+from api.web.posting import form_route
+from api.web.rendering import render
+from api.web.routing import WebRoute
+from api.web.session import UserDep, WebUser
+from application.errors import NotFound
+from infrastructure.audit import AuditDesk
+from infrastructure.container import Container
+from infrastructure.digests import Digest, DigestError
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+PAGE_SIZE: Final = 50
+MAX_DIGEST_BYTES: Final = 64 * 1024
+
+
+def _day(raw: str, label: str, errors: dict[str, str]) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[label] = f"{label}不是有效的日期（格式：年-月-日）。"
+        return None
+
+
+def audit_filters(query: QueryParams, timezone: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The read model's filters from the page's query string, and the mistakes in it."""
+    errors: dict[str, str] = {}
+    zone = ZoneInfo(timezone)
+    raw = {k: (query.get(k) or "").strip() for k in ("actor", "unit", "case", "since", "until")}
+    case = None
+    if raw["case"]:
+        try:
+            case = UUID(raw["case"])
+        except ValueError:
+            errors["case"] = "案件编号应为问题或事项的编号（UUID）。"
+    since, until = _day(raw["since"], "起始日期", errors), _day(raw["until"], "截止日期", errors)
+    page = query.get("page", "1")
+    return {
+        "actor": raw["actor"][:100] or None,
+        "unit": raw["unit"] or None,
+        "case": case,
+        "since": datetime.combine(since, time.min, zone) if since else None,
+        "until": datetime.combine(until, time.max, zone) if until else None,
+        "page": int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1,
+    }, errors
+
+
+def _page(
+    request: Request,
+    container: Container,
+    user: WebUser,
+    *,
+    result: Any = None,
+    issued: Digest | None = None,
+    failure: str = "",
+) -> Response:
+    desk = AuditDesk.of(container)
+    digests = desk.digests(user.caller())  # coordinators and auditors only (else 403)
+    filters, errors = audit_filters(request.query_params, container.campaign.timezone)
+    rows = container.read_models.audit_events(**filters, page_size=PAGE_SIZE, offices=user.readable)
+    link = {
+        k: (request.query_params.get(k) or "") for k in ("actor", "unit", "case", "since", "until")
+    }
+    return render(
+        request,
+        "audit.html",
+        rows=rows,
+        link=link,
+        errors=errors,
+        units=container.campaign.units,
+        digests=list(reversed(digests)),
+        result=result,
+        lines=verify_lines(result) if result is not None else [],
+        issued=issued,
+        failure=failure,
+        may_issue=user.may("issue_digest"),
+    )
+
+
+@router.get("/audit")
+def audit(request: Request, user: UserDep, services: ServicesDep) -> Response:
+    return _page(request, services.container, user)
+
+
+@form_route(router, "/audit/verify")
+def _verify(request: Request, data: FormData, user: WebUser, container: Container) -> Response:
+    kept: list[tuple[str, str | bytes]] = []
+    for upload in data.getlist("digests"):
+        if isinstance(upload, UploadFile) and upload.filename:
+            kept.append((upload.filename, upload.file.read(MAX_DIGEST_BYTES)))
+    result = AuditDesk.of(container).verify(user.caller(), digests=kept)
+    return _page(request, container, user, result=result)
+
+
+@form_route(router, "/audit/digests")
+def _issue(request: Request, data: FormData, user: WebUser, container: Container) -> Response:
+    form = Form.of("digest", data)
+    try:
+        digest = AuditDesk.of(container).issue_digest(user.caller(form.idempotency_key()))
+    except DigestError as exc:
+        return _page(request, container, user, failure=f"未能生成摘要：{exc}")
+    return _page(request, container, user, issued=digest)
+
+
+@router.get("/audit/digests/{digest_id}.json")
+def digest_file(digest_id: str, user: UserDep, services: ServicesDep) -> Response:
+    for listed in AuditDesk.of(services.container).digests(user.caller()):
+        if listed["digest_id"] == digest_id:
+            digest = Digest(**listed["digest"])
+            name = f"audit-digest-{digest.position}.json"
+            return download(
+                digest.to_json().encode(), media_type="application/json", file_name=name
+            )
+    raise NotFound(f"no digest {digest_id}")

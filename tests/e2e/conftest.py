@@ -1,0 +1,171 @@
+"""End-to-end fixtures: the real service (``rectify serve``) on a temporary SQLite file with
+the demo campaign, driven by Debian's headless Chromium through Playwright.
+
+The campaign file is written with dates around today, so the suite runs on any day of the
+year: the rectification phase is under way and ends 30 days from now. ``make test`` installs
+Chromium when it is missing and runs as root; otherwise the suite fails saying what to
+install (it never skips).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.e2e.console import Service, log_in
+
+CHROMIUM = Path(os.environ.get("RECTIFY_E2E_CHROMIUM", "/usr/bin/chromium"))
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+DEFAULT_CAMPAIGN = Path(__file__).parents[2] / "infrastructure" / "data" / "default_campaign.json"
+
+# Milestones relative to today: (code, days from today).
+CALENDAR = {
+    "work_group_named": -100,
+    "self_inspection_submitted": -75,
+    "self_inspection_end": -60,
+    "spot_check_end": -30,
+    "rectification_end": 30,
+    "office_reports_due": 40,
+    "consolidated_report_due": 50,
+}
+
+
+def _campaign_file(directory: Path, today: date) -> Path:
+    data = json.loads(DEFAULT_CAMPAIGN.read_text(encoding="utf-8"))
+    for milestone in data["milestones"]:
+        milestone["due"] = (today + timedelta(days=CALENDAR[milestone["code"]])).isoformat()
+    path = directory / "campaign.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"rectify serve exited:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"rectify serve did not answer /healthz:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    directory = tmp_path_factory.mktemp("e2e")
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the campaign's time zone
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECTIFY_")}
+    env |= {
+        "RECTIFY_ENV": "dev",
+        "RECTIFY_DATABASE_URL": f"sqlite:///{directory / 'rectify.sqlite3'}",
+        "RECTIFY_EVIDENCE_DIR": str(directory / "evidence"),
+        "RECTIFY_CAMPAIGN_FILE": str(_campaign_file(directory, today)),
+        "RECTIFY_HOST": "127.0.0.1",
+        "RECTIFY_PORT": str(port),
+        "RECTIFY_LOG_FORMAT": "json",
+        "RECTIFY_RATE_LIMIT_PER_MINUTE": "100000",
+    }
+    rectify = str(Path(sys.executable).with_name("rectify"))
+    for command in (["db", "init"], ["demo"]):
+        subprocess.run([rectify, *command], env=env, cwd=directory, check=True, capture_output=True)
+    log = directory / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [rectify, "serve"], env=env, cwd=directory, stdout=out, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process, log)
+        yield Service(
+            base=base,
+            today=today,
+            rectification_end=today + timedelta(days=CALENDAR["rectification_end"]),
+            log=log,
+        )
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package "
+            "(make test does it when run as root) or set RECTIFY_E2E_CHROMIUM"
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+OpenAs = Callable[..., Page]
+
+
+@pytest.fixture
+def open_as(browser: Browser, service: Service) -> Iterator[OpenAs]:
+    """A signed-in page per account, each in its own browser context (its own cookies)."""
+    contexts = []
+
+    def open_page(
+        username: str, *, width: int = 1366, height: int = 768, keyboard: bool = False
+    ) -> Page:
+        context = browser.new_context(
+            base_url=service.base,
+            viewport={"width": width, "height": height},
+            locale="zh-CN",
+            accept_downloads=True,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        log_in(page, username, keyboard=keyboard)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
