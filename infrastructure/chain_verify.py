@@ -20,6 +20,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 
+from application.service import RectifyApp
 from infrastructure.blob_check import BlobReader, check_evidence
 from infrastructure.chain import GENESIS, HEADER, POSITION
 from infrastructure.chain_result import (
@@ -38,8 +39,6 @@ Progress = Callable[[int, int], None]
 
 def events_table_for(url: DatabaseUrl) -> str:
     """The library names the table after the application on PostgreSQL only."""
-    from application.service import RectifyApp
-
     return f"{RectifyApp.name.lower()}_events" if url.dialect == "postgres" else "stored_events"
 
 
