@@ -24,7 +24,12 @@ from eventsourcing.postgres import (
     PostgresDatastore,
     PostgresFactory,
 )
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteFactory
+from eventsourcing.sqlite import (
+    SQLiteApplicationRecorder,
+    SQLiteCursor,
+    SQLiteDatastore,
+    SQLiteFactory,
+)
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
@@ -136,7 +141,7 @@ _SQLITE_REFUSE = "SELECT RAISE(ABORT, 'the audit trail is append-only')"
 
 
 class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
-    def __init__(self, datastore: Any, events_table_name: str = "stored_events"):
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         self.chain_table_name = chain_table_name(events_table_name)
         super().__init__(datastore, events_table_name)
         self.select_chain_head_statement = (
