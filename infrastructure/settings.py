@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     jwt_audience: str = "rectify-api"
     access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    workers: int = Field(default=4, ge=1, le=64)  # uvicorn processes in prod (dev runs one)
     read_your_writes_seconds: float = Field(default=2.0, ge=0, le=30)
     max_page_size: int = Field(default=200, ge=1, le=5000)
     # Evidence files

@@ -91,7 +91,11 @@ def history(case_id: str = typer.Argument(..., help="An issue or item id")) -> N
 
 @cli.command()
 def serve() -> None:
-    """Serve the HTTP API (RECTIFY_HOST, RECTIFY_PORT)."""
+    """Serve the HTTP API (RECTIFY_HOST, RECTIFY_PORT).
+
+    In dev: one process that also runs the read models. In prod: RECTIFY_WORKERS processes;
+    the read models run in their own process (`rectify projections run`).
+    """
     import uvicorn
 
     loaded = settings()
@@ -101,6 +105,8 @@ def serve() -> None:
         host=loaded.host,
         port=loaded.port,
         log_level=loaded.log_level,
+        workers=loaded.workers if loaded.env == "prod" else 1,
+        access_log=False,  # the app logs one summary line per request
     )
 
 

@@ -37,6 +37,7 @@ from api.http.routers import (
 )
 from api.http.security import TokenSigner
 from infrastructure.container import Container, build_container
+from infrastructure.logging import configure_logging
 from infrastructure.rate_limit import RateLimiter
 from infrastructure.settings import Settings, load_settings
 
@@ -74,8 +75,10 @@ ETag you read; 412 when the case changed since).
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
     owned = container is None
-    if container is None:
-        container = build_container(settings or load_settings())
+    if container is None:  # `rectify serve`: each worker process wires its own
+        settings = settings or load_settings()
+        configure_logging(log_format=settings.log_format, level=settings.log_level)
+        container = build_container(settings)
     services = Services(
         container=container,
         signer=TokenSigner.from_settings(container.settings, container.clock),

@@ -70,8 +70,11 @@ class Api:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_logging() -> None:
-    """A CLI test may have configured structlog to print to a stream pytest since closed."""
+def _fresh_logging() -> Iterator[None]:
+    """Structlog once configured prints to the stream of its day, which pytest then closes:
+    start from (and leave) the defaults."""
+    structlog.reset_defaults()
+    yield
     structlog.reset_defaults()
 
 
