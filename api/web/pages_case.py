@@ -17,10 +17,10 @@ from starlette.datastructures import FormData
 from api.http.deps import ServicesDep
 from api.web.case_view import DONE, case_view
 from api.web.forms import Form, new_form_id
-from api.web.messages import refusal
+from api.web.messages import Refusal, refusal
 from api.web.posting import form_route
 from api.web.rendering import render
-from api.web.routing import WebRoute
+from api.web.routing import WebRoute, error_page
 from api.web.session import UserDep, WebUser
 from application.errors import NotFound
 from domain.errors import DomainError
@@ -60,6 +60,13 @@ def show_case(
     as_of, as_of_error = _as_of(
         request.query_params.get("as_of"), container.campaign.timezone, container.app.today()
     )
+    if as_of is not None:
+        found_on = container.app.get_issue(user.caller(), issue_id).created_on  # in scope?
+        if found_on > as_of:
+            day = as_of.date().isoformat()
+            found = found_on.astimezone(as_of.tzinfo).date().isoformat()
+            message = f"该问题在 {day} 日终时尚未登记（登记于 {found}）。"
+            return error_page(request, Refusal(message, None, "not_yet_recorded", 404))
     view = case_view(container, user, issue_id, as_of=as_of, form=form)
     status = form.refusal.status if form is not None and form.refusal else 422 if form else 200
     return render(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -41,6 +42,13 @@ def test_the_as_of_picker_shows_a_case_and_a_ledger_as_they_were(open_as: OpenAs
     coord.locator("form.as-of button").click()
     expect(coord.locator("article.item")).to_have_count(0)
     expect(coord.locator("main")).to_contain_text("尚未制定整改事项")
+
+    before = (date.fromisoformat(found_on) - timedelta(days=1)).isoformat()
+    coord.fill("#case-as-of", before)
+    coord.locator("form.as-of button").click()
+    expect(coord.locator("main .lead")).to_have_text(
+        f"该问题在 {before} 日终时尚未登记（登记于 {found_on}）。"
+    )
 
     coord.goto("/items")
     now = count_of(coord)

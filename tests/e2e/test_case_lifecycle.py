@@ -4,10 +4,12 @@ the dashboard, the ledgers and the case's timeline show it, with every actor."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from pathlib import Path
 from uuid import uuid4
 
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import OpenAs
@@ -61,6 +63,16 @@ def plan_item(clerk: Page, service: Service, measure: str) -> None:
     submit(form)
     assert notice_of(clerk) == "整改事项已制定。"
     expect(item_card(clerk, measure).locator(".item-head .status")).to_have_text("待报审")
+
+
+def exported_measures(path: Path) -> list[str]:
+    """The 整改措施 column of an exported 整改台账 (the rows under its header)."""
+    sheet = load_workbook(io.BytesIO(path.read_bytes())).active
+    assert sheet is not None
+    rows = [[str(c) if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)]
+    header = next(n for n, r in enumerate(rows) if "整改措施" in r)
+    column = rows[header].index("整改措施")
+    return [r[column] for r in rows[header + 1 :] if r[column]]
 
 
 def decide(page: Page, case_url: str, measure: str, action: str, choice: str, text: str) -> None:
@@ -139,6 +151,9 @@ def test_a_case_goes_from_finding_to_verification_in_the_browser(
     rows = clerk.locator("table.ledger tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first.locator(".status")).to_have_text("核查通过")
+    with clerk.expect_download() as exported:
+        clerk.locator(".ledger-bar a[download]").click()
+    assert exported_measures(exported.value.path()) == [measure]
     clerk.goto(f"/issues?q={title}")
     expect(clerk.locator("table.ledger tbody tr .status")).to_have_text("已销号")
     assert office_counts(clerk, "bj") == (verified_before + 1, total_before + 1)
