@@ -87,7 +87,7 @@ def test_progress_and_accountability_answer_for_the_callers_offices(api: Api) ->
     assert progress.status_code == 200
     assert {o["office"] for o in progress.json()["offices"]} <= {"bj", "tj", "xa", "sd"}
     assert accountability.status_code == 200
-    assert accountability.json() == []
+    assert {r["office"] for r in accountability.json()} <= {"bj", "tj", "xa", "sd"}
 
 
 def test_the_audit_log_filters_by_actor_and_case(api: Api) -> None:
