@@ -71,6 +71,16 @@ class CaseView:
     def errors(self, name: str) -> dict[str, str]:
         return self.form.errors if self.form is not None and self.form.name == name else {}
 
+    @property
+    def unshown_refusal(self) -> Any:
+        """A refusal whose form is no longer offered (the case moved on): shown on top."""
+        if self.form is None or self.form.refusal is None:
+            return None
+        offered = {f"issue:{a.code}" for a in self.actions} | {
+            f"{iv.item.id}:{a.code}" for iv in self.items for a in iv.actions
+        }
+        return None if self.form.name in offered else self.form.refusal
+
     def refusal(self, name: str) -> Any:
         return self.form.refusal if self.form is not None and self.form.name == name else None
 

@@ -74,10 +74,16 @@ def finish(request: Request, response: Response, services: Services) -> Response
 
 
 def _same_origin(request: Request) -> bool:
-    """A browser's Origin (or Referer) must name this host; absent headers pass."""
+    """A browser names where a form comes from (Origin, else Referer): it must be this host.
+
+    Without either header (not a browser) the CSRF token alone decides; ``null`` (a
+    sandboxed or stripped origin) is refused.
+    """
     source = request.headers.get("origin") or request.headers.get("referer")
-    if not source or source == "null":
-        return source != "null"
+    if not source:
+        return True
+    if source == "null":
+        return False
     return urlsplit(source).netloc == request.headers.get("host", request.url.netloc)
 
 

@@ -1,0 +1,139 @@
+"""The console's edges: who gets in, forms that are refused, what the pages may load, and
+how a refusal reads — in Chinese, with the form kept, recording nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from tests.web.conftest import Console
+
+PAGES = ("/", "/issues", "/items", "/issues/new", "/notices", "/reports", "/import")
+
+
+def test_a_page_without_a_session_leads_to_the_sign_in_form(console: Console) -> None:
+    answer = console.client.get("/items?status=planned", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/login?next=%2Fitems%3Fstatus%3Dplanned"
+
+
+def test_signing_in_sets_an_httponly_samesite_session_and_records_the_sign_in(
+    console: Console,
+) -> None:
+    before = console.world.last_position()
+    answer = console.client.post(
+        "/login",
+        data={"username": "bj-clerk", "password": "secret", "csrf_token": console.csrf()},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    cookie = next(v for k, v in answer.headers.multi_items() if v.startswith("rectify_session="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert console.world.last_position() == before + 1  # the audited LoggedIn event
+
+
+def test_a_wrong_password_is_refused_in_chinese(console: Console) -> None:
+    answer = console.client.post(
+        "/login",
+        data={"username": "bj-clerk", "password": "wrong", "csrf_token": console.csrf()},
+    )
+    assert answer.status_code == 401
+    assert "用户名或密码不正确" in answer.text
+    assert "rectify_session" not in answer.headers.get("set-cookie", "")
+
+
+def test_a_form_without_its_csrf_token_or_from_elsewhere_records_nothing(
+    console: Console,
+) -> None:
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+    fields = {"office": "bj", "kind": "use/misuse", "source": "self_inspection", "title": "t"}
+    missing = console.client.post("/issues/new", data=fields)
+    assert missing.status_code == 403
+    assert "表单已过期或来源不明" in missing.text
+    elsewhere = console.post("/issues/new", fields, headers={"Origin": "https://evil.example"})
+    assert elsewhere.status_code == 403
+    assert console.world.last_position() == before
+
+
+def test_pages_load_nothing_from_outside_the_service(console: Console) -> None:
+    console.log_in("coord")
+    for path in PAGES:
+        answer = console.client.get(path)
+        assert answer.status_code in (200, 404), path
+        assert "default-src 'self'" in answer.headers["content-security-policy"]
+        assert not re.search(r"""(src|href|action)=["']?(https?:)?//""", answer.text), path
+
+
+def test_bad_filters_are_named_in_chinese_and_the_ledger_still_shows(console: Console) -> None:
+    console.log_in("coord")
+    answer = console.client.get("/items?page=abc&as_of=2026-13-01&sort=zzz&light=purple")
+    assert answer.status_code == 200
+    for warning in ("页码无效", "查询日期不是有效的日期", "排序方式无效", "红黄绿灯取值无效"):
+        assert warning in answer.text
+
+
+def test_a_refused_plan_shows_the_reason_in_chinese_and_keeps_the_form(
+    console: Console,
+) -> None:
+    issue = console.world.issue()
+    console.settle()
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+    yesterday = (console.world.today() - timedelta(days=1)).isoformat()
+    plan = {
+        "measure": "全面清查并补登台账",
+        "measure_type": "basic_management",
+        "responsible": "张伟",
+        "deadline": yesterday,
+        "involves": "none",
+        "version": "1",
+    }
+    answer = console.post(f"/issues/{issue.id}/items", plan)
+    assert answer.status_code == 422
+    assert "完成时限不能早于今天。" in answer.text
+    assert 'value="全面清查并补登台账"' in answer.text or ">全面清查并补登台账<" in answer.text
+    assert console.world.last_position() == before
+
+
+def test_a_form_sent_twice_records_once_and_a_stale_one_is_refused(console: Console) -> None:
+    _, item_id = console.world.planned_item()
+    console.settle()
+    console.log_in("bj-clerk")
+    form = {"form_id": "a" * 32, "version": "1"}
+    first = console.post(f"/items/{item_id}/approval-request", form, follow_redirects=False)
+    assert first.status_code == 303
+    position = console.world.last_position()
+    again = console.post(f"/items/{item_id}/approval-request", form, follow_redirects=False)
+    assert again.status_code == 303
+    assert console.world.last_position() == position
+
+    plan = {
+        "measure": "改为委托第三方清查",
+        "measure_type": "basic_management",
+        "responsible": "张伟",
+        "deadline": (console.world.today() + timedelta(days=20)).isoformat(),
+        "involves": "none",
+    }
+    stale = console.post(f"/items/{item_id}/replan", {**plan, "version": "1"})
+    assert stale.status_code == 412  # the page was read at version 1; the item moved on
+    assert "该事项刚刚已被他人更新" in stale.text
+    current = console.post(f"/items/{item_id}/replan", {**plan, "version": "2"})
+    assert current.status_code == 409  # read afresh: now the state refuses a re-plan
+    assert "事项当前状态为“审批中”，不能执行此操作。" in current.text
+    assert console.world.last_position() == position
+
+
+def test_another_offices_case_and_its_forms_are_not_found(console: Console) -> None:
+    issue_id, item_id = console.world.planned_item(office="bj")
+    console.settle()
+    console.log_in("sh-clerk")
+    for path in (f"/issues/{issue_id}", f"/items/{item_id}"):
+        answer = console.client.get(path)
+        assert answer.status_code == 404
+        assert "未找到" in answer.text
+    before = console.world.last_position()
+    posted = console.post(f"/items/{item_id}/approval-request", {"version": "1"})
+    assert posted.status_code == 404
+    assert console.world.last_position() == before

@@ -1,0 +1,131 @@
+"""How the console words each refusal: the field by its form label, the rule in Chinese,
+the API's status beside it."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.web.messages import refusal
+from application.errors import ConcurrentWrite, NotFound, PermissionDenied, VersionConflict
+from domain.errors import (
+    AlreadyDecided,
+    DeadlineOutOfRange,
+    FourEyesViolation,
+    InvalidInput,
+    InvalidTransition,
+    IssueNotOpen,
+    UnknownUnit,
+)
+from infrastructure.blobstore import EvidenceTooLarge, MediaTypeNotAllowed
+from infrastructure.rate_limit import RateLimited
+
+CASES = [
+    (InvalidInput("title must not be empty", field="title"), "请填写问题标题。", 422),
+    (
+        InvalidInput("measure is longer than 2000 characters", field="measure"),
+        "整改措施不能超过2000个字。",
+        422,
+    ),
+    (
+        InvalidInput("category must be one of: a, b", field="category"),
+        "请选择有效的问题类别。",
+        422,
+    ),
+    (
+        InvalidInput("rectified_on cannot be in the future", field="rectified_on"),
+        "整改完成日期不能晚于今天。",
+        422,
+    ),
+    (
+        DeadlineOutOfRange("deadline 2026-01-01 is in the past", field="deadline"),
+        "完成时限不能早于今天。",
+        422,
+    ),
+    (
+        DeadlineOutOfRange(
+            "deadline 2027-01-01 is after the campaign's rectification end 2026-11-30",
+            field="deadline",
+        ),
+        "完成时限不能晚于分类整改阶段结束日（2026-11-30）。",
+        422,
+    ),
+    (
+        DeadlineOutOfRange(
+            "new deadline 2026-10-01 must be later than 2026-10-20", field="new_deadline"
+        ),
+        "新的完成时限必须晚于当前完成时限（2026-10-20）。",
+        422,
+    ),
+    (UnknownUnit("unknown unit 'zz'", field="office"), "单位无效，请从列表中选择。", 422),
+    (
+        InvalidTransition("cannot verify: item is planned"),
+        "事项当前状态为“待报审”，不能执行此操作。",
+        409,
+    ),
+    (InvalidTransition("no extension request is pending"), "该事项没有待审批的延期申请。", 409),
+    (IssueNotOpen("issue is closed"), "该问题已销号或已报告，不能再新增整改事项。", 409),
+    (
+        AlreadyDecided("admin-bureau has already approved"),
+        "本单位已经审批过该方案，不能重复审批。",
+        409,
+    ),
+    (
+        FourEyesViolation("the account that requested approval cannot approve it"),
+        "提交审批的账号不能审批同一方案（审批须由他人进行）。",
+        403,
+    ),
+    (
+        FourEyesViolation("the account that recorded the rectification cannot verify it"),
+        "录入整改情况的账号不能核查同一事项（核查须由他人进行）。",
+        403,
+    ),
+    (
+        PermissionDenied("Finance decides only on items that involve disposal or lease"),
+        "财政厅只审批涉及资产处置或出租的事项。",
+        403,
+    ),
+    (PermissionDenied("your roles do not allow plan_item"), "您的角色无权执行此操作。", 403),
+    (NotFound("no Issue 1"), "未找到：该记录不存在，或不在您的查看范围内。", 404),
+    (
+        VersionConflict("the case is at version 5, not 4"),
+        "该事项刚刚已被他人更新，请查看最新状态后再操作。",
+        412,
+    ),
+    (
+        ConcurrentWrite("changed at the same time"),
+        "该事项刚刚已被他人更新，请查看最新状态后再操作。",
+        409,
+    ),
+    (
+        EvidenceTooLarge("file is larger than 20971520 bytes"),
+        "文件超过允许的大小，请压缩或拆分后再上传。",
+        413,
+    ),
+    (
+        MediaTypeNotAllowed("media type 'application/zip' is not allowed"),
+        "不支持该文件类型，请上传 PDF、JPG、PNG、DOCX、XLSX 或 TXT 文件。",
+        415,
+    ),
+    (RateLimited(limit=600, retry_after=12), "操作过于频繁，请12秒后再试。", 429),
+]
+
+
+@pytest.mark.parametrize(("error", "message", "status"), CASES)
+def test_each_refusal_reads_in_chinese_with_the_apis_status(
+    error: Exception, message: str, status: int
+) -> None:
+    found = refusal(error)
+    assert found is not None
+    assert (found.message, found.status) == (message, status)
+
+
+def test_a_form_may_name_its_own_field() -> None:
+    found = refusal(
+        InvalidInput("comment must not be empty", field="comment"), {"comment": "审批意见"}
+    )
+    assert found is not None
+    assert found.message == "请填写审批意见。"
+
+
+def test_a_bug_is_not_dressed_up_as_a_refusal() -> None:
+    assert refusal(KeyError("oops")) is None
