@@ -7,7 +7,7 @@ time (``2026-09-01T12:00``, in the campaign's zone unless it names its own offse
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,8 +20,9 @@ from api.cli.common import console, container, fail, parse_uuid
 from infrastructure.container import Container
 from projections import labels
 from projections.lights import LIGHT_LABELS
+from projections.queries import ReadModels
 from projections.reading import office_scope
-from projections.rows import Page
+from projections.rows import IssueRow, ItemRow, Page, ProgressCounts
 
 ledger_cli = typer.Typer(help="问题清单 and 整改台账.", no_args_is_help=True)
 
@@ -68,6 +69,68 @@ def _table(title: str, page: Page[Any] | None, *columns: str) -> Table:
     return table
 
 
+def _print_ledger(
+    title: str,
+    as_of: str | None,
+    columns: tuple[str, ...],
+    read: Callable[[ReadModels, datetime | None], Page[Any]],
+    cells: Callable[[Any], list[str]],
+) -> None:
+    with fresh_views() as built:
+        tz = ZoneInfo(built.campaign.timezone)
+        at = parse_moment(as_of, tz, end_of_day=True, what="--as-of")
+        found = read(built.read_models, at)
+        table = _table(title + (f"（截至{at:%Y-%m-%d %H:%M}）" if at else ""), found, *columns)
+        for row in found.items:
+            table.add_row(*cells(row))
+        console.print(table)
+
+
+ISSUE_COLUMNS = (
+    "灯",
+    "单位",
+    "问题类别",
+    "问题",
+    "来源",
+    "发现日期",
+    "状态",
+    "事项（核查通过/总数）",
+)
+ITEM_COLUMNS = ("灯", "单位", "问题", "整改措施", "责任人", "完成时限", "延期", "状态", "提示")
+
+
+def _issue_cells(row: IssueRow) -> list[str]:
+    return [
+        _light(row.light),
+        row.office_name,
+        f"{row.category_label}/{row.subtype_label}",
+        row.title,
+        row.source_label,
+        row.found_on.isoformat(),
+        row.status_label,
+        f"{row.items_verified}/{row.items_total}",
+    ]
+
+
+def _item_cells(row: ItemRow) -> list[str]:
+    notes = [f"核查未通过{row.failed_verifications}次"] if row.failed_verifications else []
+    notes += ["弄虚作假"] if row.falsified else []
+    if row.status == "approval_requested":
+        notes.append(f"待{'、'.join(row.missing_approvals)}审批")
+    notes += [labels.CLAIM_FLAGS[f] for f in row.claim_flags]
+    return [
+        _light(row.light),
+        row.office_name,
+        row.issue_title,
+        row.measure,
+        row.responsible,
+        row.deadline.isoformat(),
+        str(row.extensions or ""),
+        row.status_label,
+        "；".join(notes),
+    ]
+
+
 @ledger_cli.command("issues")
 def issues(
     office: str = typer.Option(None, help="An office (its sub-offices included)"),
@@ -79,10 +142,11 @@ def issues(
     page_size: int = typer.Option(50),
 ) -> None:
     """问题清单: a row per issue, with its items' progress."""
-    with fresh_views() as built:
-        tz = ZoneInfo(built.campaign.timezone)
-        at = parse_moment(as_of, tz, end_of_day=True, what="--as-of")
-        found = built.read_models.issues(
+    _print_ledger(
+        "问题清单",
+        as_of,
+        ISSUE_COLUMNS,
+        lambda models, at: models.issues(
             offices=None,
             office=office,
             status=status,
@@ -91,32 +155,9 @@ def issues(
             page=page,
             page_size=page_size,
             as_of=at,
-        )
-        title = "问题清单" + (f"（截至{at:%Y-%m-%d %H:%M}）" if at else "")
-        table = _table(
-            title,
-            found,
-            "灯",
-            "单位",
-            "问题类别",
-            "问题",
-            "来源",
-            "发现日期",
-            "状态",
-            "事项（核查通过/总数）",
-        )
-        for row in found.items:
-            table.add_row(
-                _light(row.light),
-                row.office_name,
-                f"{row.category_label}/{row.subtype_label}",
-                row.title,
-                row.source_label,
-                row.found_on.isoformat(),
-                row.status_label,
-                f"{row.items_verified}/{row.items_total}",
-            )
-        console.print(table)
+        ),
+        _issue_cells,
+    )
 
 
 @ledger_cli.command("items")
@@ -131,10 +172,11 @@ def items(
     page_size: int = typer.Option(50),
 ) -> None:
     """整改台账: a row per rectification item."""
-    with fresh_views() as built:
-        tz = ZoneInfo(built.campaign.timezone)
-        at = parse_moment(as_of, tz, end_of_day=True, what="--as-of")
-        found = built.read_models.items(
+    _print_ledger(
+        "整改台账",
+        as_of,
+        ITEM_COLUMNS,
+        lambda models, at: models.items(
             offices=None,
             office=office,
             status=status,
@@ -144,41 +186,9 @@ def items(
             page=page,
             page_size=page_size,
             as_of=at,
-        )
-        title = "整改台账" + (f"（截至{at:%Y-%m-%d %H:%M}）" if at else "")
-        table = _table(
-            title,
-            found,
-            "灯",
-            "单位",
-            "问题",
-            "整改措施",
-            "责任人",
-            "完成时限",
-            "延期",
-            "状态",
-            "提示",
-        )
-        for row in found.items:
-            notes = [f"核查未通过{row.failed_verifications}次"] if row.failed_verifications else []
-            notes += ["弄虚作假"] if row.falsified else []
-            notes += (
-                [f"待{'、'.join(row.missing_approvals)}审批"]
-                if row.status == "approval_requested"
-                else []
-            )
-            table.add_row(
-                _light(row.light),
-                row.office_name,
-                row.issue_title,
-                row.measure,
-                row.responsible,
-                row.deadline.isoformat(),
-                str(row.extensions or ""),
-                row.status_label,
-                "；".join(notes),
-            )
-        console.print(table)
+        ),
+        _item_cells,
+    )
 
 
 def progress(office: str = typer.Option(None, help="Only this office and its sub-offices")) -> None:
@@ -186,44 +196,28 @@ def progress(office: str = typer.Option(None, help="Only this office and its sub
     with fresh_views() as built:
         offices = office_scope(built.campaign, None, office)
         view = built.read_models.progress(offices=offices)
-        table = _table(
-            f"整改进度（{view.today.isoformat()}）",
-            None,
-            "灯",
-            "单位",
-            "问题（销号/总数）",
-            "事项",
-            "核查通过",
-            "完成率",
-            "逾期",
-            "临期",
-        )
+        columns = ("灯", "单位", "问题（销号/总数）", "事项", "核查通过", "完成率", "逾期", "临期")
+        table = _table(f"整改进度（{view.today.isoformat()}）", None, *columns)
         for row in view.offices:
-            counts = row.with_sub_offices
             name = row.name if not row.sub_offices else f"{row.name}（含下属）"
-            indent = "  " if row.parent else ""
             table.add_row(
-                _light(counts.light),
-                indent + name,
-                f"{counts.issues_closed}/{counts.issues}",
-                str(counts.total),
-                str(counts.verified),
-                f"{counts.percent_verified:.1f}%",
-                str(counts.overdue),
-                str(counts.due_soon),
+                *_progress_cells(("  " if row.parent else "") + name, row.with_sub_offices)
             )
-        total = view.total
-        table.add_row(
-            _light(total.light),
-            "合计",
-            f"{total.issues_closed}/{total.issues}",
-            str(total.total),
-            str(total.verified),
-            f"{total.percent_verified:.1f}%",
-            str(total.overdue),
-            str(total.due_soon),
-        )
+        table.add_row(*_progress_cells("合计", view.total))
         console.print(table)
+
+
+def _progress_cells(name: str, counts: ProgressCounts) -> list[str]:
+    return [
+        _light(counts.light),
+        name,
+        f"{counts.issues_closed}/{counts.issues}",
+        str(counts.total),
+        str(counts.verified),
+        f"{counts.percent_verified:.1f}%",
+        str(counts.overdue),
+        str(counts.due_soon),
+    ]
 
 
 def accountability(
@@ -234,29 +228,15 @@ def accountability(
     with fresh_views() as built:
         offices = office_scope(built.campaign, None, office)
         records = built.read_models.accountability(offices=offices, kind=kind)
-        table = _table(
-            "问责线索",
-            None,
-            "类型",
-            "单位",
-            "整改事项",
-            "责任人",
-            "事由",
-            "依据（位置 事件 操作人 时间）",
-        )
+        columns = ("类型", "单位", "整改事项", "责任人", "事由", "依据（位置 事件 操作人 时间）")
+        table = _table("问责线索", None, *columns)
         for record in records:
             cites = "\n".join(
                 f"#{c.position} {c.event_type} {c.actor_name} {c.recorded_at:%Y-%m-%d %H:%M}"
                 for c in record.citations
             )
-            table.add_row(
-                record.kind_label,
-                record.office_name,
-                record.measure,
-                record.responsible,
-                record.reason,
-                cites,
-            )
+            row = (record.kind_label, record.office_name, record.measure, record.responsible)
+            table.add_row(*row, record.reason, cites)
         console.print(table)
 
 
