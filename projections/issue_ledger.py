@@ -117,10 +117,7 @@ class IssueLedger(ViewProjection):
 
     @staticmethod
     def _issue(batch: Batch, event: Any) -> dict[str, Any]:
-        row = batch.get(ISSUES.name, str(event.originator_id))
-        if row is None:
-            raise LookupError(f"issue {event.originator_id} has no Found event before it")
-        return row
+        return batch.require(ISSUES.name, event.originator_id, missing="no Found event before it")
 
     @staticmethod
     def _touch(batch: Batch, row: dict[str, Any], event: Any, tracking: Tracking) -> None:

@@ -95,9 +95,7 @@ class ItemLedger(ViewProjection):
 
     @handles("RectificationItem.Planned")
     def planned(self, batch: Batch, event: Any, tracking: Tracking) -> None:
-        issue = batch.get(ITEM_ISSUES.name, str(event.issue_id))
-        if issue is None:
-            raise LookupError(f"item {event.originator_id} names unknown issue {event.issue_id}")
+        issue = batch.require(ITEM_ISSUES.name, event.issue_id, missing="unknown issue")
         row = ITEMS.blank(
             id=str(event.originator_id),
             issue_id=issue["id"],
@@ -198,10 +196,7 @@ class ItemLedger(ViewProjection):
 
     @staticmethod
     def _item(batch: Batch, event: Any) -> dict[str, Any]:
-        row = batch.get(ITEMS.name, str(event.originator_id))
-        if row is None:
-            raise LookupError(f"item {event.originator_id} has no Planned event before it")
-        return row
+        return batch.require(ITEMS.name, event.originator_id, missing="no Planned event before it")
 
     @staticmethod
     def _touch(batch: Batch, row: dict[str, Any], event: Any, tracking: Tracking) -> None:

@@ -39,9 +39,7 @@ def record_act(batch: Batch, table: Table, event: Any, tracking: Tracking) -> No
     if name == "OfficeRecord.Opened":
         batch.put(table.name, {"id": key, "office": event.office, "acts": {}})
         return
-    row = batch.get(table.name, key)
-    if row is None:
-        raise LookupError(f"office record {key} has no Opened event before it")
+    row = batch.require(table.name, key, missing="no Opened event before it")
     code, attribute = ACTS[name]
     if code not in row["acts"]:
         act = {"on": iso(getattr(event, attribute)), "cite": citation(event, tracking)}

@@ -88,9 +88,7 @@ class Progress(ViewProjection):
 
     @handles("Issue.Closed", "Issue.Reopened", "Issue.Reported")
     def issue_moved(self, batch: Batch, event: Any, tracking: Tracking) -> None:
-        row = batch.get(PROGRESS_ISSUES.name, str(event.originator_id))
-        if row is None:
-            raise LookupError(f"issue {event.originator_id} has no Found event before it")
+        row = batch.require(PROGRESS_ISSUES.name, event.originator_id, missing="no Found event")
         row["status"] = _ISSUE_STATUS[type(event).__name__]
         batch.put(PROGRESS_ISSUES.name, row)
 
@@ -99,9 +97,7 @@ class Progress(ViewProjection):
         key = str(event.originator_id)
         row = batch.get(PROGRESS_ITEMS.name, key)
         if row is None:
-            issue = batch.get(PROGRESS_ISSUES.name, str(event.issue_id))
-            if issue is None:
-                raise LookupError(f"item {key} names unknown issue {event.issue_id}")
+            issue = batch.require(PROGRESS_ISSUES.name, event.issue_id, missing="unknown issue")
             row = PROGRESS_ITEMS.blank(id=key, office=issue["office"], category=issue["category"])
         apply_item(row, event)
         batch.put(PROGRESS_ITEMS.name, row)

@@ -211,6 +211,13 @@ class Batch:
             self._load(table, [key])
         return cached[key]
 
+    def require(self, table: str, key: object, *, missing: str) -> Row:
+        """The row, which an earlier event must have created (else the log is not ours)."""
+        row = self.get(table, str(key))
+        if row is None:
+            raise LookupError(f"{key}: {missing}")
+        return row
+
     def put(self, table: str, row: Row) -> None:
         """Insert or replace the row (by its key) when the batch commits."""
         key = str(row[self.store.tables[table].key])
