@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
@@ -36,6 +37,8 @@ class RectifyApp(CampaignWork, CaseCommands, TokenCommands, CaseReads, EvidenceR
     """Issues, rectification items and accounts, each an event-sourced aggregate."""
 
     name = "Rectify"
+    # Every sign-in is an event on the account, and every request loads the account.
+    snapshotting_intervals: ClassVar[dict[Any, int]] = {Account: 50}
 
     def __init__(
         self,

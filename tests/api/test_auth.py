@@ -170,3 +170,13 @@ def test_a_disabled_accounts_token_stops_working(api: Api) -> None:
     answer = api.client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 401
     assert sign_in(api, "tj-clerk", "secret").status_code == 401
+
+
+def test_an_account_that_signed_in_many_times_still_reads_whole(api: Api) -> None:
+    for _ in range(60):  # past the account's snapshot interval
+        assert sign_in(api, "coord", "secret").status_code == 200
+
+    me = api.get("coord", "/api/me").json()
+
+    assert me["grants"] == [{"role": "coordinator", "unit": "admin-bureau"}]
+    assert api.world.app.load(Account, Account.create_id("coord")).logins == 60
