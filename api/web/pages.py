@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, Response
 
 from api.web import (
@@ -38,6 +38,17 @@ def static(name: str) -> Response:
     )
 
 
+last = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+
+@last.get("/{rest:path}")
+def no_such_page(rest: str) -> Response:
+    """A mistyped address is a page that says 未找到; the API's own paths keep its 404."""
+    if rest == "api" or rest.startswith("api/"):
+        raise HTTPException(status_code=404, detail="Not Found")
+    raise NotFound(f"no page /{rest}")
+
+
 MODULES = (
     pages_auth,
     pages_dashboard,
@@ -49,4 +60,8 @@ MODULES = (
     pages_reports,
     pages_audit,
 )
-ROUTES = [*router.routes, *(route for module in MODULES for route in module.router.routes)]
+ROUTES = [
+    *router.routes,
+    *(route for module in MODULES for route in module.router.routes),
+    *last.routes,
+]

@@ -106,6 +106,7 @@ def render(
         "csrf": csrf_token(request, services),
         "campaign": app.campaign,
         "unit_name": lambda code: _unit_name(app.campaign, code),
+        "milestone_label": lambda code: _milestone_label(app.campaign, code),
         "zone": app.campaign.timezone,
         "path": request.url.path,
     }
@@ -114,6 +115,13 @@ def render(
         html, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})}
     )
     return finish(request, response, services)
+
+
+def _milestone_label(campaign: Campaign, code: str) -> str:
+    try:
+        return campaign.milestone(code).label
+    except KeyError:  # a milestone no longer in the calendar shows as its code
+        return code
 
 
 def _unit_name(campaign: Campaign, code: str | None) -> str:

@@ -16,6 +16,7 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 
 from api.web.messages import Refusal, label, refusal
 from api.web.rendering import render
@@ -69,6 +70,8 @@ class WebRoute(APIRoute):
                 return error_page(request, Refusal(message, None, "csrf", 403))
             except RequestValidationError as exc:
                 return error_page(request, _bad_query(exc))
+            except HTTPException:
+                raise  # the app's own answer (the API's 404 under /api)
             except Exception as exc:
                 failure = refusal(exc)
                 if failure is None:

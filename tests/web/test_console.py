@@ -137,3 +137,15 @@ def test_another_offices_case_and_its_forms_are_not_found(console: Console) -> N
     posted = console.post(f"/items/{item_id}/approval-request", {"version": "1"})
     assert posted.status_code == 404
     assert console.world.last_position() == before
+
+
+def test_a_mistyped_address_is_a_page_and_the_apis_own_paths_keep_their_404(
+    console: Console,
+) -> None:
+    console.log_in("coord")
+    page = console.client.get("/no-such-page")
+    assert page.status_code == 404
+    assert "未找到" in page.text
+    api = console.client.get("/api/no-such-route")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"
