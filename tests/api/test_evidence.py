@@ -178,3 +178,16 @@ def test_the_event_records_the_stored_type_and_size(api: Api) -> None:
 def test_an_unknown_or_malformed_digest(api: Api) -> None:
     assert api.get("bj-clerk", f"/api/evidence/{'0' * 64}").status_code == 404
     assert api.get("bj-clerk", "/api/evidence/xyz").status_code == 422
+
+
+def test_on_any_database_the_same_bytes_are_kept_once(any_api: Api) -> None:
+    first = upload(any_api).json()
+    again = upload(any_api, "tj-clerk", name="again.pdf").json()
+
+    rows = any_api.services.container.db.execute(
+        "SELECT sha256, size FROM rectify_evidence WHERE sha256 = %s", (first["sha256"],)
+    )
+
+    assert again["sha256"] == first["sha256"]
+    assert [(r[0], int(r[1])) for r in rows] == [(first["sha256"], len(PDF))]
+    assert any_api.services.container.blobs.read(first["sha256"]) == PDF

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi import FastAPI
 from structlog.testing import capture_logs
@@ -81,9 +82,11 @@ def test_a_validation_problem_lists_every_field(api: Api) -> None:
 def test_a_bug_answers_a_bare_500_and_logs_the_exception(api: Api) -> None:
     app: FastAPI = api.app
 
-    @app.get("/boom")
     def boom() -> None:
         raise RuntimeError("secret database password in a message")
+
+    app.add_api_route("/boom", boom)
+    app.router.routes.insert(0, app.router.routes.pop())  # before the web console's pages
 
     with capture_logs() as logs:
         answer = api.client.get("/boom")
@@ -126,3 +129,16 @@ def test_guessing_passwords_is_rate_limited_per_username(api: Api) -> None:
 
 def test_healthz_answers_without_a_token(api: Api) -> None:
     assert api.client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_readyz_answers_503_when_the_database_is_unreachable(api: Api, tmp_path: Path) -> None:
+    database = Path(api.services.container.db.url.path)
+    database.rename(tmp_path / "moved.sqlite3")
+    database.mkdir()  # the path now names something that is not a database
+
+    answer = api.client.get("/readyz")
+
+    database.rmdir()
+    (tmp_path / "moved.sqlite3").rename(database)
+    assert answer.status_code == 503
+    assert answer.json()["database"] == "unreachable"

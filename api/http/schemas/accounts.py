@@ -46,11 +46,11 @@ class RoleRevocationCreate(GrantIn):
 
 
 class ReasonCreate(Body):
-    reason: Text
+    reason: Text = Field(examples=["调离岗位"])
 
 
 class PasswordResetCreate(Body):
-    password: str = Password
+    password: str = Field(min_length=1, max_length=200, examples=["a-new-long-passphrase"])
 
 
 class ApiTokenCreate(Body):
@@ -58,7 +58,7 @@ class ApiTokenCreate(Body):
 
 
 class ApiTokenRevocationCreate(Body):
-    reason: Text
+    reason: Text = Field(examples=["令牌疑似泄露"])
 
 
 class GrantRead(Read):

@@ -53,7 +53,7 @@ class IssueCreate(Body):
 class ReopenCreate(Body):
     """A later check found a closed problem again."""
 
-    reason: Text
+    reason: Text = Field(examples=["年度监督检查发现该问题仍然存在"])
 
 
 class AssetRead(Read):

@@ -44,6 +44,20 @@ class ItemCreate(Body):
 class ReplanCreate(Body):
     """A new plan for a planned or rejected item (it then needs approval again)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "measure": "细化措施：逐项核对账实并补登台账",
+                    "measure_type": "basic_management",
+                    "responsible": "李娜",
+                    "deadline": "2026-11-25",
+                    "involves": "none",
+                }
+            ]
+        }
+    )
+
     measure: Text
     measure_type: Code = MeasureType
     responsible: Name
@@ -129,14 +143,14 @@ class DeadlineExtensionCreate(Body):
 
 
 class ReassignmentCreate(Body):
-    responsible: Name
-    reason: Text
+    responsible: Name = Field(examples=["赵强"])
+    reason: Text = Field(examples=["原责任人调岗"])
 
 
 class FalsificationFlagCreate(Body):
     """Flag claimed work as falsified (coordination office or auditor): opens accountability."""
 
-    reason: Text
+    reason: Text = Field(examples=["抽查发现佐证照片系整改前拍摄"])
 
 
 class EvidenceRefRead(Read):
