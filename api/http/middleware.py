@@ -61,11 +61,11 @@ class RequestContext:
             if not response_started:
                 await unexpected_error(None)(scope, receive, send_with_id)
         finally:
-            route = scope.get("route")
+            route, path = scope.get("route"), scope["path"]
             log.info(
                 "http_request",
                 method=scope["method"],
-                route=getattr(route, "path", None) or "unmatched",
+                route=getattr(route, "path", None) or ("unmatched" if status == 404 else path),
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
                 account=state.get("account"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -51,6 +52,10 @@ class Api:
     def post(self, username: str | None, path: str, json: Any = None, **kwargs: Any) -> Any:
         headers = self.headers(username) | kwargs.pop("headers", {})
         return self.client.post(path, json=json, headers=headers, **kwargs)
+
+    def later(self, days: int) -> str:
+        """The campaign date ``days`` from today, as the API writes dates."""
+        return (self.world.today() + timedelta(days=days)).isoformat()
 
     # Cases, set up through the application (the HTTP steps are what the tests exercise).
 
