@@ -101,8 +101,9 @@ class OfficeCases:
         ids = {self.issue_id, self.item_id, self.report_id, self.notice_id}
         return {self.sha256, *map(str, ids)}
 
-    def url(self, path: str) -> str:
+    def url(self, path: str, **extra: object) -> str:
         return path.format(
+            **extra,
             issue_id=self.issue_id,
             item_id=self.item_id,
             sha256=self.sha256,
@@ -263,3 +264,66 @@ def test_progress_shows_only_the_callers_offices(api: Api, cases: dict[str, Offi
     offices = {o["office"] for o in api.get("sh-clerk", "/api/progress").json()["offices"]}
 
     assert offices <= {"sh", "cq"}
+
+
+def test_auditors_write_nothing_but_falsification_flags(
+    api: Api, cases: dict[str, OfficeCases]
+) -> None:
+    """Every write route, generated from the route table: an auditor is refused (403)."""
+    table = bodies(api) | {
+        ("POST", "/api/issues"): {
+            "office": "bj",
+            "category": "use",
+            "subtype": "misuse",
+            "source": "spot_check",
+            "title": "t",
+        },
+        ("POST", "/api/accounts"): {"username": "new-one", "display_name": "n", "password": "pw12"},
+        ("POST", "/api/notices"): {"records": [f"falsified:{cases['bj'].item_id}"]},
+        ("POST", "/api/reports"): {"office": "bj"},
+        ("POST", "/api/accounts/{account_id}/role-grants"): {"role": "auditor", "unit": "tj"},
+        ("POST", "/api/accounts/{account_id}/role-revocations"): {
+            "role": "office_staff",
+            "unit": "tj",
+        },
+        ("POST", "/api/accounts/{account_id}/disablement"): {"reason": "r"},
+        ("POST", "/api/accounts/{account_id}/enablement"): {"reason": "r"},
+        ("POST", "/api/accounts/{account_id}/password-reset"): {"password": "long-enough"},
+        ("POST", "/api/accounts/{account_id}/api-tokens"): {"name": "n"},
+        ("POST", "/api/accounts/{account_id}/api-tokens/{token_id}/revocation"): {"reason": "r"},
+    }
+    template = api.get(
+        "coord", "/api/imports/self-inspection/template.xlsx", params={"office": "bj"}
+    )
+    uploads = {
+        "/api/evidence": ("f.pdf", b"%PDF-1.4 x", "application/pdf", {}),
+        "/api/imports/self-inspection": (
+            "t.xlsx",
+            template.content,
+            "application/octet-stream",
+            {"office": "bj"},
+        ),
+    }
+    allowed = {("POST", "/api/items/{item_id}/falsification-flags"), ("POST", "/api/auth/token")}
+    tj = api.world["tj-clerk"].principal.account_id
+    checked = 0
+    for method, path in routes(api):
+        if method == "GET" or (method, path) in allowed:
+            continue
+        url = cases["bj"].url(path, account_id=tj, token_id=tj)
+        if path in uploads:
+            name, content, media_type, form = uploads[path]
+            answer = api.client.post(
+                url,
+                data=form,
+                files={"file": (name, content, media_type)},
+                headers=api.headers("auditor"),
+            )
+        else:
+            assert (method, path) in table, f"give {method} {path} a valid body here"
+            answer = api.client.request(
+                method, url, json=table[(method, path)], headers=api.headers("auditor")
+            )
+        assert answer.status_code == 403, (method, path, answer.text)
+        checked += 1
+    assert checked >= 25
