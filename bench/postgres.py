@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -46,12 +47,28 @@ class Server:
             **{name: value[0] if value else "" for name, value in settings.items()},
         }
 
-    def drop_created(self) -> None:
+    def postmaster_pid(self) -> int | None:
+        """The server's main process when it runs here and we may read its data directory
+        (its children are the backends, whose CPU the service figures account for)."""
+        try:
+            with psycopg.connect(self.url, autocommit=True) as conn:
+                row = conn.execute("SHOW data_directory").fetchone()
+            text = (Path(row[0]) / "postmaster.pid").read_text() if row else ""
+            return int(text.split()[0]) if text else None
+        except (psycopg.Error, OSError, ValueError, IndexError):
+            return None
+
+    def drop(self, *urls: str) -> None:
+        """Drop databases this bench created (a large one as soon as it is measured)."""
         with psycopg.connect(self.url, autocommit=True) as conn:
-            for url in self.created:
+            for url in urls:
                 name = url.rsplit("/", 1)[1]
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.created.clear()
+                if url in self.created:
+                    self.created.remove(url)
+
+    def drop_created(self) -> None:
+        self.drop(*self.created)
 
 
 @contextmanager

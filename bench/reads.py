@@ -82,18 +82,31 @@ def queries(
     }
 
 
+MIN_SAMPLES = 5
+
+
 def measure_reads(
-    container: Container, generated: Generated, *, repeats: int, slow_repeats: int, seed: int = 6
+    container: Container,
+    generated: Generated,
+    *,
+    repeats: int,
+    slow_repeats: int,
+    seconds_each: float = 30.0,
+    seed: int = 6,
 ) -> dict[str, Latency]:
-    """Each query once to warm up, then ``repeats`` times (``slow_repeats`` for as-of)."""
+    """Each query once to warm up, then ``repeats`` times (``slow_repeats`` for as-of), or
+    as many as fit in ``seconds_each`` (never fewer than five)."""
     rng = random.Random(seed)
     found: dict[str, Latency] = {}
     for name, query in queries(container, generated, rng).items():
         query()
         times: list[float] = []
+        deadline = time.perf_counter() + seconds_each
         for _ in range(slow_repeats if name == "as_of_office" else repeats):
             started = time.perf_counter()
             query()
             times.append(time.perf_counter() - started)
+            if started > deadline and len(times) >= MIN_SAMPLES:
+                break
         found[name] = Latency.of(times)
     return found

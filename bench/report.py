@@ -15,7 +15,9 @@ from bench.reads import READS
 WRITE_ROWS = (
     ("floor", "floor: psycopg INSERT + COMMIT"),
     ("library", "library: Application.save, 1 event"),
+    ("library_chained", "  same, rectify's chained recorder"),
     ("service", "service: HTTP command mix (wrk)"),
+    ("service_no_wait", "  same, no read-your-writes wait"),
 )
 READ_LABELS = {
     "ledger_page": "ledger page (office, status, page 2)",
@@ -71,20 +73,23 @@ def write_section(results: dict[str, Any]) -> list[str]:
             )
     lines = _table(["write path", "clients", "ops/s", "p50 ms", "p95 ms", "p99 ms", "errors"], rows)
     ratios = write.get("ratios", {})
-    if ratios:
-        lines.append(
-            "ratios: library ÷ floor "
-            f"{_n(ratios.get('library_over_floor_1'), 3)} (1 client), "
-            f"{_n(ratios.get('library_over_floor_16'), 3)} (16); service ÷ floor "
-            f"{_n(ratios.get('service_over_floor_1'), 3)} (1), "
-            f"{_n(ratios.get('service_over_floor_16'), 3)} (16)"
-        )
+    for key, label in WRITE_ROWS[1:]:
+        if f"{key}_over_floor_16" in ratios:
+            lines.append(
+                f"÷ floor, {label.strip().removeprefix('same, ')}: "
+                f"{_n(ratios.get(f'{key}_over_floor_1'), 3)} at 1 client, "
+                f"{_n(ratios.get(f'{key}_over_floor_16'), 3)} at 16"
+            )
     pgbench = write.get("pgbench")
     if pgbench:
         lines.append(
             "for reference, pgbench (C client, same INSERT, autocommit): "
             + ", ".join(f"{_n(v)} tps ({k} clients)" for k, v in sorted(pgbench.items()))
         )
+    for key, label in (("service", "service"), ("service_no_wait", "no wait")):
+        for clients, cpu in sorted(write.get(f"{key}_cpu_ms_per_command", {}).items()):
+            parts = ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
+            lines.append(f"CPU ms per command, {label}, {clients} client(s): {parts}")
     if write.get("service_workers"):
         lines.append(f"service: {write['service_workers']} uvicorn worker(s), RECTIFY_ENV=prod")
     return lines

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ class ServiceEnv:
     database_url: str
     campaign_file: Path
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
+    extra: dict[str, str] = field(default_factory=dict)  # further RECTIFY_* settings
 
     def variables(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("RECTIFY_")}
@@ -55,6 +57,7 @@ class ServiceEnv:
             # limit (an abuse guard, 600/min by default) would measure itself.
             RECTIFY_RATE_LIMIT_PER_MINUTE="1000000000",
         )
+        env.update(self.extra)
         return env
 
     def run_cli(self, *args: str) -> None:
@@ -68,6 +71,51 @@ class ServiceEnv:
         )
         if done.returncode != 0:
             raise RuntimeError(f"rectify {' '.join(args)} failed: {done.stderr or done.stdout}")
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU a process has used so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
+class CpuMeter:
+    """CPU used by groups of processes between two readings (processes may come and go)."""
+
+    def __init__(self, groups: dict[str, Callable[[], list[int]]]) -> None:
+        self.groups = groups
+        self.start = self._read()
+
+    def _read(self) -> dict[str, dict[int, float]]:
+        return {
+            name: {pid: cpu_seconds(pid) for pid in pids()} for name, pids in self.groups.items()
+        }
+
+    def used(self) -> dict[str, float]:
+        now = self._read()
+        return {
+            name: sum(cpu - self.start[name].get(pid, 0.0) for pid, cpu in now[name].items())
+            for name in self.groups
+        }
 
 
 class Process:
@@ -136,19 +184,14 @@ class ApiServer(Process):
 
     def worker_pids(self) -> list[int]:
         """The processes that serve requests (the supervisor's spawned children, or itself)."""
-        children = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
+        workers = []
+        for pid in children(self.popen.pid):
             try:
-                stat = (entry / "stat").read_text()
-                cmdline = (entry / "cmdline").read_bytes()
+                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    workers.append(pid)
             except OSError:
                 continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == self.popen.pid and b"spawn_main" in cmdline:
-                children.append(int(entry.name))
-        return children or [self.popen.pid]
+        return workers or [self.popen.pid]
 
     def peak_rss_mb(self) -> float:
         """The largest peak resident set (VmHWM) among the workers, in MiB."""

@@ -1,7 +1,9 @@
 """The library: a bare eventsourcing ``Application.save`` of one new aggregate's one event.
 
 Stock persistence (``eventsourcing.postgres``): each append takes the events table's lock,
-so concurrent writers queue on it. Nothing of rectify is involved.
+so concurrent writers queue on it. Nothing of rectify is involved. The same again through
+the service's own recorder (an advisory lock and a hash-chain link with every event) shows
+what the chain costs on its own.
 """
 
 from __future__ import annotations
@@ -28,10 +30,14 @@ class BareApplication(Application[UUID]):
     name = "BenchLibrary"
 
 
-def library_env(url: str, *, pool: int) -> dict[str, str]:
+STOCK = "eventsourcing.postgres"
+CHAINED = "infrastructure.recorders:ChainedPostgresFactory"  # the service's own recorder
+
+
+def library_env(url: str, *, pool: int, persistence: str = STOCK) -> dict[str, str]:
     parsed = DatabaseUrl.parse(url)
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": persistence,
         "POSTGRES_DBNAME": parsed.dbname,
         "POSTGRES_HOST": parsed.host,
         "POSTGRES_PORT": str(parsed.port),
@@ -43,8 +49,10 @@ def library_env(url: str, *, pool: int) -> dict[str, str]:
     }
 
 
-def measure_library(url: str, *, clients: int, seconds: float, warmup: float) -> Throughput:
-    app = BareApplication(env=library_env(url, pool=clients))
+def measure_library(
+    url: str, *, clients: int, seconds: float, warmup: float, persistence: str = STOCK
+) -> Throughput:
+    app = BareApplication(env=library_env(url, pool=clients, persistence=persistence))
     text = "整改措施已落实，资料附后。" * 12  # a payload of a typical event's size
 
     @contextmanager

@@ -12,14 +12,24 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from application.principal import Caller
 from bench.campaign import write_current_campaign_file
-from bench.serving import ApiServer, ProjectionWorker, ServiceEnv, sign_in, upload
+from bench.serving import (
+    ApiServer,
+    CpuMeter,
+    ProjectionWorker,
+    ServiceEnv,
+    children,
+    sign_in,
+    upload,
+)
 from bench.stats import Throughput
 from infrastructure.container import build_container
 from infrastructure.settings import load_settings
@@ -46,6 +56,8 @@ def wrk_binary() -> str:
 class ServiceResult:
     workers: int
     by_clients: dict[int, Throughput] = field(default_factory=dict)
+    # CPU milliseconds per completed command, by process group, at each number of clients
+    cpu_ms: dict[int, dict[str, float]] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     ready_seconds: float = 0.0
     last_failure: str = ""
@@ -136,50 +148,75 @@ def as_throughput(clients: int, figures: dict[str, Any]) -> Throughput:
     )
 
 
-def measure_service(
-    database_url: str,
-    workdir: Path,
-    *,
-    clients: tuple[int, ...],
-    seconds: float,
-    warmup: float,
-    workers: int,
-    clerks: int,
-) -> ServiceResult:
-    wrk_binary()
-    today = date.today()
-    env = ServiceEnv(database_url, write_current_campaign_file(workdir, today=today))
-    env.run_cli("db", "init")
-    staff = create_accounts(env, clerks=clerks)
-    projections = ProjectionWorker(env, log=workdir / "projections.log")
-    server = ApiServer(env, workers=workers, log=workdir / "api.log")
-    result = ServiceResult(workers=workers)
-    try:
-        server.wait_ready()
-        config = lua_config(
-            server.port, staff, deadline=today + timedelta(days=30), path=workdir / "wrk.lua"
-        )
-        if warmup > 0:
-            run_wrk(server.base, config, clients=max(clients), seconds=warmup)
-        for n in clients:
-            figures = run_wrk(server.base, config, clients=n, seconds=seconds)
-            result.by_clients[n] = as_throughput(n, figures)
-            result.last_failure = figures["last_failure"] or result.last_failure
-        result.peak_rss_mb = server.peak_rss_mb()
-    finally:
-        server.stop()
-        projections.stop()
-    return result
+class ServiceBench:
+    """One database prepared as production prepares it, served as often as asked."""
 
+    def __init__(
+        self, database_url: str, workdir: Path, *, clerks: int, postmaster: int | None = None
+    ) -> None:
+        wrk_binary()
+        self.workdir = workdir
+        self.postmaster = postmaster
+        self.today = date.today()
+        campaign_file = write_current_campaign_file(workdir, today=self.today)
+        self.env = ServiceEnv(database_url, campaign_file)
+        self.env.run_cli("db", "init")
+        self.staff = create_accounts(self.env, clerks=clerks)
 
-def measure_ready(database_url: str, workdir: Path, *, attempts: int) -> float:
-    """Median seconds from starting one API process to its first 200 on /readyz."""
-    env = ServiceEnv(database_url, workdir / "campaign-current.json")
-    times = []
-    for n in range(attempts):
-        server = ApiServer(env, workers=1, log=workdir / f"ready-{n}.log")
+    def run(
+        self,
+        *,
+        clients: tuple[int, ...],
+        seconds: float,
+        warmup: float,
+        workers: int,
+        settings: dict[str, str] | None = None,
+        label: str = "service",
+    ) -> ServiceResult:
+        """Serve (with these RECTIFY_* settings on top), warm up, then wrk at each count."""
+        env = replace(self.env, extra=settings or {})
+        projections = ProjectionWorker(env, log=self.workdir / f"{label}-projections.log")
+        server = ApiServer(env, workers=workers, log=self.workdir / f"{label}-api.log")
+        result = ServiceResult(workers=workers)
         try:
-            times.append(server.wait_ready())
+            server.wait_ready()
+            config = lua_config(
+                server.port,
+                self.staff,
+                deadline=self.today + timedelta(days=30),
+                path=self.workdir / f"{label}-wrk.lua",
+            )
+            if warmup > 0:
+                run_wrk(server.base, config, clients=max(clients), seconds=warmup)
+            for n in clients:
+                meter = self._meter(server, projections)
+                figures = run_wrk(server.base, config, clients=n, seconds=seconds)
+                result.by_clients[n] = as_throughput(n, figures)
+                commands = max(figures["completed"], 1)
+                result.cpu_ms[n] = {k: v * 1000 / commands for k, v in meter.used().items()}
+                result.last_failure = figures["last_failure"] or result.last_failure
+            result.peak_rss_mb = server.peak_rss_mb()
         finally:
             server.stop()
-    return sorted(times)[len(times) // 2]
+            projections.stop()
+        return result
+
+    def _meter(self, server: ApiServer, projections: ProjectionWorker) -> CpuMeter:
+        groups: dict[str, Callable[[], list[int]]] = {
+            "api": server.worker_pids,
+            "projections": lambda: [projections.popen.pid],
+        }
+        if self.postmaster is not None:
+            groups["postgres"] = partial(children, self.postmaster)
+        return CpuMeter(groups)
+
+    def ready(self, *, attempts: int) -> float:
+        """Median seconds from starting one API process to its first 200 on /readyz."""
+        times = []
+        for n in range(attempts):
+            server = ApiServer(self.env, workers=1, log=self.workdir / f"ready-{n}.log")
+            try:
+                times.append(server.wait_ready())
+            finally:
+                server.stop()
+        return sorted(times)[len(times) // 2]

@@ -33,7 +33,10 @@ def test_no_part_failed(results: dict[str, Any]) -> None:
     assert results["errors"] == {}
 
 
-@pytest.mark.parametrize("part", ["floor", "library", "service"])
+WRITE_PARTS = ("floor", "library", "library_chained", "service", "service_no_wait")
+
+
+@pytest.mark.parametrize("part", WRITE_PARTS)
 def test_write_path_figures_at_each_number_of_clients(results: dict[str, Any], part: str) -> None:
     for clients in CLIENTS:
         figures = results["write"][part][str(clients)]
@@ -43,7 +46,7 @@ def test_write_path_figures_at_each_number_of_clients(results: dict[str, Any], p
 
 def test_ratios_to_the_floor(results: dict[str, Any]) -> None:
     assert set(results["write"]["ratios"]) == {
-        f"{part}_over_floor_{n}" for part in ("library", "service") for n in CLIENTS
+        f"{part}_over_floor_{n}" for part in WRITE_PARTS[1:] for n in CLIENTS
     }
 
 
