@@ -105,6 +105,7 @@ class SideDatabase:
                 max_size=settings.pool_size,
                 timeout=settings.connect_timeout,
                 kwargs={"autocommit": False},
+                check=ConnectionPool.check_connection,
                 open=True,
             )
         elif url.dialect == "memory":

@@ -15,6 +15,23 @@ _LEVELS = {
 }
 
 
+class _CurrentStderr:
+    """Writes each line to whatever ``sys.stderr`` is now, not what it was at configure time.
+
+    A test harness or an embedding host may swap and close streams; a logger bound to a
+    closed one would raise on every later line.
+    """
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    log = debug = info = warn = warning = error = critical = exception = fatal = msg
+
+
+def _stderr_logger(*_args: object) -> _CurrentStderr:
+    return _CurrentStderr()
+
+
 def configure_logging(*, log_format: str = "auto", level: str = "info") -> None:
     use_json = log_format == "json" or (log_format == "auto" and not sys.stderr.isatty())
     renderer: structlog.types.Processor = (
@@ -31,6 +48,6 @@ def configure_logging(*, log_format: str = "auto", level: str = "info") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(_LEVELS[level]),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=True,
     )
