@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import cycle
+from typing import Any, Protocol
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -79,21 +80,51 @@ _MEASURE_FOR_CATEGORY = {
 _PEOPLE = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "黄敏", "赵强")
 
 
+class EvidenceKeeper(Protocol):
+    """Stores a file and answers its evidence reference (file_name, media_type, size, sha256)."""
+
+    def __call__(
+        self, data: bytes, *, media_type: str, file_name: str, account_id: UUID
+    ) -> dict[str, Any]: ...
+
+
 @dataclass
 class _Clock:
-    """Moves the application's clock through the demo's story."""
+    """Moves the application's clock through the demo's story; keeps its evidence files."""
 
     app: RectifyApp
     start: datetime
     limit: datetime
+    keep: EvidenceKeeper
+
+    def evidence(self, item: UUID, clerk: Caller) -> list[dict[str, Any]]:
+        text = f"整改佐证材料\n整改事项：{item}\n（演示数据）\n"
+        return [
+            self.keep(
+                text.encode(),
+                media_type="text/plain",
+                file_name="整改佐证材料.txt",
+                account_id=clerk.principal.account_id,
+            )
+        ]
 
     def at(self, day: int, hour: int = 10) -> None:
         moment = min(self.start + timedelta(days=day, hours=hour), self.limit)
         self.app.clock.set(moment)  # type: ignore[attr-defined]
 
 
-def load_demo(app: RectifyApp, *, today: date, admin_password: str = DEMO_PASSWORD) -> bool:
-    """Load the demo unless it is there already; answers whether it loaded anything."""
+def load_demo(
+    app: RectifyApp,
+    *,
+    today: date,
+    keep_evidence: EvidenceKeeper,
+    admin_password: str = DEMO_PASSWORD,
+) -> bool:
+    """Load the demo unless it is there already; answers whether it loaded anything.
+
+    Evidence files are really stored (through ``keep_evidence``), so the verifier finds
+    every file an event cites.
+    """
     if app.account_exists("coord"):
         return False
     real_clock = app.clock
@@ -103,7 +134,13 @@ def load_demo(app: RectifyApp, *, today: date, admin_password: str = DEMO_PASSWO
     app.clock = FixedClock(start)
     try:
         callers = _accounts(app, admin_password)
-        _cases(app, callers, _Clock(app, start, real_clock.now()), anchor=anchor, today=today)
+        _cases(
+            app,
+            callers,
+            _Clock(app, start, real_clock.now(), keep_evidence),
+            anchor=anchor,
+            today=today,
+        )
     finally:
         app.clock = real_clock
     return True
@@ -266,14 +303,7 @@ def _rectify_and_verify(
     plan_day: int,
     day0: int,
 ) -> None:
-    evidence = [
-        {
-            "file_name": "整改佐证材料.pdf",
-            "media_type": "application/pdf",
-            "size": 20480,
-            "sha256": f"{item.hex}{item.hex}",
-        }
-    ]
+    evidence = clock.evidence(item, clerk)
     day = plan_day + 15
     for _ in range({"failed_once": 1, "failed_twice": 2}.get(target, 0)):
         clock.at(min(day, day0))

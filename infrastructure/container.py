@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC
+from typing import Any
+from uuid import UUID
 
 from application.ports import Clock, SystemClock
 from application.service import RectifyApp
@@ -32,6 +34,20 @@ class Container:
     blobs: BlobStore
     projections: ProjectionHost
     read_models: ReadModels
+
+    def keep_evidence(
+        self, data: bytes, *, media_type: str, file_name: str, account_id: UUID
+    ) -> dict[str, Any]:
+        """Store an evidence file and answer the reference an event cites."""
+        upload = self.blobs.upload(
+            data, media_type=media_type, file_name=file_name, account_id=account_id
+        )
+        return {
+            "file_name": upload.file_name,
+            "media_type": upload.blob.media_type,
+            "size": upload.blob.size,
+            "sha256": upload.blob.sha256,
+        }
 
     def close(self) -> None:
         self.projections.stop()

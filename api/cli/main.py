@@ -63,7 +63,7 @@ def demo() -> None:
     if settings().env != "dev":
         fail("the demo is refused unless RECTIFY_ENV=dev")
     with container() as built:
-        loaded = load_demo(built.app, today=built.app.today())
+        loaded = load_demo(built.app, today=built.app.today(), keep_evidence=built.keep_evidence)
         console.print("demo campaign loaded" if loaded else "demo campaign already present")
 
 

@@ -70,7 +70,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         ),
         clock=FixedClock(CAMPAIGN_NOW),
     )
-    load_demo(container.app, today=container.app.today())
+    load_demo(container.app, today=container.app.today(), keep_evidence=container.keep_evidence)
     container.projections.catch_up()
     container.projections.start()
     app = create_app(container=container)

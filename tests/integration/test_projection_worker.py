@@ -39,7 +39,7 @@ PATIENCE_SECONDS = 120.0
 def demo_log(pg_url: str, clock: FixedClock) -> Iterator[Container]:
     """A PostgreSQL database holding the demo campaign, its views not yet built."""
     built = build_container(load_settings(database_url=pg_url), clock=clock)
-    load_demo(built.app, today=built.app.today())
+    load_demo(built.app, today=built.app.today(), keep_evidence=built.keep_evidence)
     yield built
     built.close()
 
