@@ -47,8 +47,7 @@ def verify_lines(result: VerifyResult) -> list[tuple[bool, str]]:
         lines.append(
             (
                 False,
-                f"另有 {len(problems) - MAX_LISTED} 份佐证材料有问题"
-                "（命令行 rectify verify 可列出全部）。",
+                f"另有 {len(problems) - MAX_LISTED} 处问题（命令行 rectify verify 可列出全部）。",
             )
         )
     for checkpoint in result.checkpoints:

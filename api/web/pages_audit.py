@@ -86,7 +86,10 @@ def _page(
         link=link,
         errors=errors,
         units=container.campaign.units,
-        digests=list(reversed(digests)),
+        digests=[
+            {**d, "recorded_at": datetime.fromisoformat(d["recorded_at"])}
+            for d in reversed(digests)
+        ],
         result=result,
         lines=verify_lines(result) if result is not None else [],
         issued=issued,
