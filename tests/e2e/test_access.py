@@ -3,6 +3,8 @@ auditor reads everything, moves no case, and runs the integrity verification."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import OpenAs
@@ -63,7 +65,8 @@ def test_an_auditor_sees_no_write_action_and_can_verify_the_log(open_as: OpenAs)
     auditor.locator("form[action='/audit/verify'] button").click()
     result = auditor.locator(".verify-result")
     expect(result.locator("p").first).to_contain_text("哈希链完整")
-    expect(result).to_contain_text("核对佐证材料")
+    expect(result).to_contain_text("均与记录的 SHA-256 一致")
+    expect(result).to_have_class(re.compile(r"\bok\b"))
     auditor.goto("/audit?actor=coord2")
     actors = auditor.locator("table.audit-log tbody tr td:nth-child(3)")
     expect(actors.first).to_have_text("李督办（国资处）")
