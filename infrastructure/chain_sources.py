@@ -126,7 +126,7 @@ class SQLiteChainSource:
     def batches(self) -> Iterator[list[Row]]:
         cur = self.conn.execute(
             "SELECT e.rowid, e.originator_id, e.originator_version, CAST(e.topic AS BLOB), "
-            f"e.state, c.previous, c.hash FROM {self.events_table} e "
+            f"CAST(e.state AS BLOB), c.previous, c.hash FROM {self.events_table} e "
             f"LEFT JOIN {self.chain_table} c ON c.position = e.rowid ORDER BY e.rowid"
         )
         while rows := cur.fetchmany(BATCH):

@@ -22,6 +22,7 @@ from api.http.middleware import RequestContext
 from api.http.routers import (
     accounts,
     audit_log,
+    audit_trail,
     auth,
     campaign,
     evidence,
@@ -49,6 +50,7 @@ ROUTERS = (
     evidence,
     progress,
     audit_log,
+    audit_trail,
     campaign,
     accounts,
     ledgers,

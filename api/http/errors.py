@@ -30,6 +30,7 @@ from infrastructure.blobstore import (
     MediaTypeNotAllowed,
     UploadKeyReused,
 )
+from infrastructure.digests import DigestError
 from infrastructure.rate_limit import RateLimited
 
 PROBLEM_JSON = "application/problem+json"
@@ -43,6 +44,7 @@ STATUS: dict[type[Exception], int] = {
     NotFound: 404,
     InvalidTransition: 409,
     ConcurrentWrite: 409,
+    DigestError: 409,
     VersionConflict: 412,
     EvidenceTooLarge: 413,
     MediaTypeNotAllowed: 415,
