@@ -57,29 +57,25 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def write_section(results: dict[str, Any]) -> list[str]:
     write = results.get("write", {})
+    floor = write.get("floor", {})
     rows = []
     for key, label in WRITE_ROWS:
         for clients, figures in sorted(write.get(key, {}).items(), key=lambda kv: int(kv[0])):
+            base = floor.get(clients, {}).get("per_second")
             rows.append(
                 [
                     label,
                     clients,
                     _n(figures["per_second"]),
+                    _n(figures["per_second"] / base, 3) if base else "–",
                     _n(figures["p50_ms"], 2),
                     _n(figures["p95_ms"], 2),
                     _n(figures["p99_ms"], 2),
-                    str(figures.get("errors", 0)),
+                    _n(figures.get("errors", 0)),
                 ]
             )
-    lines = _table(["write path", "clients", "ops/s", "p50 ms", "p95 ms", "p99 ms", "errors"], rows)
-    ratios = write.get("ratios", {})
-    for key, label in WRITE_ROWS[1:]:
-        if f"{key}_over_floor_16" in ratios:
-            lines.append(
-                f"÷ floor, {label.strip().removeprefix('same, ')}: "
-                f"{_n(ratios.get(f'{key}_over_floor_1'), 3)} at 1 client, "
-                f"{_n(ratios.get(f'{key}_over_floor_16'), 3)} at 16"
-            )
+    header = ["write path", "clients", "ops/s", "÷ floor", "p50 ms", "p95 ms", "p99 ms", "errors"]
+    lines = _table(header, rows)
     pgbench = write.get("pgbench")
     if pgbench:
         lines.append(
