@@ -15,6 +15,7 @@ from api.web.messages import refusal
 from api.web.rendering import render
 from api.web.routing import WebRoute
 from api.web.session import UserDep, WebUser
+from application.errors import NotFound
 from application.ledger_scan import Ledger
 from domain.errors import DomainError
 from domain.taxonomy import CATEGORIES, SOURCES
@@ -118,7 +119,7 @@ def shown_ledger(ledger: Ledger, kind: str, ids: list[Any]) -> Ledger:
 @router.get("/ledgers/{kind}.xlsx")
 def export(kind: str, request: Request, user: UserDep, services: ServicesDep) -> Response:
     if kind not in ("issues", "items"):
-        return render(request, "error.html", status=404, title="未找到", failure=None)
+        raise NotFound(f"no ledger {kind}")
     container = services.container
     p = _params(kind, request, user, container)
     as_of = p.as_of(container.campaign.timezone)

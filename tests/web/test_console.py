@@ -3,8 +3,11 @@ how a refusal reads — in Chinese, with the form kept, recording nothing."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
+
+from openpyxl import load_workbook
 
 from tests.web.conftest import Console
 
@@ -149,3 +152,19 @@ def test_a_mistyped_address_is_a_page_and_the_apis_own_paths_keep_their_404(
     api = console.client.get("/api/no-such-route")
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
+
+
+def test_the_xlsx_of_a_ledger_holds_the_rows_its_filters_select(console: Console) -> None:
+    console.world.planned_item(office="bj")
+    console.world.planned_item(office="tj")
+    console.settle()
+    console.log_in("bj-clerk")
+    answer = console.client.get("/ledgers/items.xlsx?office=tj")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    assert sheet is not None
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "天津办事处" in cells
+    assert "北京办事处" not in cells
+    assert console.client.get("/ledgers/nothing.xlsx").status_code == 404
