@@ -73,16 +73,40 @@ def approval_request(s: Step, item_id: UUID) -> CommandResult | None:
     return s.app.request_approval(s.caller, item_id, expected_version=s.version)
 
 
-def approval(s: Step, item_id: UUID) -> CommandResult | None:
-    approve = _judged(
-        s, {"approve": "同意", "reject": "退回修改"}, negative="reject", label="审批意见"
-    )
-    if approve is None:
-        return None
-    comment = s.form.values.get("comment", "")
-    return s.app.decide_approval(
-        s.caller, item_id, approve=approve, comment=comment, expected_version=s.version
-    )
+def _judgement(
+    choices: dict[str, str],
+    *,
+    negative: str,
+    label: str,
+    run: Callable[[Step, UUID, bool, str], CommandResult],
+) -> Callable[[Step, UUID], CommandResult | None]:
+    """A yes-or-no step (approve, verify): the decision and its comment, then ``run``."""
+
+    def step(s: Step, item_id: UUID) -> CommandResult | None:
+        verdict = _judged(s, choices, negative=negative, label=label)
+        if verdict is None:
+            return None
+        return run(s, item_id, verdict, s.form.values.get("comment", ""))
+
+    return step
+
+
+approval = _judgement(
+    {"approve": "同意", "reject": "退回修改"},
+    negative="reject",
+    label="审批意见",
+    run=lambda s, item_id, yes, comment: s.app.decide_approval(
+        s.caller, item_id, approve=yes, comment=comment, expected_version=s.version
+    ),
+)
+verification = _judgement(
+    {"pass": "通过", "fail": "不通过"},
+    negative="fail",
+    label="核查意见",
+    run=lambda s, item_id, yes, comment: s.app.record_verification(
+        s.caller, item_id, passed=yes, comment=comment, expected_version=s.version
+    ),
+)
 
 
 def rectification(s: Step, item_id: UUID) -> CommandResult | None:
@@ -122,16 +146,6 @@ def _store(s: Step, file: UploadFile) -> dict[str, Any]:
         "size": blob.size,
         "sha256": blob.sha256,
     }
-
-
-def verification(s: Step, item_id: UUID) -> CommandResult | None:
-    passed = _judged(s, {"pass": "通过", "fail": "不通过"}, negative="fail", label="核查意见")
-    if passed is None:
-        return None
-    comment = s.form.values.get("comment", "")
-    return s.app.record_verification(
-        s.caller, item_id, passed=passed, comment=comment, expected_version=s.version
-    )
 
 
 def extension_request(s: Step, item_id: UUID) -> CommandResult | None:
