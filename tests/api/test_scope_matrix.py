@@ -266,7 +266,7 @@ def test_progress_shows_only_the_callers_offices(api: Api, cases: dict[str, Offi
     assert offices <= {"sh", "cq"}
 
 
-def test_auditors_write_nothing_but_falsification_flags(
+def test_auditors_write_nothing_but_falsification_flags_and_digests(
     api: Api, cases: dict[str, OfficeCases]
 ) -> None:
     """Every write route, generated from the route table: an auditor is refused (403)."""
@@ -291,6 +291,7 @@ def test_auditors_write_nothing_but_falsification_flags(
         ("POST", "/api/accounts/{account_id}/password-reset"): {"password": "long-enough"},
         ("POST", "/api/accounts/{account_id}/api-tokens"): {"name": "n"},
         ("POST", "/api/accounts/{account_id}/api-tokens/{token_id}/revocation"): {"reason": "r"},
+        ("POST", "/api/audit/digests"): {},
     }
     template = api.get(
         "coord", "/api/imports/self-inspection/template.xlsx", params={"office": "bj"}
@@ -304,7 +305,11 @@ def test_auditors_write_nothing_but_falsification_flags(
             {"office": "bj"},
         ),
     }
-    allowed = {("POST", "/api/items/{item_id}/falsification-flags"), ("POST", "/api/auth/token")}
+    allowed = {
+        ("POST", "/api/items/{item_id}/falsification-flags"),
+        ("POST", "/api/auth/token"),
+        ("POST", "/api/audit/digests"),  # an auditor signs the chain head it verified
+    }
     tj = api.world["tj-clerk"].principal.account_id
     checked = 0
     for method, path in routes(api):

@@ -9,7 +9,9 @@ from api.http.errors import problem_responses
 from api.http.schemas.audit_trail import DigestRead, IssuedDigestRead, VerifyRead
 from infrastructure.audit import AuditDesk
 
-router = APIRouter(prefix="/api/audit", tags=["audit"], responses=problem_responses(401, 403, 429))
+router = APIRouter(
+    prefix="/api/audit", tags=["audit"], responses=problem_responses(401, 403, 422, 429)
+)
 
 
 @router.get(
