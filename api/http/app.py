@@ -17,7 +17,7 @@ from pydantic.json_schema import models_json_schema
 
 from api import web
 from api.http.deps import Services
-from api.http.errors import Problem, install_error_handlers
+from api.http.errors import Problem, install_error_handlers, problem_responses
 from api.http.middleware import RequestContext
 from api.http.routers import (
     accounts,
@@ -77,10 +77,11 @@ ETag you read; 412 when the case changed since).
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
     owned = container is None
-    if container is None:  # `rectify serve`: each worker process wires its own
-        settings = settings or load_settings()
+    if settings is None and container is None:  # `rectify serve`: each worker wires itself
+        settings = load_settings()
         configure_logging(log_format=settings.log_format, level=settings.log_level)
-        container = build_container(settings)
+    if container is None:
+        container = build_container(settings or load_settings())
     services = Services(
         container=container,
         signer=TokenSigner.from_settings(container.settings, container.clock),
@@ -131,5 +132,14 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     )
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.update(definitions.get("$defs", {}))
+    problem_422 = problem_responses(422)[422]
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if "HTTPValidationError" in str(responses.get("422", "")):
+                responses["422"] = problem_422  # validation errors are problem+json too
+    for unused in ("HTTPValidationError", "ValidationError"):
+        if unused not in str(schema["paths"]):
+            components.pop(unused, None)
     app.openapi_schema = schema
     return schema

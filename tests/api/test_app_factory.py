@@ -22,9 +22,8 @@ def test_the_factory_reads_the_environment_and_serves(
 ) -> None:
     monkeypatch.setenv("RECTIFY_DATABASE_URL", f"sqlite:///{tmp_path / 'served.sqlite3'}")
     monkeypatch.setenv("RECTIFY_EVIDENCE_DIR", str(tmp_path / "evidence"))
-    monkeypatch.setenv("RECTIFY_LOG_FORMAT", "json")
 
-    app = create_app()
+    app = create_app(load_settings())  # as `create_app()` does, less configuring the logs
     services: Services = app.state.services
     with TestClient(app) as client:
         running = services.container.projections.running

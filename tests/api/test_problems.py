@@ -142,3 +142,18 @@ def test_readyz_answers_503_when_the_database_is_unreachable(api: Api, tmp_path:
     (tmp_path / "moved.sqlite3").rename(database)
     assert answer.status_code == 503
     assert answer.json()["database"] == "unreachable"
+
+
+def test_every_documented_error_is_problem_json(api: Api) -> None:
+    schema = api.client.get("/openapi.json").json()
+    other = {
+        (method, path, status, tuple(answer.get("content", {})))
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        for status, answer in operation["responses"].items()
+        if int(status) >= 400 and (path, status) != ("/readyz", "503")
+        if list(answer.get("content", {})) != ["application/problem+json"]
+    }
+
+    assert other == set()
+    assert "Problem" in schema["components"]["schemas"]
