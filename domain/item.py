@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -19,15 +18,9 @@ from domain.errors import (
     OfficeMismatch,
 )
 from domain.issue import Issue
+from domain.item_rules import check_deadline, check_evidence, required_approvals
 from domain.recording import RecordedAggregate
-from domain.taxonomy import (
-    COORDINATION_UNIT,
-    FINANCE_UNIT,
-    INVOLVES,
-    MEASURE_TYPES,
-    check_choice,
-    check_text,
-)
+from domain.taxonomy import INVOLVES, MEASURE_TYPES, check_choice, check_text
 
 PLANNED = "planned"
 APPROVAL_REQUESTED = "approval_requested"
@@ -54,51 +47,6 @@ EDITABLE = frozenset({PLANNED, REJECTED})
 IN_RECTIFICATION = frozenset({APPROVED, VERIFICATION_FAILED, RECTIFYING})
 NOT_YET_RECTIFIED = EDITABLE | {APPROVAL_REQUESTED} | IN_RECTIFICATION
 FLAGGABLE = frozenset({RECTIFIED, VERIFICATION_FAILED, VERIFIED, REPORTED, RECTIFYING})
-
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def required_approvals(involves: str) -> tuple[str, ...]:
-    """The coordination office always approves; Finance too for disposal and lease."""
-    if involves in ("disposal", "lease"):
-        return (COORDINATION_UNIT, FINANCE_UNIT)
-    return (COORDINATION_UNIT,)
-
-
-def check_deadline(deadline: date, *, today: date, campaign_end: date) -> date:
-    if deadline < today:
-        raise DeadlineOutOfRange(f"deadline {deadline} is in the past", field="deadline")
-    if deadline > campaign_end:
-        raise DeadlineOutOfRange(
-            f"deadline {deadline} is after the campaign's rectification end {campaign_end}",
-            field="deadline",
-        )
-    return deadline
-
-
-def check_evidence(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    cleaned = []
-    for n, ref in enumerate(evidence):
-        where = f"evidence[{n}]"
-        if set(ref) != {"file_name", "media_type", "size", "sha256"}:
-            raise InvalidInput(
-                f"{where} needs exactly file_name, media_type, size and sha256", field="evidence"
-            )
-        sha = str(ref["sha256"]).lower()
-        if not _SHA256.match(sha):
-            raise InvalidInput(f"{where}.sha256 is not a SHA-256 hex digest", field="evidence")
-        size = ref["size"]
-        if not isinstance(size, int) or size < 0:
-            raise InvalidInput(f"{where}.size must be a non-negative integer", field="evidence")
-        cleaned.append(
-            {
-                "file_name": check_text(str(ref["file_name"]), field="evidence", max_length=255),
-                "media_type": check_text(str(ref["media_type"]), field="evidence", max_length=100),
-                "size": size,
-                "sha256": sha,
-            }
-        )
-    return cleaned
 
 
 class RectificationItem(RecordedAggregate):

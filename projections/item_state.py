@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from domain import item as states
+from domain.item_rules import required_approvals
 from projections.base import iso
 
 ITEM_CORE_COLUMNS: Final = ("status", "involves", "approvals", "deadline")
@@ -55,7 +56,7 @@ def apply_item(row: dict[str, Any], event: Any) -> None:
     elif kind == "Approved":
         approvals = [*(row["approvals"] or []), event.unit]
         row["approvals"] = approvals
-        if all(u in approvals for u in states.required_approvals(row["involves"])):
+        if all(u in approvals for u in required_approvals(row["involves"])):
             row["status"] = states.APPROVED
     elif kind == "DeadlineExtended":
         row["deadline"] = iso(event.new_deadline)
@@ -66,4 +67,4 @@ def apply_item(row: dict[str, Any], event: Any) -> None:
 
 
 def missing_approvals(involves: str, approvals: list[str]) -> list[str]:
-    return [u for u in states.required_approvals(involves) if u not in approvals]
+    return [u for u in required_approvals(involves) if u not in approvals]

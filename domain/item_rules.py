@@ -1,0 +1,55 @@
+"""Rules an item's plan and claims must meet, apart from its lifecycle."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from domain.errors import DeadlineOutOfRange, InvalidInput
+from domain.taxonomy import COORDINATION_UNIT, FINANCE_UNIT, check_text
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def required_approvals(involves: str) -> tuple[str, ...]:
+    """The coordination office always approves; Finance too for disposal and lease."""
+    if involves in ("disposal", "lease"):
+        return (COORDINATION_UNIT, FINANCE_UNIT)
+    return (COORDINATION_UNIT,)
+
+
+def check_deadline(deadline: date, *, today: date, campaign_end: date) -> date:
+    if deadline < today:
+        raise DeadlineOutOfRange(f"deadline {deadline} is in the past", field="deadline")
+    if deadline > campaign_end:
+        raise DeadlineOutOfRange(
+            f"deadline {deadline} is after the campaign's rectification end {campaign_end}",
+            field="deadline",
+        )
+    return deadline
+
+
+def check_evidence(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for n, ref in enumerate(evidence):
+        where = f"evidence[{n}]"
+        if set(ref) != {"file_name", "media_type", "size", "sha256"}:
+            raise InvalidInput(
+                f"{where} needs exactly file_name, media_type, size and sha256", field="evidence"
+            )
+        sha = str(ref["sha256"]).lower()
+        if not _SHA256.match(sha):
+            raise InvalidInput(f"{where}.sha256 is not a SHA-256 hex digest", field="evidence")
+        size = ref["size"]
+        if not isinstance(size, int) or size < 0:
+            raise InvalidInput(f"{where}.size must be a non-negative integer", field="evidence")
+        cleaned.append(
+            {
+                "file_name": check_text(str(ref["file_name"]), field="evidence", max_length=255),
+                "media_type": check_text(str(ref["media_type"]), field="evidence", max_length=100),
+                "size": size,
+                "sha256": sha,
+            }
+        )
+    return cleaned
