@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from api.http.routers.imports import MAX_SHEET_BYTES
 from application.ports import FixedClock
 from tests.api.conftest import Api, open_api
 from tests.builders import build_world
@@ -136,3 +137,13 @@ def test_milestones_and_the_work_group_over_http(api: Api) -> None:
     bj = {m["code"]: m["status"] for m in statuses if m["office"] == "bj"}
     assert bj["work_group_named"] == "late"  # named on 10-10, due 08-20
     assert bj["office_reports_due"] == "pending"
+
+
+def test_a_sheet_over_the_size_limit_answers_413_and_imports_nothing(api: Api) -> None:
+    before = api.world.app.recorder.max_notification_id()
+
+    answer = _upload(api, "bj-clerk", b"x" * (MAX_SHEET_BYTES + 1))
+
+    assert answer.status_code == 413  # type: ignore[attr-defined]
+    assert answer.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
+    assert api.world.app.recorder.max_notification_id() == before

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Response, UploadFile
 from starlette.responses import JSONResponse
 
 from api.http.deps import AppDep, ReaderDep, WriterDep
 from api.http.errors import PROBLEM_JSON, Problem, problem_responses
 from api.http.routers.downloads import attachment
 from application.imports import SheetRejected
-from application.sheet_rows import SheetError
 from infrastructure.spreadsheets.reader import read_sheet
 from infrastructure.spreadsheets.workbook import MEDIA_TYPE, template_workbook
 
@@ -55,19 +54,21 @@ def rejected(request: Request, exc: SheetRejected) -> JSONResponse:
     "/api/imports/self-inspection",
     summary="Import an office's filled sheet: every row checked first, all or nothing, once",
     response_model=None,
+    responses=problem_responses(413),
 )
-async def import_sheet(
+def import_sheet(
     request: Request,
     app: AppDep,
     caller: WriterDep,
     office: Annotated[str, Form(description="The office whose sheet this is")],
     file: Annotated[UploadFile, File(description="The filled .xlsx sheet")],
 ) -> dict[str, Any] | JSONResponse:
-    data = await file.read(MAX_SHEET_BYTES + 1)
+    data = file.file.read(MAX_SHEET_BYTES + 1)
+    if len(data) > MAX_SHEET_BYTES:
+        raise HTTPException(
+            status_code=413, detail=f"file: larger than {MAX_SHEET_BYTES} bytes; split the sheet"
+        )
     try:
-        if len(data) > MAX_SHEET_BYTES:
-            too_large = f"文件超过{MAX_SHEET_BYTES // (1024 * 1024)}MB，请分批导入"
-            raise SheetRejected([SheetError(row=0, column="", message=too_large)])
         sheet = read_sheet(data, file_name=file.filename or "sheet.xlsx")
         result = app.import_self_inspection(caller, office=office, sheet=sheet)
     except SheetRejected as exc:
