@@ -7,11 +7,14 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import psycopg
 from argon2 import PasswordHasher
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from application.commanding import CommandResult
 from application.ports import FixedClock
@@ -178,3 +181,16 @@ def stored_events(world: World) -> list[StoredEvent]:
         StoredEvent(UUID(str(oid)), version, topic, json.loads(bytes(state)))
         for oid, version, topic, state in rows
     ]
+
+
+def write_signing_key(folder: Path) -> Path:
+    """A fresh Ed25519 service key for signed digests, as RECTIFY_SIGNING_KEY_FILE."""
+    key = folder / "signing-key.pem"
+    key.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return key

@@ -7,12 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from application.ports import FixedClock
 from tests.api.conftest import Api, open_api
-from tests.builders import build_world
+from tests.builders import build_world, write_signing_key
 from tests.conftest import database_url
 
 
@@ -23,14 +21,7 @@ def audited(
     monkeypatch: pytest.MonkeyPatch,
     request: pytest.FixtureRequest,
 ) -> Iterator[Api]:
-    key = tmp_path / "signing-key.pem"
-    key.write_bytes(
-        Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    key = write_signing_key(tmp_path)
     monkeypatch.setenv("RECTIFY_EVIDENCE_DIR", str(tmp_path / "evidence"))
     monkeypatch.setenv("RECTIFY_SIGNING_KEY_FILE", str(key))
     world = build_world(database_url("sqlite", tmp_path, request), clock)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from docx import Document
 
 from application.errors import NotFound, PermissionDenied
-from tests.builders import World
+from application.ports import FixedClock
+from infrastructure.audit import AuditDesk
+from tests.builders import World, build_world, write_signing_key
 from tests.documents.conftest import LEADER, LIAISON
 from tests.documents.reading import docx_text, pdf_text
 
@@ -121,3 +124,24 @@ def test_an_office_cannot_report_for_another_office(world: World) -> None:
     with pytest.raises(NotFound):
         world.app.submit_report(world["sh-clerk"], office="bj")
     assert world.app.reports(world["coord"]) == []
+
+
+def test_the_consolidated_report_prints_the_latest_signed_digest(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECTIFY_SIGNING_KEY_FILE", str(write_signing_key(tmp_path)))
+    world = build_world(f"sqlite:///{tmp_path / 'rectify.sqlite3'}", clock)
+    try:
+        world.rectified_item()
+        digest = AuditDesk.of(world.container).issue_digest(world["auditor"])
+
+        result = world.app.submit_report(world["coord"], office=None)
+
+        data, _ = world.app.report_file(world["auditor"], result.id, "docx")
+        text = docx_text(data)
+        assert f"事件序号{digest.position}" in text
+        assert digest.hash in text
+        assert digest.signature in text
+        assert "审计日志尚无签名摘要" not in text
+    finally:
+        world.container.close()
