@@ -69,8 +69,11 @@ class Accountability(ViewProjection):
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
         if type(event).__qualname__.startswith("OfficeRecord."):
             return [(ACC_OFFICES.name, str(event.originator_id))]
-        if type(event).__name__ == "Planned":
-            return [(ACC_ISSUES.name, str(event.issue_id))]
+        if type(event).__name__ == "Planned":  # a new item: its row is known absent, too
+            return [
+                (ACC_ISSUES.name, str(event.issue_id)),
+                (ACC_ITEMS.name, str(event.originator_id)),
+            ]
         return [(ACC_ITEMS.name, str(event.originator_id))]
 
     @handles("Issue.Found")

@@ -74,8 +74,11 @@ class Progress(ViewProjection):
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
         if type(event).__qualname__.startswith("OfficeRecord."):
             return [(PROGRESS_OFFICES.name, str(event.originator_id))]
-        if type(event).__name__ == "Planned":
-            return [(PROGRESS_ISSUES.name, str(event.issue_id))]
+        if type(event).__name__ == "Planned":  # a new item: its row is known absent, too
+            return [
+                (PROGRESS_ISSUES.name, str(event.issue_id)),
+                (PROGRESS_ITEMS.name, str(event.originator_id)),
+            ]
         if type(event).__qualname__.startswith("Issue."):
             return [(PROGRESS_ISSUES.name, str(event.originator_id))]
         return [(PROGRESS_ITEMS.name, str(event.originator_id))]
