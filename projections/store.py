@@ -189,16 +189,17 @@ class Batch:
         spec = self.store.tables[table]
         physical = self.store.physical(table)
         cached = self._rows[table]
+        select = f"SELECT {', '.join(spec.columns)} FROM {physical} WHERE {spec.key}"
+        array = "bigint[]" if spec.key in spec.integers else "text[]"
         for n in range(0, len(keys), _CHUNK):
             chunk = keys[n : n + _CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            self.cur.execute(
-                self.store.db.sql(
-                    f"SELECT {', '.join(spec.columns)} FROM {physical} "
-                    f"WHERE {spec.key} IN ({marks})"
-                ),
-                tuple(chunk),
-            )
+            if self.store.db.dialect == "postgres":
+                # One array parameter: a short statement psycopg converts once and caches
+                # (a 500-mark IN list is parsed again on every call).
+                self.cur.execute(f"{select} = ANY(%s::{array})", (chunk,))
+            else:
+                marks = ", ".join(["?"] * len(chunk))
+                self.cur.execute(f"{select} IN ({marks})", tuple(chunk))
             for key in chunk:
                 cached[key] = None
             for values in self.cur.fetchall():
