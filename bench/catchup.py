@@ -8,14 +8,19 @@ write the same number of rows: COPY into a table shaped like the events table.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 import uuid
+from typing import Any
 
 import psycopg
 
 from bench.stats import Rate
 from bench.write_floor import TOPIC, create_floor_table, payload
+from infrastructure.container import build_container
 from infrastructure.projection_runtime import ProjectionHost
+from infrastructure.projection_setup import build_host
+from infrastructure.settings import Settings
 
 COPY_TABLE = "bench_copy_events"
 
@@ -54,3 +59,47 @@ def measure_copy_floor(url: str, rows: int) -> Rate:
         conn.execute(f"DROP TABLE {COPY_TABLE}")
         conn.commit()
     return Rate(items=rows, seconds=seconds)
+
+
+# The same views split over processes (``rectify projections run VIEW …`` per process) -------
+
+# Two processes of about equal work: the audit log and both ledgers / the summaries.
+SPLIT = (("audit_log", "issue_ledger"), ("item_ledger", "progress", "accountability"))
+
+
+def _catch_up_some(
+    settings: Settings, names: tuple[str, ...], start: Any, done: Any
+) -> None:  # pragma: no cover - runs in a child process
+    container = build_container(settings)
+    try:
+        host = build_host(container.app, container.db, container.campaign, names=names)
+        start.wait()
+        host.catch_up()
+        done.put(time.perf_counter())
+    finally:
+        container.close()
+
+
+def measure_split_catch_up(
+    host: ProjectionHost,
+    settings: Settings,
+    *,
+    events: int,
+    groups: tuple[tuple[str, ...], ...] = SPLIT,
+) -> Rate:
+    """Every view from position 0 again, each group of views in its own process."""
+    reset_views(host)
+    context = multiprocessing.get_context("spawn")
+    start, done = context.Barrier(len(groups) + 1), context.Queue()
+    workers = [
+        context.Process(target=_catch_up_some, args=(settings, names, start, done))
+        for names in groups
+    ]
+    for worker in workers:
+        worker.start()
+    start.wait(timeout=120)
+    began = time.perf_counter()
+    finished = [done.get(timeout=3600) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    return Rate(items=events, seconds=max(finished) - began)

@@ -103,6 +103,10 @@ def scale_section(results: dict[str, Any]) -> list[str]:
     rows = [
         row("events generated / s", lambda s: s["generated"]["per_second"]),
         row("projection catch-up, events/s", lambda s: s["projections"]["catch_up"]["per_second"]),
+        row(
+            "  same, views in 2 processes",
+            lambda s: s["projections"].get("catch_up_split", {}).get("per_second"),
+        ),
         row("COPY floor, rows/s", lambda s: s["projections"]["copy_floor"]["per_second"]),
         row("catch-up ÷ COPY", lambda s: s["projections"]["ratio"], 3),
         row("verify, events/s", lambda s: s["verify"]["per_second"]),

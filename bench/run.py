@@ -24,7 +24,7 @@ from typing import Any
 
 from application.ports import FixedClock
 from bench.campaign import write_campaign_file
-from bench.catchup import measure_catch_up, measure_copy_floor
+from bench.catchup import SPLIT, measure_catch_up, measure_copy_floor, measure_split_catch_up
 from bench.generator import CampaignGenerator
 from bench.postgres import Server, bench_server
 from bench.reads import measure_reads
@@ -216,6 +216,7 @@ class Bench:
         try:
             generated = CampaignGenerator(container.app, container.campaign).run(size)
             catch_up = measure_catch_up(container.projections)
+            split = measure_split_catch_up(container.projections, settings, events=generated.events)
             copy_floor = measure_copy_floor(url, generated.events)
             reads = measure_reads(
                 container,
@@ -237,6 +238,8 @@ class Bench:
             },
             "projections": {
                 "catch_up": catch_up.as_dict(),
+                "catch_up_split": split.as_dict(),
+                "split": [list(group) for group in SPLIT],
                 "copy_floor": copy_floor.as_dict(),
                 "ratio": ratio(catch_up.per_second, copy_floor.per_second),
             },
