@@ -34,7 +34,7 @@ typecheck: install
 contracts: install
 	$(BIN)/lint-imports
 
-pytest: install postgres-binaries document-tools chromium
+pytest: install postgres-binaries document-tools chromium wrk
 	$(BIN)/pytest -q
 
 ## The tests start a throwaway PostgreSQL cluster from the server binaries (initdb, pg_ctl).

@@ -20,8 +20,7 @@ THROUGHPUT = ("per_second", "p50_ms", "p95_ms", "p99_ms")
 
 @pytest.fixture(scope="module")
 def results(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    if shutil.which("wrk") is None:
-        pytest.skip("wrk (the bench's HTTP load generator) is missing: run `make wrk`")
+    assert shutil.which("wrk"), "wrk (the bench's HTTP load generator) is missing: run `make wrk`"
     out = tmp_path_factory.mktemp("bench") / "latest.json"
     code = main(["--plan", "tiny", "--database-url", pg_server, "--out", str(out)])
     found: dict[str, Any] = json.loads(Path(out).read_text(encoding="utf-8"))
