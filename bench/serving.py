@@ -44,9 +44,12 @@ class ServiceEnv:
     campaign_file: Path
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     extra: dict[str, str] = field(default_factory=dict)  # further RECTIFY_* settings
+    code: Path = REPO  # the checkout whose code is served (another commit's, for an A/B)
 
     def variables(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("RECTIFY_")}
+        if self.code != REPO:  # ahead of the editable install of this checkout
+            env["PYTHONPATH"] = str(self.code)
         env.update(
             RECTIFY_ENV="prod",
             RECTIFY_SECRET_KEY=self.secret,
@@ -64,7 +67,7 @@ class ServiceEnv:
         done = subprocess.run(
             [rectify_script(), *args],
             env=self.variables(),
-            cwd=REPO,
+            cwd=self.code,
             capture_output=True,
             text=True,
             timeout=300,
@@ -121,11 +124,11 @@ class CpuMeter:
 class Process:
     """A child process with its output in a log file; stopped with SIGTERM, then SIGKILL."""
 
-    def __init__(self, args: list[str], *, env: dict[str, str], log: Path) -> None:
+    def __init__(self, args: list[str], *, env: ServiceEnv, log: Path) -> None:
         self.log = log
         with log.open("ab") as out:
             self.popen = subprocess.Popen(
-                args, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT
+                args, env=env.variables(), cwd=env.code, stdout=out, stderr=subprocess.STDOUT
             )
 
     def check_alive(self) -> None:
@@ -167,7 +170,7 @@ class ApiServer(Process):
             "--log-level",
             "warning",
         ]
-        super().__init__(args, env=env.variables(), log=log)
+        super().__init__(args, env=env, log=log)
 
     def wait_ready(self) -> float:
         """Seconds from the process start to the first 200 on /readyz."""
@@ -211,7 +214,7 @@ class ProjectionWorker(Process):
     """``rectify projections run``: the read models' own process in production."""
 
     def __init__(self, env: ServiceEnv, *, log: Path) -> None:
-        super().__init__([rectify_script(), "projections", "run"], env=env.variables(), log=log)
+        super().__init__([rectify_script(), "projections", "run"], env=env, log=log)
 
 
 # HTTP from the bench's side (set-up only: the load itself comes from wrk) ----------------

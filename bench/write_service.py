@@ -171,10 +171,12 @@ class ServiceBench:
         warmup: float,
         workers: int,
         settings: dict[str, str] | None = None,
+        code: Path | None = None,
         label: str = "service",
     ) -> ServiceResult:
-        """Serve (with these RECTIFY_* settings on top), warm up, then wrk at each count."""
-        env = replace(self.env, extra=settings or {})
+        """Serve (with these RECTIFY_* settings on top, from another checkout's code if
+        given), warm up, then wrk at each count."""
+        env = replace(self.env, extra=settings or {}, code=code or self.env.code)
         projections = ProjectionWorker(env, log=self.workdir / f"{label}-projections.log")
         server = ApiServer(env, workers=workers, log=self.workdir / f"{label}-api.log")
         result = ServiceResult(workers=workers)
