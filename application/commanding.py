@@ -29,10 +29,14 @@ A = TypeVar("A", bound=Aggregate)
 
 @dataclass(frozen=True)
 class CommandResult:
+    """What a command did. ``aggregate`` is the changed aggregate itself, as the command left
+    it (None for an answer replayed from an ``Idempotency-Key`` record): it is never stored."""
+
     id: UUID
     version: int
     position: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    aggregate: Aggregate | None = field(default=None, compare=False, repr=False)
 
     def as_record(self) -> dict[str, Any]:
         return {"id": str(self.id), "version": self.version, "extra": self.extra}
@@ -86,7 +90,9 @@ class Command:
 
     def done(self, *aggregates: Aggregate, result_of: Aggregate, **extra: Any) -> CommandResult:
         self.changed.extend(aggregates)
-        return CommandResult(id=result_of.id, version=result_of.version, extra=extra)
+        return CommandResult(
+            id=result_of.id, version=result_of.version, extra=extra, aggregate=result_of
+        )
 
 
 class CommandingApp(Application[UUID]):
@@ -140,7 +146,11 @@ class CommandingApp(Application[UUID]):
             ) from None
         position = max((r.notification.id for r in recordings), default=None)
         return CommandResult(
-            id=result.id, version=result.version, position=position, extra=result.extra
+            id=result.id,
+            version=result.version,
+            position=position,
+            extra=result.extra,
+            aggregate=result.aggregate,
         )
 
     def _earlier_result(self, caller: Caller, key: str, digest: str) -> CommandResult | None:
