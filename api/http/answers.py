@@ -70,8 +70,18 @@ class CaseWrite(Write):
         self.expected_version = expected_version
 
 
-WriteDep = Annotated[Write, Depends(Write)]
-CaseWriteDep = Annotated[CaseWrite, Depends(CaseWrite)]
+async def get_write(caller: WriterDep, app: AppDep, settle: SettleDep) -> Write:
+    return Write(caller, app, settle)
+
+
+async def get_case_write(
+    caller: WriterDep, app: AppDep, settle: SettleDep, expected_version: ExpectedVersionDep
+) -> CaseWrite:
+    return CaseWrite(caller, app, settle, expected_version)
+
+
+WriteDep = Annotated[Write, Depends(get_write)]
+CaseWriteDep = Annotated[CaseWrite, Depends(get_case_write)]
 
 
 def issue_detail(
