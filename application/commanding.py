@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
@@ -20,6 +20,7 @@ from application.errors import ConcurrentWrite, IdempotencyKeyReused, NotFound, 
 from application.policy import Policy
 from application.ports import Clock
 from application.principal import Caller
+from application.repository import CachingRepository
 from domain.campaign import Campaign
 from domain.command_record import CommandRecord
 from domain.recording import Recording, _recording
@@ -101,6 +102,20 @@ class CommandingApp(Application[UUID]):
     campaign: Campaign
     clock: Clock
     policy: Policy
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository as its settings say; with a cache, a ``CachingRepository``."""
+        stock = super().construct_repository()
+        if stock.cache is None:
+            return stock
+        repository = CachingRepository(
+            event_store=stock.event_store, snapshot_store=stock.snapshot_store
+        )
+        repository.cache = stock.cache
+        repository.fastforward = stock.fastforward
+        repository.fastforward_skipping = stock.fastforward_skipping
+        repository.deepcopy_from_cache = stock.deepcopy_from_cache
+        return repository
 
     def today(self) -> date:
         return self.clock.now().astimezone(ZoneInfo(self.campaign.timezone)).date()
