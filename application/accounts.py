@@ -41,8 +41,30 @@ def own_actor(principal: Principal) -> Actor:
     return Actor(id=str(principal.account_id), name=principal.display_name, role="", unit="")
 
 
+class KnownPrincipals:
+    """Callers recently authenticated, each with the version of the account it was built from.
+
+    One is answered only while its account has no event after that version, so a disabled
+    account, a changed role or anything else recorded on the account takes effect on the very
+    next request, in every process.
+    """
+
+    def __init__(self, maxsize: int = 10_000) -> None:
+        self.maxsize = maxsize
+        self._known: dict[UUID, tuple[int, Principal]] = {}
+
+    def get(self, account_id: UUID) -> tuple[int, Principal] | None:
+        return self._known.get(account_id)
+
+    def put(self, account_id: UUID, version: int, principal: Principal) -> None:
+        if len(self._known) >= self.maxsize:
+            self._known.clear()
+        self._known[account_id] = (version, principal)
+
+
 class AccountCommands(CommandingApp):
     credentials: Credentials
+    known_principals: KnownPrincipals
 
     def active_account(self, account_id: UUID) -> Account:
         """An account that may act; a disabled or unknown one fails authentication."""
@@ -55,8 +77,21 @@ class AccountCommands(CommandingApp):
         return account
 
     def principal(self, account_id: UUID) -> Principal:
-        """The account as a caller; a disabled or unknown account cannot act."""
-        return principal_of(self.active_account(account_id))
+        """The account as a caller; a disabled or unknown account cannot act.
+
+        Built again only when the account has changed since it was last built here: asking
+        that reads the account's newest events (usually none), no snapshot and no replay.
+        """
+        known = self.known_principals.get(account_id)
+        if known is not None and self._unchanged_since(account_id, known[0]):
+            return known[1]
+        account = self.active_account(account_id)
+        principal = principal_of(account)
+        self.known_principals.put(account_id, account.version, principal)
+        return principal
+
+    def _unchanged_since(self, aggregate_id: UUID, version: int) -> bool:
+        return next(iter(self.events.get(aggregate_id, gt=version, limit=1)), None) is None
 
     def authenticate(self, username: str, password: str) -> Principal:
         account_id = Account.create_id(username)

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
@@ -20,6 +20,7 @@ from application.errors import ConcurrentWrite, IdempotencyKeyReused, NotFound, 
 from application.policy import Policy
 from application.ports import Clock
 from application.principal import Caller
+from application.repository import CachingRepository
 from domain.campaign import Campaign
 from domain.command_record import CommandRecord
 from domain.recording import Recording, _recording
@@ -29,10 +30,14 @@ A = TypeVar("A", bound=Aggregate)
 
 @dataclass(frozen=True)
 class CommandResult:
+    """What a command did. ``aggregate`` is the changed aggregate itself, as the command left
+    it (None for an answer replayed from an ``Idempotency-Key`` record): it is never stored."""
+
     id: UUID
     version: int
     position: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    aggregate: Aggregate | None = field(default=None, compare=False, repr=False)
 
     def as_record(self) -> dict[str, Any]:
         return {"id": str(self.id), "version": self.version, "extra": self.extra}
@@ -86,7 +91,9 @@ class Command:
 
     def done(self, *aggregates: Aggregate, result_of: Aggregate, **extra: Any) -> CommandResult:
         self.changed.extend(aggregates)
-        return CommandResult(id=result_of.id, version=result_of.version, extra=extra)
+        return CommandResult(
+            id=result_of.id, version=result_of.version, extra=extra, aggregate=result_of
+        )
 
 
 class CommandingApp(Application[UUID]):
@@ -95,6 +102,20 @@ class CommandingApp(Application[UUID]):
     campaign: Campaign
     clock: Clock
     policy: Policy
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository as its settings say; with a cache, a ``CachingRepository``."""
+        stock = super().construct_repository()
+        if stock.cache is None:
+            return stock
+        repository = CachingRepository(
+            event_store=stock.event_store, snapshot_store=stock.snapshot_store
+        )
+        repository.cache = stock.cache
+        repository.fastforward = stock.fastforward
+        repository.fastforward_skipping = stock.fastforward_skipping
+        repository.deepcopy_from_cache = stock.deepcopy_from_cache
+        return repository
 
     def today(self) -> date:
         return self.clock.now().astimezone(ZoneInfo(self.campaign.timezone)).date()
@@ -140,7 +161,11 @@ class CommandingApp(Application[UUID]):
             ) from None
         position = max((r.notification.id for r in recordings), default=None)
         return CommandResult(
-            id=result.id, version=result.version, position=position, extra=result.extra
+            id=result.id,
+            version=result.version,
+            position=position,
+            extra=result.extra,
+            aggregate=result.aggregate,
         )
 
     def _earlier_result(self, caller: Caller, key: str, digest: str) -> CommandResult | None:

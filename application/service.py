@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 from eventsourcing.utils import EnvType
 
+from application.accounts import KnownPrincipals
 from application.audit import AuditTrail
 from application.campaign_work import CampaignWork
 from application.cases import CaseCommands
@@ -54,6 +55,7 @@ class RectifyApp(CampaignWork, CaseCommands, TokenCommands, CaseReads, EvidenceR
         self.api_tokens = api_tokens or MemoryApiTokens()
         self.clock = clock or SystemClock()
         self.policy = Policy(campaign)
+        self.known_principals = KnownPrincipals()
         super().__init__(env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

@@ -51,6 +51,29 @@ class DatabaseUrl:
 
 def eventsourcing_env(settings: Settings) -> dict[str, str]:
     """The library's environment, with timeouts bounded (its defaults wait for minutes)."""
+    return _persistence_env(settings) | aggregate_cache_env(settings.aggregate_cache_size)
+
+
+def aggregate_cache_env(size: int) -> dict[str, str]:
+    """The library's aggregate cache: at most ``size`` aggregates, least recently used out.
+
+    Always with fast-forward (every read of the current state first applies the events
+    stored after the cached version, so other processes' writes are seen at once), deep
+    copies (a command changes its own copy: a refused one leaves the cache as stored) and
+    blocking fast-forward locks (no read returns a stale aggregate). Reads of a version
+    (``version=``, as-of) bypass the cache.
+    """
+    if size <= 0:
+        return {}
+    return {
+        "AGGREGATE_CACHE_MAXSIZE": str(size),
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+        "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+        "AGGREGATE_CACHE_FASTFORWARD_SKIPPING": "n",
+    }
+
+
+def _persistence_env(settings: Settings) -> dict[str, str]:
     url = DatabaseUrl.parse(settings.database_url)
     if url.dialect == "memory":
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}

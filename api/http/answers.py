@@ -1,13 +1,14 @@
 """Shaping answers from the application's aggregates (one case, as it is or was).
 
-A write answers with the case as that write left it (loaded at the version it produced), so
-a retry with the same ``Idempotency-Key`` gets the very same answer.
+A write answers with the case as that write left it: the aggregate the command changed, or,
+for a retry with the same ``Idempotency-Key`` (whose result is replayed from its record),
+the case loaded at the version the first call produced: the very same answer.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 from fastapi import Depends
@@ -24,6 +25,8 @@ from domain.account import Account
 from domain.issue import Issue
 from domain.item import RectificationItem
 
+A = TypeVar("A", Issue, RectificationItem, Account)
+
 
 class Write:
     """One write request: who, to which app; its answer waits for the read models."""
@@ -35,17 +38,22 @@ class Write:
 
     def issue(self, result: CommandResult) -> IssueRead:
         self.settle(result, location=f"/api/issues/{result.id}")
-        return IssueRead.of(self.app.load(Issue, result.id, version=result.version).summary())
+        return IssueRead.of(self.written(Issue, result).summary())
 
     def item(self, result: CommandResult) -> ItemRead:
         self.settle(result, location=f"/api/items/{result.id}")
-        item = self.app.load(RectificationItem, result.id, version=result.version)
-        return ItemRead.of(item.summary())
+        return ItemRead.of(self.written(RectificationItem, result).summary())
 
     def account(self, result: CommandResult) -> AccountRead:
         self.settle(result, location=f"/api/accounts/{result.id}")
-        account = self.app.load(Account, result.id, version=result.version)
-        return AccountRead.model_validate(account.summary())
+        return AccountRead.model_validate(self.written(Account, result).summary())
+
+    def written(self, cls: type[A], result: CommandResult) -> A:
+        """The aggregate at the version the write produced, loaded only if not at hand."""
+        held = result.aggregate
+        if isinstance(held, cls) and held.id == result.id and held.version == result.version:
+            return held
+        return self.app.load(cls, result.id, version=result.version)
 
 
 class CaseWrite(Write):
@@ -62,8 +70,18 @@ class CaseWrite(Write):
         self.expected_version = expected_version
 
 
-WriteDep = Annotated[Write, Depends(Write)]
-CaseWriteDep = Annotated[CaseWrite, Depends(CaseWrite)]
+async def get_write(caller: WriterDep, app: AppDep, settle: SettleDep) -> Write:
+    return Write(caller, app, settle)
+
+
+async def get_case_write(
+    caller: WriterDep, app: AppDep, settle: SettleDep, expected_version: ExpectedVersionDep
+) -> CaseWrite:
+    return CaseWrite(caller, app, settle, expected_version)
+
+
+WriteDep = Annotated[Write, Depends(get_write)]
+CaseWriteDep = Annotated[CaseWrite, Depends(get_case_write)]
 
 
 def issue_detail(

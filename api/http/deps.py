@@ -1,5 +1,9 @@
 """Dependencies as ``Annotated`` aliases: the wired services, the caller, headers, paging.
 
+Those that only compute are ``async def``: FastAPI runs them on the event loop, while every
+plain ``def`` costs a hop into the thread pool and back. Only what touches the database or
+waits stays ``def`` (authentication here; the route handlers themselves).
+
 Login is required by default: every route that takes a ``ReaderDep`` or ``WriterDep``
 authenticates the bearer token, counts the request against the account's rate limit and
 records the account for the request's log line.
@@ -39,7 +43,7 @@ class Services:
     limiter: RateLimiter
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -47,19 +51,19 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_app(services: ServicesDep) -> RectifyApp:
+async def get_app(services: ServicesDep) -> RectifyApp:
     return services.container.app
 
 
-def get_settings(services: ServicesDep) -> Settings:
+async def get_settings(services: ServicesDep) -> Settings:
     return services.container.settings
 
 
-def get_blobs(services: ServicesDep) -> BlobStore:
+async def get_blobs(services: ServicesDep) -> BlobStore:
     return services.container.blobs
 
 
-def get_read_models(services: ServicesDep) -> ReadModels:
+async def get_read_models(services: ServicesDep) -> ReadModels:
     return services.container.read_models
 
 
@@ -98,11 +102,11 @@ def request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", ""))
 
 
-def get_reader(request: Request, principal: PrincipalDep) -> Caller:
+async def get_reader(request: Request, principal: PrincipalDep) -> Caller:
     return Caller(principal, request_id=request_id(request))
 
 
-def get_scope(app: AppDep, principal: PrincipalDep) -> frozenset[str] | None:
+async def get_scope(app: AppDep, principal: PrincipalDep) -> frozenset[str] | None:
     """The offices whose cases the caller may read (None: every office)."""
     return app.policy.readable_offices(principal)
 
@@ -124,7 +128,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-def get_writer(
+async def get_writer(
     request: Request, principal: PrincipalDep, idempotency_key: IdempotencyKey = None
 ) -> Caller:
     return Caller(principal, request_id=request_id(request), idempotency_key=idempotency_key)
@@ -134,7 +138,7 @@ ReaderDep = Annotated[Caller, Depends(get_reader)]
 WriterDep = Annotated[Caller, Depends(get_writer)]
 
 
-def get_expected_version(
+async def get_expected_version(
     if_match: Annotated[
         str | None,
         Header(
@@ -159,7 +163,7 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def get_as_of(
+async def get_as_of(
     settings: SettingsDep,
     as_of: Annotated[
         datetime | None,
@@ -193,7 +197,7 @@ class Paging:
     page_size: int
 
 
-def get_paging(
+async def get_paging(
     settings: SettingsDep,
     page: Annotated[int, Query(ge=1, le=1_000_000, description="1-based page number")] = 1,
     page_size: Annotated[
@@ -207,7 +211,10 @@ PagingDep = Annotated[Paging, Depends(get_paging)]
 
 
 class Settle:
-    """Read-your-writes: after a write, wait (bounded) until the read models include it."""
+    """Read-your-writes: after a write, wait (bounded) until the read models include it.
+
+    Calling it blocks: only sync route handlers (run in the thread pool) call it.
+    """
 
     def __init__(self, services: ServicesDep, response: Response) -> None:
         self.services = services
@@ -227,7 +234,11 @@ class Settle:
         self.response.headers["Location"] = location
 
 
-SettleDep = Annotated[Settle, Depends(Settle)]
+async def get_settle(services: ServicesDep, response: Response) -> Settle:
+    return Settle(services, response)
+
+
+SettleDep = Annotated[Settle, Depends(get_settle)]
 
 
 class EvidenceAccess:
@@ -243,7 +254,11 @@ class EvidenceAccess:
         ) or self.app.may_read_evidence(caller, sha256)
 
 
-EvidenceAccessDep = Annotated[EvidenceAccess, Depends(EvidenceAccess)]
+async def get_evidence_access(app: AppDep, blobs: BlobsDep) -> EvidenceAccess:
+    return EvidenceAccess(app, blobs)
+
+
+EvidenceAccessDep = Annotated[EvidenceAccess, Depends(get_evidence_access)]
 
 
 class EvidenceRefs:
@@ -273,4 +288,8 @@ class EvidenceRefs:
         return refs
 
 
-EvidenceRefsDep = Annotated[EvidenceRefs, Depends(EvidenceRefs)]
+async def get_evidence_refs(access: EvidenceAccessDep, caller: WriterDep) -> EvidenceRefs:
+    return EvidenceRefs(access, caller)
+
+
+EvidenceRefsDep = Annotated[EvidenceRefs, Depends(get_evidence_refs)]

@@ -54,7 +54,7 @@ class IssueFilters(LedgerFilters):
     source: str | None
 
 
-def issue_filters(
+async def issue_filters(
     office: Office = None,
     category: Category = None,
     status: Annotated[Code | None, Query(json_schema_extra=one_of(ISSUE_STATUS))] = None,
@@ -75,7 +75,7 @@ class ItemFilters(LedgerFilters):
     overdue: bool | None
 
 
-def item_filters(
+async def item_filters(
     office: Office = None,
     category: Category = None,
     status: Annotated[Code | None, Query(json_schema_extra=one_of(ITEM_STATUS))] = None,
@@ -108,7 +108,7 @@ class AuditFilters(Filters):
     until: datetime | None
 
 
-def audit_filters(
+async def audit_filters(
     settings: SettingsDep,
     actor: Annotated[
         ShortText | None,

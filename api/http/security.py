@@ -6,7 +6,7 @@ against the application's clock, so it is testable on any date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from uuid import UUID, uuid4
 
@@ -22,6 +22,7 @@ from infrastructure.settings import Settings
 ALGORITHM = "HS256"
 ALGORITHMS = [ALGORITHM]
 _REQUIRED = ["exp", "iat", "iss", "aud", "sub"]
+VERIFIED_TOKENS_MAXSIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class TokenSigner:
     audience: str
     lifetime: timedelta
     clock: Clock
+    _verified: dict[str, tuple[UUID, float]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock) -> TokenSigner:
@@ -55,7 +59,23 @@ class TokenSigner:
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
     def account_id(self, token: str) -> UUID:
-        """The account a valid token names; anything else fails authentication."""
+        """The account a valid token names; anything else fails authentication.
+
+        A token whose signature and claims were checked once is remembered (by its exact
+        text, with its expiry): later requests with it skip decoding, never the expiry.
+        """
+        known = self._verified.get(token)
+        if known is None:
+            known = self._verify(token)
+            if len(self._verified) >= VERIFIED_TOKENS_MAXSIZE:
+                self._verified.clear()
+            self._verified[token] = known
+        account_id, expires = known
+        if expires <= self.clock.now().timestamp():
+            raise AuthenticationFailed("access token has expired")
+        return account_id
+
+    def _verify(self, token: str) -> tuple[UUID, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -65,7 +85,7 @@ class TokenSigner:
                 issuer=self.issuer,
                 options={
                     "require": _REQUIRED,
-                    "verify_exp": False,  # checked below against the application's clock
+                    "verify_exp": False,  # checked against the application's clock
                     "verify_iat": False,
                     "verify_nbf": False,
                 },
@@ -76,7 +96,7 @@ class TokenSigner:
         if not isinstance(exp, int | float) or exp <= self.clock.now().timestamp():
             raise AuthenticationFailed("access token has expired")
         try:
-            return UUID(str(claims["sub"]))
+            return UUID(str(claims["sub"])), float(exp)
         except ValueError:
             raise AuthenticationFailed("invalid access token") from None
 

@@ -180,3 +180,47 @@ def test_an_account_that_signed_in_many_times_still_reads_whole(api: Api) -> Non
 
     assert me["grants"] == [{"role": "coordinator", "unit": "admin-bureau"}]
     assert api.world.app.load(Account, Account.create_id("coord")).logins == 60
+
+
+def test_a_token_used_before_its_account_is_disabled_stops_working_at_once(api: Api) -> None:
+    headers = api.headers("tj-clerk")
+    assert api.client.get("/api/me", headers=headers).status_code == 200
+    tj = api.world["tj-clerk"].principal.account_id
+
+    api.post("admin", f"/api/accounts/{tj}/disablement", {"reason": "离职"})
+
+    assert api.client.get("/api/me", headers=headers).status_code == 401
+
+
+def test_a_role_revoked_after_a_request_is_gone_from_the_next_one(api: Api) -> None:
+    headers = api.headers("bj-clerk2")
+    assert api.client.get("/api/me", headers=headers).json()["grants"] != []
+    clerk = api.world["bj-clerk2"].principal.account_id
+
+    api.post(
+        "admin", f"/api/accounts/{clerk}/role-revocations", {"role": "office_staff", "unit": "bj"}
+    )
+
+    assert api.client.get("/api/me", headers=headers).json()["grants"] == []
+
+
+def test_a_token_that_worked_before_expires_on_the_applications_clock(api: Api) -> None:
+    headers = api.headers("bj-clerk")
+    assert api.client.get("/api/me", headers=headers).status_code == 200
+
+    api.world.clock.set(api.world.clock.now() + timedelta(minutes=61))
+
+    answer = api.client.get("/api/me", headers=headers)
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "access token has expired"
+
+
+def test_a_tampered_copy_of_a_token_that_worked_is_refused(api: Api) -> None:
+    token = api.token("bj-clerk")
+    assert api.client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).is_success
+    head, claims, signature = token.split(".")
+    tampered = f"{head}.{claims}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+
+    answer = api.client.get("/api/me", headers={"Authorization": f"Bearer {tampered}"})
+
+    assert answer.status_code == 401

@@ -22,7 +22,7 @@ router = APIRouter(
 _MULTIPART_OVERHEAD = 64 * 1024
 
 
-def refuse_large_bodies(request: Request, settings: SettingsDep) -> None:
+async def refuse_large_bodies(request: Request, settings: SettingsDep) -> None:
     """Refuse an oversized upload from its Content-Length, before reading the body."""
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > settings.evidence_max_bytes + _MULTIPART_OVERHEAD:
