@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import (
     IntegrityError,
@@ -148,30 +149,48 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             return error
 
     def _append(self, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """One transaction, one round trip. A long append is inserted in slices of
+        ``INSERT_SLICE`` events, one statement each (each hashes on from the links the one
+        before inserted): the database's chain loop slows down on long arrays."""
         statements = self.append_statements
-        columns = (
-            [e.originator_id for e in stored_events],
-            [e.originator_version for e in stored_events],
-            [e.topic for e in stored_events],
-            [e.state for e in stored_events],
-        )
         error: Exception | None = None
         with self.datastore.get_connection() as conn:
             with conn.pipeline() as pipeline:
                 conn.execute(statements.begin)
                 conn.execute(statements.lock_timeout, prepare=True)
                 conn.execute(statements.lock, prepare=True)
-                insert = conn.execute(statements.insert, columns, prepare=True)
+                inserts = [
+                    conn.execute(statements.insert, _columns(stored_events[i:j]), prepare=True)
+                    for i, j in _slices(len(stored_events), INSERT_SLICE)
+                ]
                 conn.execute(statements.commit)
                 try:
                     pipeline.sync()
-                    ids = [row["notification_id"] for row in insert.fetchall()]
+                    ids = [row["notification_id"] for cur in inserts for row in cur.fetchall()]
                 except Exception as e:  # raised after the pipeline is closed
                     error = e
             if error is not None:
                 conn.rollback()
                 raise error
         return ids
+
+
+INSERT_SLICE = 200
+
+
+def _slices(length: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, length)) for start in range(0, length, size)]
+
+
+def _columns(
+    stored_events: Sequence[StoredEvent],
+) -> tuple[list[UUID | str], list[int], list[str], list[bytes]]:
+    return (
+        [e.originator_id for e in stored_events],
+        [e.originator_version for e in stored_events],
+        [e.topic for e in stored_events],
+        [e.state for e in stored_events],
+    )
 
 
 class ExistingTablesPostgresAggregateRecorder(PostgresAggregateRecorder):

@@ -18,7 +18,7 @@ from eventsourcing.postgres import PostgresDatastore
 from infrastructure.chain import extend, link_rows
 from infrastructure.chain_verify import verify_chain_at
 from infrastructure.database import DatabaseUrl
-from infrastructure.recorders import ChainedPostgresApplicationRecorder
+from infrastructure.recorders import INSERT_SLICE, ChainedPostgresApplicationRecorder
 
 pytestmark = pytest.mark.postgres
 
@@ -94,10 +94,26 @@ def test_a_refused_append_leaves_a_gap_the_next_link_steps_over(
     assert verify_chain_at(pg_url, events_table=TABLE).ok
 
 
+def test_a_clash_in_a_later_slice_refuses_the_whole_append(
+    recorder: ChainedPostgresApplicationRecorder, pg_url: str
+) -> None:
+    taken = event()
+    recorder.insert_events([taken])
+    long_append = [event() for _ in range(INSERT_SLICE + 40)] + [taken]
+
+    with pytest.raises(IntegrityError):
+        recorder.insert_events(long_append)
+
+    assert [stored.originator_id for _, stored in stored_rows(recorder)] == [taken.originator_id]
+    recorder.insert_events([event()])
+    assert len(stored_rows(recorder)) == 2
+    assert verify_chain_at(pg_url, events_table=TABLE).ok
+
+
 def test_the_ids_answered_are_those_stored_in_the_order_given(
     recorder: ChainedPostgresApplicationRecorder,
 ) -> None:
-    events = [event(version=n) for n in range(1, 6)]
+    events = [event(version=n) for n in range(1, 451)]  # three insert slices
 
     ids = recorder.insert_events(events)
 
