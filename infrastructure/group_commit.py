@@ -35,7 +35,7 @@ class _Append:
 class GroupCommit:
     def __init__(self, write_group: WriteGroup, *, max_events: int = 1000) -> None:
         self._write_group = write_group
-        self._max_events = max_events
+        self.max_events = max_events
         self._mutex = threading.Lock()
         self._queue: list[_Append] = []
         self._writing = False
@@ -78,7 +78,7 @@ class GroupCommit:
             group: list[_Append] = []
             events = 0
             for append in self._queue:
-                if group and events + len(append.events) > self._max_events:
+                if group and events + len(append.events) > self.max_events:
                     break
                 group.append(append)
                 events += len(append.events)

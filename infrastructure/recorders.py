@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import (
+    ApplicationRecorder,
     IntegrityError,
     InterfaceError,
     OperationalError,
@@ -104,10 +105,13 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             channel=self.channel_name,
             lock_timeout=self.datastore.lock_timeout,
         )
+        self.group_commit: GroupCommit | None = None
+        self.set_group_commit(self.group_commit_max_events)
+
+    def set_group_commit(self, max_events: int) -> None:
+        """Group concurrent appends up to ``max_events`` per transaction; 0 turns it off."""
         self.group_commit = (
-            GroupCommit(self._write_groups, max_events=self.group_commit_max_events)
-            if self.group_commit_max_events > 0
-            else None
+            GroupCommit(self._write_groups, max_events=max_events) if max_events > 0 else None
         )
 
     def create_table(self) -> None:
@@ -204,8 +208,19 @@ class ExistingTablesPostgresAggregateRecorder(PostgresAggregateRecorder):
 
 
 class ChainedPostgresFactory(PostgresFactory):
+    """``GROUP_COMMIT_MAX_EVENTS`` (the library's environment, optional): events per group
+    commit, 0 for one transaction per append; unset, the recorder's default."""
+
+    GROUP_COMMIT_MAX_EVENTS = "GROUP_COMMIT_MAX_EVENTS"
     application_recorder_class = ChainedPostgresApplicationRecorder
     aggregate_recorder_class = ExistingTablesPostgresAggregateRecorder
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        max_events = self.env.get(self.GROUP_COMMIT_MAX_EVENTS)
+        if max_events is not None and isinstance(recorder, ChainedPostgresApplicationRecorder):
+            recorder.set_group_commit(int(max_events))
+        return recorder
 
 
 _SQLITE_REFUSE = "SELECT RAISE(ABORT, 'the audit trail is append-only')"

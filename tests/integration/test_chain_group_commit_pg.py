@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 
 import psycopg
 import pytest
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from infrastructure.chain_verify import verify_chain_at
@@ -180,3 +181,28 @@ def test_a_group_without_a_clash_is_written_in_one_transaction(
 
 def recorder_ids(recorder: ChainedPostgresApplicationRecorder, event: StoredEvent) -> list[int]:
     return [stored(recorder)[(event.originator_id, event.originator_version)]]
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, 1000), ("0", None), ("50", 50)])
+def test_the_factory_sets_group_commit_from_the_environment(
+    pg_url: str, setting: str | None, expected: int | None
+) -> None:
+    url = DatabaseUrl.parse(pg_url)
+    env = {
+        "PERSISTENCE_MODULE": "infrastructure.recorders:ChainedPostgresFactory",
+        "POSTGRES_DBNAME": url.dbname,
+        "POSTGRES_HOST": url.host,
+        "POSTGRES_PORT": str(url.port),
+        "POSTGRES_USER": url.user,
+        "POSTGRES_PASSWORD": url.password,
+    }
+    if setting is not None:
+        env["GROUP_COMMIT_MAX_EVENTS"] = setting
+    app = Application[UUID](env=env)
+    try:
+        recorder = app.recorder
+        assert isinstance(recorder, ChainedPostgresApplicationRecorder)
+        grouping = recorder.group_commit
+        assert (grouping.max_events if grouping is not None else None) == expected
+    finally:
+        app.close()
