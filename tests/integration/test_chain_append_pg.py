@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from uuid import uuid4
 
+import psycopg
 import pytest
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresDatastore
 
 from infrastructure.chain import extend, link_rows
+from infrastructure.chain_append import advisory_key
 from infrastructure.chain_verify import verify_chain_at
 from infrastructure.database import DatabaseUrl
 from infrastructure.recorders import INSERT_SLICE, ChainedPostgresApplicationRecorder
@@ -25,7 +27,7 @@ pytestmark = pytest.mark.postgres
 TABLE = "stored_events"
 
 
-def datastore_at(url: str, *, pool_size: int) -> PostgresDatastore:
+def datastore_at(url: str, *, pool_size: int, lock_timeout: int = 30) -> PostgresDatastore:
     parsed = DatabaseUrl.parse(url)
     return PostgresDatastore(
         dbname=parsed.dbname,
@@ -34,7 +36,7 @@ def datastore_at(url: str, *, pool_size: int) -> PostgresDatastore:
         user=parsed.user,
         password=parsed.password,
         pool_size=pool_size,
-        lock_timeout=30,
+        lock_timeout=lock_timeout,
     )
 
 
@@ -137,3 +139,21 @@ def test_the_append_statements_are_prepared_on_the_pooled_connection(
     assert any("pg_advisory_xact_lock" in text for text in prepared)
     assert any(text.startswith("WITH RECURSIVE new AS") for text in prepared)
     assert statements.insert.startswith("WITH RECURSIVE new AS")
+
+
+def test_an_append_waits_for_the_lock_no_longer_than_the_lock_timeout(pg_url: str) -> None:
+    datastore = datastore_at(pg_url, pool_size=1, lock_timeout=1)
+    recorder = ChainedPostgresApplicationRecorder(datastore, events_table_name=TABLE)
+    recorder.create_table()
+    try:
+        with psycopg.connect(DatabaseUrl.parse(pg_url).conninfo()) as holder:
+            holder.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key("public", TABLE),))
+            with pytest.raises(OperationalError, match="lock timeout"):
+                recorder._append([event()])  # the retrying insert_events would wait again
+        with datastore.get_connection() as conn:  # SET LOCAL: gone with the transaction
+            row = conn.execute("SELECT current_setting('lock_timeout') AS value").fetchone()
+        assert row is not None
+        assert row["value"] == "0"
+        assert recorder.insert_events([event()])
+    finally:
+        datastore.close()
