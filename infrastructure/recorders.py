@@ -14,9 +14,11 @@ already exist are not created again, so a service role without DDL rights can st
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import (
     ApplicationRecorder,
     IntegrityError,
@@ -174,7 +176,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 except Exception as e:  # raised after the pipeline is closed
                     error = e
             if error is not None:
-                conn.rollback()
+                with suppress(psycopg.Error):  # a lost connection cannot roll back: the pool
+                    conn.rollback()  # discards it; the caller gets the first error
                 raise error
         return ids
 

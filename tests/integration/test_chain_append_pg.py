@@ -157,3 +157,20 @@ def test_an_append_waits_for_the_lock_no_longer_than_the_lock_timeout(pg_url: st
         assert recorder.insert_events([event()])
     finally:
         datastore.close()
+
+
+def test_an_append_on_a_connection_the_server_dropped_is_retried_on_a_new_one(
+    recorder: ChainedPostgresApplicationRecorder, pg_url: str
+) -> None:
+    recorder.insert_events([event()])
+    with recorder.datastore.get_connection() as conn:  # the pool's only connection
+        pid = conn.execute("SELECT pg_backend_pid() AS pid").fetchone()
+    assert pid is not None
+    with psycopg.connect(DatabaseUrl.parse(pg_url).conninfo(), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid["pid"],))
+
+    ids = recorder.insert_events([event()])
+
+    assert ids is not None
+    assert [position for position, _ in stored_rows(recorder)][-1] == ids[0]
+    assert verify_chain_at(pg_url, events_table=TABLE).ok
