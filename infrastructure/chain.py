@@ -26,6 +26,17 @@ GENESIS: Final = bytes(32)
 HEADER: Final = struct.Struct(">qqHHI")
 POSITION: Final = struct.Struct(">q")  # a record starts with its position
 
+# The same record built by PostgreSQL from an events row aliased ``e`` (UUID ids): the
+# verifier reads it this way, and the recorder hashes it in the event's own statement.
+PG_RECORD: Final = (
+    "int8send(e.notification_id) || int8send(e.originator_version)"
+    " || int2send(16::int2)"
+    " || int2send(octet_length(convert_to(coalesce(e.topic, ''), 'UTF8'))::int2)"
+    " || int4send(octet_length(coalesce(e.state, ''::bytea))::int4)"
+    " || uuid_send(e.originator_id) || convert_to(coalesce(e.topic, ''), 'UTF8')"
+    " || coalesce(e.state, ''::bytea)"
+)
+
 
 def id_bytes(originator_id: UUID | str) -> bytes:
     """A UUID's 16 bytes; a text id's UTF-8 (the library allows either)."""

@@ -18,23 +18,13 @@ import psycopg
 from psycopg import IsolationLevel
 from psycopg.sql import SQL, Identifier
 
-from infrastructure.chain import chain_table_name, record_bytes
+from infrastructure.chain import PG_RECORD, chain_table_name, record_bytes
 from infrastructure.database import DatabaseUrl
 
 Row = tuple[int, bytes, int | None, bytes | None]
 LinkRow = tuple[int, int | None, bytes]
 BATCH = 5_000
 _LOWEST = -(2**63)
-
-# The canonical record of infrastructure.chain.record_bytes, built by PostgreSQL.
-_PG_RECORD = (
-    "int8send(e.notification_id) || int8send(e.originator_version)"
-    " || int2send(16::int2)"
-    " || int2send(octet_length(convert_to(coalesce(e.topic, ''), 'UTF8'))::int2)"
-    " || int4send(octet_length(coalesce(e.state, ''::bytea))::int4)"
-    " || uuid_send(e.originator_id) || convert_to(coalesce(e.topic, ''), 'UTF8')"
-    " || coalesce(e.state, ''::bytea)"
-)
 
 
 class ChainSource(Protocol):
@@ -79,7 +69,7 @@ class PostgresChainSource:
     def batches(self) -> Iterator[list[Row]]:
         return self._batches(
             SQL(
-                "SELECT e.notification_id, " + _PG_RECORD + ", c.previous, c.hash "
+                "SELECT e.notification_id, " + PG_RECORD + ", c.previous, c.hash "
                 "FROM {} e LEFT JOIN {} c ON c.position = e.notification_id "
                 "ORDER BY e.notification_id"
             ).format(self.events_table, self.chain_table)

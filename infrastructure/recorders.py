@@ -13,11 +13,19 @@ already exist are not created again, so a service role without DDL rights can st
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+import psycopg
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
@@ -30,17 +38,12 @@ from eventsourcing.sqlite import (
     SQLiteDatastore,
     SQLiteFactory,
 )
-from psycopg import Cursor
-from psycopg.rows import DictRow
+from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier
 
 from infrastructure.chain import chain_table_name, extend, link_rows
-
-
-def advisory_key(schema: str, table: str) -> int:
-    """A stable 64-bit advisory-lock key for appends to one events table."""
-    digest = hashlib.sha256(f"rectify-append:{schema}.{table}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+from infrastructure.chain_append import append_statements
+from infrastructure.group_commit import GroupCommit, Outcome
 
 
 def postgres_append_only_statements(schema: str, table: str) -> list[Composed]:
@@ -74,8 +77,18 @@ def _tables_exist(datastore: PostgresDatastore, *tables: str) -> bool:
 
 
 class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
+    """Appends in one round trip: BEGIN, the advisory lock (with NOTIFY), one statement that
+    inserts the events and their links (hashed by PostgreSQL over the canonical records,
+    after the chain's head read under the lock), COMMIT, all sent in one pipeline. The lock is
+    held for the server's work only, never across a round trip to the client. Concurrent
+    appends from one process share a transaction (``infrastructure.group_commit``)."""
+
+    group_commit_max_events = 1000  # 0: every append in its own transaction
+
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
+        if self.datastore.originator_id_type != "uuid":
+            raise ValueError("the hash chain's records are built for UUID originator ids")
         schema = self.datastore.schema
         self.chain_table_name = chain_table_name(events_table_name)
         self.check_identifier_length(self.chain_table_name)
@@ -88,19 +101,20 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         )
         for table in (events_table_name, self.chain_table_name):
             self.sql_create_statements.extend(postgres_append_only_statements(schema, table))
-        self.lock_table_statements = [
-            SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
-            SQL("SELECT pg_advisory_xact_lock({0})").format(
-                advisory_key(schema, events_table_name)
-            ),
-        ]
-        self.select_chain_head_statement = SQL(
-            "SELECT position, hash FROM {chain} ORDER BY position DESC LIMIT 1"
-        ).format(chain=chain)
-        self.insert_links_statement = SQL(
-            "INSERT INTO {chain} (position, previous, hash) "
-            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[])"
-        ).format(chain=chain)
+        self.append_statements = append_statements(
+            schema=schema,
+            events_table=events_table_name,
+            channel=self.channel_name,
+            lock_timeout=self.datastore.lock_timeout,
+        )
+        self.group_commit: GroupCommit | None = None
+        self.set_group_commit(self.group_commit_max_events)
+
+    def set_group_commit(self, max_events: int) -> None:
+        """Group concurrent appends up to ``max_events`` per transaction; 0 turns it off."""
+        self.group_commit = (
+            GroupCommit(self._write_groups, max_events=max_events) if max_events > 0 else None
+        )
 
     def create_table(self) -> None:
         if _tables_exist(self.datastore, self.events_table_name, self.chain_table_name):
@@ -108,18 +122,82 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             return
         super().create_table()
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if not ids:
-            return ids
-        row = curs.execute(self.select_chain_head_statement, prepare=True).fetchone()
-        head = (row["position"], bytes(row["hash"])) if row else None
-        rows = link_rows(extend(head, zip(ids, stored_events, strict=True)))
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        curs.execute(self.insert_links_statement, columns, prepare=True)
+        if not stored_events:
+            return None
+        if self.group_commit is None:
+            return self._append(stored_events)
+        return self.group_commit.append(stored_events)
+
+    def _write_groups(self, groups: list[Sequence[StoredEvent]]) -> list[Outcome]:
+        """One transaction for the whole group; on a version clash, each append in its own
+        transaction, so only the appends that really clash are refused."""
+        try:
+            ids = self._append([event for events in groups for event in events])
+        except IntegrityError as clash:
+            if len(groups) == 1:
+                return [clash]
+            return [self._append_or_error(events) for events in groups]
+        outcomes: list[Outcome] = []
+        start = 0
+        for events in groups:
+            outcomes.append(ids[start : start + len(events)])
+            start += len(events)
+        return outcomes
+
+    def _append_or_error(self, stored_events: Sequence[StoredEvent]) -> Outcome:
+        try:
+            return self._append(stored_events)
+        except Exception as error:  # this caller's own answer
+            return error
+
+    def _append(self, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """One transaction, one round trip. A long append is inserted in slices of
+        ``INSERT_SLICE`` events, one statement each (each hashes on from the links the one
+        before inserted): the database's chain loop slows down on long arrays."""
+        statements = self.append_statements
+        error: Exception | None = None
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline:
+                conn.execute(statements.begin)
+                conn.execute(statements.lock_timeout, prepare=True)
+                conn.execute(statements.lock, prepare=True)
+                inserts = [
+                    conn.execute(statements.insert, _columns(stored_events[i:j]), prepare=True)
+                    for i, j in _slices(len(stored_events), INSERT_SLICE)
+                ]
+                conn.execute(statements.commit)
+                try:
+                    pipeline.sync()
+                    ids = [row["notification_id"] for cur in inserts for row in cur.fetchall()]
+                except Exception as e:  # raised after the pipeline is closed
+                    error = e
+            if error is not None:
+                with suppress(psycopg.Error):  # a lost connection cannot roll back: the pool
+                    conn.rollback()  # discards it; the caller gets the first error
+                raise error
         return ids
+
+
+INSERT_SLICE = 200
+
+
+def _slices(length: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, length)) for start in range(0, length, size)]
+
+
+def _columns(
+    stored_events: Sequence[StoredEvent],
+) -> tuple[list[UUID | str], list[int], list[str], list[bytes]]:
+    return (
+        [e.originator_id for e in stored_events],
+        [e.originator_version for e in stored_events],
+        [e.topic for e in stored_events],
+        [e.state for e in stored_events],
+    )
 
 
 class ExistingTablesPostgresAggregateRecorder(PostgresAggregateRecorder):
@@ -133,8 +211,19 @@ class ExistingTablesPostgresAggregateRecorder(PostgresAggregateRecorder):
 
 
 class ChainedPostgresFactory(PostgresFactory):
+    """``GROUP_COMMIT_MAX_EVENTS`` (the library's environment, optional): events per group
+    commit, 0 for one transaction per append; unset, the recorder's default."""
+
+    GROUP_COMMIT_MAX_EVENTS = "GROUP_COMMIT_MAX_EVENTS"
     application_recorder_class = ChainedPostgresApplicationRecorder
     aggregate_recorder_class = ExistingTablesPostgresAggregateRecorder
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        max_events = self.env.get(self.GROUP_COMMIT_MAX_EVENTS)
+        if max_events is not None and isinstance(recorder, ChainedPostgresApplicationRecorder):
+            recorder.set_group_commit(int(max_events))
+        return recorder
 
 
 _SQLITE_REFUSE = "SELECT RAISE(ABORT, 'the audit trail is append-only')"
