@@ -96,6 +96,8 @@ def _persistence_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_CONNECT_TIMEOUT": str(settings.connect_timeout),
         "POSTGRES_LOCK_TIMEOUT": str(settings.lock_timeout),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
+        # appends running at once in one process share a transaction (0: one each)
+        "GROUP_COMMIT_MAX_EVENTS": str(settings.group_commit_max_events),
     }
 
 

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     lock_timeout: int = Field(default=5, ge=1, le=300)
     # Aggregates kept in memory per process (0: none); each read catches up from the log.
     aggregate_cache_size: int = Field(default=5000, ge=0, le=1_000_000)
+    group_commit_max_events: int = Field(default=1000, ge=0, le=100_000)  # 0: off
     yellow_days: int = Field(default=10, ge=0, le=365)
     # HTTP API and authentication
     jwt_issuer: str = "rectify"

@@ -19,8 +19,10 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from infrastructure.chain_verify import verify_chain_at
+from infrastructure.container import build_container
 from infrastructure.database import DatabaseUrl
 from infrastructure.recorders import ChainedPostgresApplicationRecorder
+from infrastructure.settings import SettingsError, load_settings
 from tests.integration.test_chain_append_pg import TABLE, datastore_at
 
 pytestmark = pytest.mark.postgres
@@ -206,3 +208,23 @@ def test_the_factory_sets_group_commit_from_the_environment(
         assert (grouping.max_events if grouping is not None else None) == expected
     finally:
         app.close()
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(1000, 1000), (0, None), (25, 25)])
+def test_the_service_setting_reaches_the_recorder(
+    pg_url: str, setting: int, expected: int | None
+) -> None:
+    settings = load_settings(database_url=pg_url, group_commit_max_events=setting)
+    container = build_container(settings)
+    try:
+        recorder = container.app.recorder
+        assert isinstance(recorder, ChainedPostgresApplicationRecorder)
+        grouping = recorder.group_commit
+        assert (grouping.max_events if grouping is not None else None) == expected
+    finally:
+        container.close()
+
+
+def test_a_negative_setting_is_refused_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match="RECTIFY_GROUP_COMMIT_MAX_EVENTS"):
+        load_settings(group_commit_max_events=-1)
