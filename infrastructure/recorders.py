@@ -76,7 +76,54 @@ def _tables_exist(datastore: PostgresDatastore, *tables: str) -> bool:
     return bool(row and row["found"])
 
 
-class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
+class RenderedSelects(PostgresAggregateRecorder):
+    """``select_events`` with its statement rendered once per shape: the library composes
+    it from ``psycopg.sql`` parts on every call (every read of an aggregate)."""
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        statement = self._select_statement(gt is not None, lte is not None, desc, limit is not None)
+        params = [originator_id, *(value for value in (gt, lte, limit) if value is not None)]
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params, prepare=True)
+            return [
+                StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
+
+    def _select_statement(self, gt: bool, lte: bool, desc: bool, limit: bool) -> str:
+        rendered: dict[tuple[bool, ...], str] = self.__dict__.setdefault("_rendered_selects", {})
+        shape = (gt, lte, desc, limit)
+        if shape not in rendered:
+            rendered[shape] = self._render_select(*shape)
+        return rendered[shape]
+
+    def _render_select(self, gt: bool, lte: bool, desc: bool, limit: bool) -> str:
+        statement = self.select_events_statement
+        if gt:
+            statement += SQL(" AND originator_version > %s")
+        if lte:
+            statement += SQL(" AND originator_version <= %s")
+        statement += SQL(" ORDER BY originator_version") + SQL(" DESC" if desc else " ASC")
+        if limit:
+            statement += SQL(" LIMIT %s")
+        return statement.as_string(None)
+
+
+class ChainedPostgresApplicationRecorder(RenderedSelects, PostgresApplicationRecorder):
     """Appends in one round trip: BEGIN, the advisory lock (with NOTIFY), one statement that
     inserts the events and their links (hashed by PostgreSQL over the canonical records,
     after the chain's head read under the lock), COMMIT, all sent in one pipeline. The lock is
@@ -200,7 +247,7 @@ def _columns(
     )
 
 
-class ExistingTablesPostgresAggregateRecorder(PostgresAggregateRecorder):
+class ExistingTablesPostgresAggregateRecorder(RenderedSelects):
     """The snapshot store: created once by the owner, then only used."""
 
     def create_table(self) -> None:
