@@ -34,6 +34,7 @@ logger = structlog.get_logger(__name__)
 Progress = Callable[[int, int], None]
 PARALLEL_VIEWS = 3  # connections a PostgreSQL host uses at once (the pool holds 5 by default)
 RECHECK_SECONDS = 0.5  # a waiter with no announcement for this long reads the positions once
+REFRESH_SECONDS = 1.0  # how long the host trusts its own record of where it left its views
 
 
 class ProjectionHost:
@@ -46,6 +47,7 @@ class ProjectionHost:
         poll_seconds: float = 1.0,
         batch_size: int = 2000,
         recheck_seconds: float = RECHECK_SECONDS,
+        refresh_seconds: float = REFRESH_SECONDS,
     ) -> None:
         self.log = log
         self.db = db
@@ -53,8 +55,11 @@ class ProjectionHost:
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
         self.recheck_seconds = recheck_seconds
+        self.refresh_seconds = refresh_seconds
         self.position_reads = 0  # queries of the views' positions, for tests and diagnosis
         self._catching_up = threading.Lock()
+        self._left: dict[str, int] = {}  # where this host's batches left each view
+        self._left_read_at = float("-inf")
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._advanced = threading.Condition()
@@ -89,33 +94,45 @@ class ProjectionHost:
     ) -> int:
         """Bring every view up to the log's head now; answers how many events were read.
 
-        The positions are read once: after that this host knows where its batches left
-        each view (a batch never applies an event at or below the position it finds under
-        its lock, so a stale figure can only cost a re-read, never a double count).
+        The positions are read from the database at most once per ``refresh_seconds``
+        (and after a failure): in between this host knows where its batches left each
+        view. A batch never applies an event at or below the position it finds under its
+        lock, so a figure made stale by another process costs a re-read, never a double
+        count; a view set back by a rebuild is picked up at the next refresh.
         """
         with self._catching_up:
             read = 0
-            positions = self.positions()
-            while stop is None or not stop.is_set():
-                pairs = self.log.read(min(positions.values(), default=0), self.batch_size)
-                if not pairs:
-                    break
-                last = pairs[-1][1].notification_id
-                jobs = [
-                    (projection, [p for p in pairs if p[1].notification_id > done])
-                    for projection in self.projections
-                    if (done := positions[projection.name]) < last
-                ]
-                self._apply(jobs)
-                for projection, _ in jobs:
-                    positions[projection.name] = last
-                read += len(pairs)
-                self._announce(positions)
-                if on_batch is not None:
-                    on_batch(last, max(last, self.log.head()))
-                if len(pairs) < self.batch_size:
-                    break  # that was the head: the next append wakes the host again
+            positions = self._where_left()
+            try:
+                while stop is None or not stop.is_set():
+                    pairs = self.log.read(min(positions.values(), default=0), self.batch_size)
+                    if not pairs:
+                        break
+                    last = pairs[-1][1].notification_id
+                    jobs = [
+                        (projection, [p for p in pairs if p[1].notification_id > done])
+                        for projection in self.projections
+                        if (done := positions[projection.name]) < last
+                    ]
+                    self._apply(jobs)
+                    for projection, _ in jobs:
+                        positions[projection.name] = last
+                    read += len(pairs)
+                    self._announce(positions)
+                    if on_batch is not None:
+                        on_batch(last, max(last, self.log.head()))
+                    if len(pairs) < self.batch_size:
+                        break  # that was the head: the next append wakes the host again
+            except BaseException:
+                self._left_read_at = float("-inf")  # read them again next time
+                raise
             return read
+
+    def _where_left(self) -> dict[str, int]:
+        now = time.monotonic()
+        if now - self._left_read_at >= self.refresh_seconds:
+            self._left, self._left_read_at = self.positions(), now
+        return self._left
 
     def _announce(self, positions: dict[str, int]) -> None:
         """Tell the waiters in this process and, on PostgreSQL, in every other one."""

@@ -214,8 +214,24 @@ def test_catching_up_reads_the_positions_once_however_many_batches(
     for office in ("bj", "sh", "gz", "hn"):
         world.issue(by="coord", office=office)
     worker.batch_size = 2
+    worker.refresh_seconds = 0.0
     reads = worker.position_reads
 
     assert worker.catch_up() >= 4
     assert worker.position_reads == reads + 1
+    assert set(worker.positions().values()) == {worker.log.head()}
+
+
+def test_within_the_refresh_interval_the_host_reads_no_positions_to_follow_the_log(
+    world: World, worker: ProjectionHost
+) -> None:
+    worker.refresh_seconds = NEVER
+    worker.catch_up()
+    reads = worker.position_reads
+
+    for office in ("bj", "sh", "gz"):
+        world.issue(by="coord", office=office)
+        assert worker.catch_up() == 1
+
+    assert worker.position_reads == reads
     assert set(worker.positions().values()) == {worker.log.head()}
