@@ -76,12 +76,12 @@ class NotifyListener:
                     while not self._stop.is_set():
                         for notify in conn.notifies(timeout=1.0):
                             self.on_notify(notify.payload)
-            except psycopg.Error as exc:
+            except Exception as exc:  # a dropped connection, or a failing on_connected read
                 self.on_lost()
                 logger.warning(
                     "projection_listen_lost",
                     channel=self.channel,
-                    error=str(exc).strip(),
+                    error=f"{type(exc).__name__}: {str(exc).strip()}",
                     retry_in=backoff,
                 )
                 self._stop.wait(backoff)

@@ -102,6 +102,8 @@ class ViewWatcher:
         return self._connected
 
     def start(self) -> None:
+        if self._started:  # every wait calls this: no lock once running
+            return
         with self._starting:
             if not self._started:
                 self._stopping = False

@@ -235,3 +235,25 @@ def test_within_the_refresh_interval_the_host_reads_no_positions_to_follow_the_l
 
     assert worker.position_reads == reads
     assert set(worker.positions().values()) == {worker.log.head()}
+
+
+def test_a_watcher_whose_first_read_fails_logs_it_and_connects_again(world: World) -> None:
+    api = world.container.projections
+    failures = [RuntimeError("the positions could not be read")]
+
+    def flaky_positions() -> dict[str, int]:
+        if failures:
+            raise failures.pop()
+        return api.positions()
+
+    watcher = ViewWatcher(api.db.url.conninfo(), flaky_positions, first_backoff=0.01)
+    with capture_logs() as logs:
+        watcher.start()
+        try:
+            eventually(lambda: watcher.connected, "the watcher connected after all")
+        finally:
+            watcher.stop()
+
+    lost = [line for line in logs if line["event"] == "projection_listen_lost"]
+    assert [line["error"] for line in lost] == ["RuntimeError: the positions could not be read"]
+    assert not watcher.connected
