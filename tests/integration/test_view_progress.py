@@ -21,6 +21,7 @@ from structlog.testing import capture_logs
 from application.ports import FixedClock
 from infrastructure.container import Container, build_container
 from infrastructure.projection_runtime import ProjectionHost
+from infrastructure.projection_setup import build_host
 from infrastructure.settings import load_settings
 from infrastructure.view_progress import CHANNEL, WATCHER_APPLICATION_NAME, ViewWatcher
 from tests.builders import World, build_world
@@ -257,3 +258,26 @@ def test_a_watcher_whose_first_read_fails_logs_it_and_connects_again(world: Worl
     lost = [line for line in logs if line["event"] == "projection_listen_lost"]
     assert [line["error"] for line in lost] == ["RuntimeError: the positions could not be read"]
     assert not watcher.connected
+
+
+def test_views_split_over_two_workers_are_awaited_from_both_announcements(
+    world: World, worker: ProjectionHost
+) -> None:
+    api = world.container.projections
+    api.recheck_seconds = NEVER
+    watching(api)
+    names = api.names
+    first = build_host(worker.log.app, worker.db, world.container.campaign, names=names[:2])
+    second = build_host(worker.log.app, worker.db, world.container.campaign, names=names[2:])
+    result = world.issue()
+    reads = api.position_reads
+
+    first.catch_up()
+    assert not api.wait_for(result.position, timeout=0.2)  # half the views are behind
+    answer = in_thread(lambda: api.wait_for(result.position, timeout=PATIENCE_SECONDS))
+    second.catch_up()
+
+    assert answer()
+    assert api.position_reads == reads + 1  # the one read when the short wait ran out
+    first.stop()
+    second.stop()
