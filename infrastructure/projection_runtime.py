@@ -7,6 +7,10 @@ Each batch of events is read and decoded once and applied to each view in that v
 transaction (rows and tracking together), so a crash at any moment double counts nothing
 and a restart resumes from each view's tracked position. Failures (a dropped connection, a
 database restart) are logged and retried with exponential backoff.
+
+On PostgreSQL the host announces its views' positions after each batch commits and a
+waiter in another process is woken by that announcement (``infrastructure.view_progress``)
+instead of polling; while that connection is down it polls as before.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import structlog
 
 from infrastructure.database import SideDatabase
 from infrastructure.projection_listen import MAX_BACKOFF_SECONDS, NotifyListener
+from infrastructure.view_progress import Announcer, ViewWatcher
 from projections.base import Pair, ViewProjection
 from projections.source import EventLog
 from projections.store import view_positions
@@ -28,6 +33,8 @@ logger = structlog.get_logger(__name__)
 
 Progress = Callable[[int, int], None]
 PARALLEL_VIEWS = 3  # connections a PostgreSQL host uses at once (the pool holds 5 by default)
+RECHECK_SECONDS = 0.5  # a waiter with no announcement for this long reads the positions once
+REFRESH_SECONDS = 1.0  # how long the host trusts its own record of where it left its views
 
 
 class ProjectionHost:
@@ -39,19 +46,29 @@ class ProjectionHost:
         *,
         poll_seconds: float = 1.0,
         batch_size: int = 2000,
+        recheck_seconds: float = RECHECK_SECONDS,
+        refresh_seconds: float = REFRESH_SECONDS,
     ) -> None:
         self.log = log
         self.db = db
         self.projections = list(projections)
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
+        self.recheck_seconds = recheck_seconds
+        self.refresh_seconds = refresh_seconds
+        self.position_reads = 0  # queries of the views' positions, for tests and diagnosis
         self._catching_up = threading.Lock()
+        self._left: dict[str, int] = {}  # where this host's batches left each view
+        self._left_read_at = float("-inf")
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._advanced = threading.Condition()
         self._thread: threading.Thread | None = None
         self._listener: NotifyListener | None = None
         self._workers: ThreadPoolExecutor | None = None
+        postgres = db.dialect == "postgres"
+        self._announcer = Announcer(db.url.conninfo()) if postgres else None
+        self.watcher = ViewWatcher(db.url.conninfo(), self.positions) if postgres else None
 
     @property
     def names(self) -> list[str]:
@@ -66,6 +83,7 @@ class ProjectionHost:
             projection.view.create_tables()
 
     def positions(self) -> dict[str, int]:
+        self.position_reads += 1
         stored = view_positions(self.db)
         return {name: stored.get(name, 0) for name in self.names}
 
@@ -74,28 +92,54 @@ class ProjectionHost:
     def catch_up(
         self, *, on_batch: Progress | None = None, stop: threading.Event | None = None
     ) -> int:
-        """Bring every view up to the log's head now; answers how many events were read."""
+        """Bring every view up to the log's head now; answers how many events were read.
+
+        The positions are read from the database at most once per ``refresh_seconds``
+        (and after a failure): in between this host knows where its batches left each
+        view. A batch never applies an event at or below the position it finds under its
+        lock, so a figure made stale by another process costs a re-read, never a double
+        count; a view set back by a rebuild is picked up at the next refresh.
+        """
         with self._catching_up:
             read = 0
-            while stop is None or not stop.is_set():
-                positions = self.positions()
-                pairs = self.log.read(min(positions.values(), default=0), self.batch_size)
-                if not pairs:
-                    break
-                last = pairs[-1][1].notification_id
-                self._apply(
-                    [
+            positions = self._where_left()
+            try:
+                while stop is None or not stop.is_set():
+                    pairs = self.log.read(min(positions.values(), default=0), self.batch_size)
+                    if not pairs:
+                        break
+                    last = pairs[-1][1].notification_id
+                    jobs = [
                         (projection, [p for p in pairs if p[1].notification_id > done])
                         for projection in self.projections
                         if (done := positions[projection.name]) < last
                     ]
-                )
-                read += len(pairs)
-                with self._advanced:
-                    self._advanced.notify_all()
-                if on_batch is not None:
-                    on_batch(last, max(last, self.log.head()))
+                    self._apply(jobs)
+                    for projection, _ in jobs:
+                        positions[projection.name] = last
+                    read += len(pairs)
+                    self._announce(positions)
+                    if on_batch is not None:
+                        on_batch(last, max(last, self.log.head()))
+                    if len(pairs) < self.batch_size:
+                        break  # that was the head: the next append wakes the host again
+            except BaseException:
+                self._left_read_at = float("-inf")  # read them again next time
+                raise
             return read
+
+    def _where_left(self) -> dict[str, int]:
+        now = time.monotonic()
+        if now - self._left_read_at >= self.refresh_seconds:
+            self._left, self._left_read_at = self.positions(), now
+        return self._left
+
+    def _announce(self, positions: dict[str, int]) -> None:
+        """Tell the waiters in this process and, on PostgreSQL, in every other one."""
+        with self._advanced:
+            self._advanced.notify_all()
+        if self._announcer is not None:
+            self._announcer.announce(positions)
 
     def _apply(self, jobs: list[tuple[ViewProjection, list[Pair]]]) -> None:
         """Each view's batch in its own transaction; on PostgreSQL several at once (the
@@ -119,20 +163,46 @@ class ProjectionHost:
         """Block until the views (all, or those named) have processed ``position``."""
         if position is None or position <= 0:
             return True
+        names = list(views or self.names)
         deadline = time.monotonic() + timeout
-        pause = 0.01
+        if self.running:
+            return self._wait_in_process(position, names, deadline)
+        return self._wait_elsewhere(position, names, deadline)
+
+    def _wait_in_process(self, position: int, names: list[str], deadline: float) -> bool:
         while True:
             positions = self.positions()
-            if all(positions[n] >= position for n in (views or self.names)):
+            if all(positions[n] >= position for n in names):
                 return True
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
-            if self.running:
-                self.wake()
-                with self._advanced:
-                    self._advanced.wait(min(remaining, 0.25))
-            else:  # another process runs the views: poll their tracked positions
+            self.wake()
+            with self._advanced:
+                self._advanced.wait(min(remaining, 0.25))
+
+    def _wait_elsewhere(self, position: int, names: list[str], deadline: float) -> bool:
+        """Another process runs the views: wait for its announcements while the watcher is
+        connected (reading the positions once if none comes for ``recheck_seconds``),
+        otherwise poll the positions, 10, 20, 40 … 250 ms apart."""
+        watcher = self.watcher
+        if watcher is not None:
+            watcher.start()
+        pause = 0.01
+        while True:
+            if watcher is not None and watcher.connected:
+                remaining = max(0.0, deadline - time.monotonic())
+                if watcher.wait_until(names, position, min(remaining, self.recheck_seconds)):
+                    return True
+            positions = self.positions()
+            if watcher is not None:
+                watcher.merge(positions)
+            if all(positions[n] >= position for n in names):
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            if watcher is None or not watcher.connected:
                 time.sleep(min(remaining, pause))
                 pause = min(pause * 2, 0.25)
 
@@ -144,7 +214,9 @@ class ProjectionHost:
         self._stopping.clear()
         channel = self.log.channel
         if self.db.dialect == "postgres" and channel is not None:
-            self._listener = NotifyListener(self.db.url.conninfo(), channel, self.wake)
+            self._listener = NotifyListener(
+                self.db.url.conninfo(), channel, lambda _: self.wake(), on_connected=self.wake
+            )
             self._listener.start()
         self._thread = threading.Thread(target=self._run, name="projection-host", daemon=True)
         self._thread.start()
@@ -164,6 +236,11 @@ class ProjectionHost:
         if self._workers is not None:
             self._workers.shutdown(wait=True)
             self._workers = None
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self._announcer is not None:
+            with self._catching_up:
+                self._announcer.close()
 
     def serve(self, stop: threading.Event) -> None:
         """Run in the foreground until ``stop`` is set (the ``projections run`` process)."""

@@ -96,3 +96,25 @@ def test_the_library_entry_point_applies_a_new_event_once(stored_world: World) -
     assert [i.title for i in views.issues(offices=frozenset({"sd"})).items] == ["账外资产未入账"]
     assert views.audit_events(case=new_events[0][0].originator_id).total == 1
     assert host.positions() == {v.name: new_events[-1][1].notification_id for v in VIEWS}
+
+
+def test_two_hosts_interleaving_batches_count_every_event_once(stored_world: World) -> None:
+    """A host keeps its positions in memory between batches: another host moving the same
+    views on meanwhile makes that figure stale, which must cost re-reads, never a count."""
+    built = stored_world.container
+    scripted_campaign(stored_world)
+    first = build_host(built.app, built.db, built.campaign, batch_size=3)
+    second = build_host(built.app, built.db, built.campaign, batch_size=7)
+    overtaken: list[int] = []
+
+    def overtake(position: int, head: int) -> None:
+        if not overtaken:  # once, after the first host's first batch
+            overtaken.append(second.catch_up())
+
+    first.catch_up(on_batch=overtake)
+
+    head = first.log.head()
+    assert overtaken == [len(first.log.read(0, 100_000)) - 3]  # the rest, by the second
+    assert first.positions() == {v.name: head for v in VIEWS}
+    for view in VIEWS:
+        assert dump(live(built, view)) == dump(rebuilt(built, view))
