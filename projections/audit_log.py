@@ -14,6 +14,7 @@ from eventsourcing.persistence import Tracking
 
 from domain.errors import UnknownUnit
 from projections.base import ViewProjection, actor_of, handles, stamp
+from projections.ids import id_text
 from projections.store import Batch, Table
 from projections.summaries import subject_of, summarize
 
@@ -63,12 +64,12 @@ class AuditLog(ViewProjection):
     tables = (AUDIT_LOG, AUDIT_CASES)
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
-        return [(AUDIT_CASES.name, str(event.originator_id))]
+        return [(AUDIT_CASES.name, id_text(event.originator_id))]
 
     @handles("*")
     def recorded(self, batch: Batch, event: Any, tracking: Tracking) -> None:
         aggregate_type, _, event_type = type(event).__qualname__.partition(".")
-        aggregate_id = str(event.originator_id)
+        aggregate_id = id_text(event.originator_id)
         case = batch.get(AUDIT_CASES.name, aggregate_id)
         subject = subject_of(event)
         if case is None:
@@ -78,7 +79,7 @@ class AuditLog(ViewProjection):
                 id=aggregate_id,
                 aggregate_type=aggregate_type,
                 office=getattr(event, "office", None),
-                case_id=str(issue_id) if issue_id else own_case,
+                case_id=id_text(issue_id) if issue_id else own_case,
                 subject=subject or self._unit_name(getattr(event, "office", None)),
             )
             batch.put(AUDIT_CASES.name, case)

@@ -21,6 +21,7 @@ from domain.office_record import OfficeRecord
 from infrastructure.database import SideDatabase
 from projections import labels
 from projections.base import ViewProjection, handles
+from projections.ids import id_text
 from projections.item_state import (
     ITEM_CORE_COLUMNS,
     ITEM_EVENTS,
@@ -73,19 +74,19 @@ class Progress(ViewProjection):
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
         if type(event).__qualname__.startswith("OfficeRecord."):
-            return [(PROGRESS_OFFICES.name, str(event.originator_id))]
+            return [(PROGRESS_OFFICES.name, id_text(event.originator_id))]
         if type(event).__name__ == "Planned":  # a new item: its row is known absent, too
             return [
-                (PROGRESS_ISSUES.name, str(event.issue_id)),
-                (PROGRESS_ITEMS.name, str(event.originator_id)),
+                (PROGRESS_ISSUES.name, id_text(event.issue_id)),
+                (PROGRESS_ITEMS.name, id_text(event.originator_id)),
             ]
         if type(event).__qualname__.startswith("Issue."):
-            return [(PROGRESS_ISSUES.name, str(event.originator_id))]
-        return [(PROGRESS_ITEMS.name, str(event.originator_id))]
+            return [(PROGRESS_ISSUES.name, id_text(event.originator_id))]
+        return [(PROGRESS_ITEMS.name, id_text(event.originator_id))]
 
     @handles("Issue.Found")
     def found(self, batch: Batch, event: Any, tracking: Tracking) -> None:
-        row = {"id": str(event.originator_id), "office": event.office}
+        row = {"id": id_text(event.originator_id), "office": event.office}
         row.update(category=event.category, status=issue_states.OPEN)
         batch.put(PROGRESS_ISSUES.name, row)
 
@@ -97,7 +98,7 @@ class Progress(ViewProjection):
 
     @handles(*ITEM_EVENTS)
     def item_moved(self, batch: Batch, event: Any, tracking: Tracking) -> None:
-        key = str(event.originator_id)
+        key = id_text(event.originator_id)
         row = batch.get(PROGRESS_ITEMS.name, key)
         if row is None:
             issue = batch.require(PROGRESS_ISSUES.name, event.issue_id, missing="unknown issue")
