@@ -259,6 +259,7 @@ class Batch:
         self.start_position = position
         self._rows = rows if rows is not None else {t: {} for t in store.tables}
         self._dirty: dict[str, dict[str, Row]] = {t: {} for t in store.tables}
+        self._new: dict[str, set[str]] = {t: set() for t in store.tables}  # known absent
         self._appended: dict[str, list[Row]] = {t: [] for t in store.tables}
 
     def prefetch(self, wanted: Iterable[tuple[str, str]]) -> None:
@@ -313,8 +314,9 @@ class Batch:
         """Insert or replace the row (by its key) when the batch commits."""
         key = str(row[self.store.tables[table].key])
         rows = self._rows[table]
-        rows.pop(key, None)  # last in the cache's order: the most recently used
-        rows[key] = row
+        if rows.pop(key, row) is None:  # a key loaded and found absent: the row is new
+            self._new[table].add(key)
+        rows[key] = row  # last in the cache's order: the most recently used
         self._dirty[table][key] = row
 
     def append(self, table: str, row: Row) -> None:
@@ -327,10 +329,14 @@ class Batch:
     def flush(self) -> None:
         for name, spec in self.store.tables.items():
             physical = self.store.physical(name)
-            if self._appended[name]:
-                self._insert(spec, physical, self._appended[name], upsert=False)
-            if self._dirty[name]:
-                self._insert(spec, physical, list(self._dirty[name].values()), upsert=True)
+            new = self._new[name]
+            dirty = self._dirty[name].items()
+            added = [*self._appended[name], *(row for key, row in dirty if key in new)]
+            if added:
+                self._insert(spec, physical, added, upsert=False)
+            changed = [row for key, row in dirty if key not in new]
+            if changed:
+                self._insert(spec, physical, changed, upsert=True)
         if self.position != self.start_position:
             self.cur.execute(
                 self.store.db.sql(f"UPDATE {TRACKING_TABLE} SET position = %s WHERE view = %s"),
@@ -338,8 +344,9 @@ class Batch:
             )
 
     def _insert(self, spec: Table, physical: str, rows: list[Row], *, upsert: bool) -> None:
-        """Write many rows at once: ``executemany``, or on PostgreSQL for a large batch a
-        COPY into a session-local staging table merged with one INSERT … SELECT."""
+        """Write many rows at once: ``executemany``, or on PostgreSQL for a large batch
+        COPY, straight into the table for new rows, else into a session-local staging
+        table merged with one INSERT … ON CONFLICT."""
         db = self.store.db
         cols = ", ".join(spec.columns)
         conflict = ""
@@ -347,14 +354,15 @@ class Batch:
             updates = ", ".join(f"{c} = excluded.{c}" for c in spec.columns if c != spec.key)
             conflict = f" ON CONFLICT ({spec.key}) DO UPDATE SET {updates}"
         encoded = [spec.encode(row) for row in rows]
+        if db.dialect == "postgres" and len(encoded) >= _COPY_FROM and not upsert:
+            self._copy(physical, cols, encoded)
+            return
         if db.dialect == "postgres" and len(encoded) >= _COPY_FROM:
             staging = f"{physical}_load"
             self.cur.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {physical}) ON COMMIT DELETE ROWS"
             )
-            with self.cur.copy(f"COPY {staging} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for values in encoded:
-                    copy.write_row(values)
+            self._copy(staging, cols, encoded)
             self.cur.execute(
                 f"INSERT INTO {physical} ({cols}) SELECT {cols} FROM {staging}{conflict}"
             )
@@ -363,6 +371,11 @@ class Batch:
         self.cur.executemany(  # type: ignore[attr-defined]
             db.sql(f"INSERT INTO {physical} ({cols}) VALUES ({marks}){conflict}"), encoded
         )
+
+    def _copy(self, target: str, cols: str, encoded: list[tuple[Any, ...]]) -> None:
+        with self.cur.copy(f"COPY {target} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for values in encoded:
+                copy.write_row(values)
 
 
 def view_positions(db: SideDatabase) -> dict[str, int]:

@@ -14,6 +14,7 @@ import pytest
 
 from infrastructure.database import DatabaseUrl, SideDatabase
 from infrastructure.settings import load_settings
+from projections.reading import fetch
 from projections.registry import VIEWS
 from projections.store import RowCache, Table, ViewStore
 from tests.builders import World
@@ -145,3 +146,27 @@ def test_the_same_host_goes_on_correctly_after_a_failed_batch(
 
     assert host.positions() == {v.name: host.log.head() for v in VIEWS}
     assert dump(live(stored_world.container, view)) == dump(rebuilt(stored_world.container, view))
+
+
+@pytest.mark.parametrize("rows", [3, 500], ids=["small batch", "large batch"])
+def test_rows_known_absent_are_inserted_beside_rows_updated(db: SideDatabase, rows: int) -> None:
+    """Rows a batch found absent go in by plain INSERT or COPY; the others by upsert."""
+    store = notes(db)
+    with store.batch() as batch:
+        batch.prefetch((NOTES.name, f"k{n:04d}") for n in range(rows))
+        for n in range(rows):
+            assert batch.get(NOTES.name, f"k{n:04d}") is None
+            batch.put(NOTES.name, NOTES.blank(id=f"k{n:04d}", text="初稿", tags=["初稿"]))
+        batch.advance(1)
+
+    with store.batch() as batch:
+        for n in range(rows * 2):
+            row = batch.get(NOTES.name, f"k{n:04d}") or NOTES.blank(id=f"k{n:04d}")
+            row.update(text="定稿", tags=[*row["tags"], "定稿"])
+            batch.put(NOTES.name, row)
+        batch.advance(2)
+
+    found = fetch(db, f"SELECT id, text, tags FROM {NOTES.name} ORDER BY id")
+    assert len(found) == rows * 2
+    assert found[0] == ("k0000", "定稿", '["初稿", "定稿"]')
+    assert found[-1] == (f"k{rows * 2 - 1:04d}", "定稿", '["定稿"]')
