@@ -21,11 +21,14 @@ from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
+import structlog
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
 from infrastructure.database import Cursor, SideDatabase
 from projections.ids import id_text
 from projections.reading import fetch
+
+logger = structlog.get_logger(__name__)
 
 TRACKING_TABLE = "rectify_view_tracking"
 _CHUNK = 500
@@ -143,11 +146,32 @@ class ViewStore(TrackingRecorder):
         return f"{table}{self.suffix}"
 
     def create_tables(self) -> None:
+        """The view's tables and tracking row, where missing. A view stored with fewer
+        tables than it now has (an upgrade added one) starts again from position 0 in
+        tables of the new shape: views are rebuilt from the log, never migrated."""
         create_tracking_table(self.db)
         with self.db.transaction() as cur:
+            if self.db.dialect == "postgres":  # one process at a time creates or resets
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.view,))
+            present = {
+                name: table_exists(cur, self.db, self.physical(name)) for name in self.tables
+            }
+            reshaped = any(present.values()) and not all(present.values())
+            if reshaped:
+                logger.warning(
+                    "view_reset_for_new_tables",
+                    view=self.view,
+                    missing=sorted(name for name, there in present.items() if not there),
+                )
+                cur.execute(
+                    self.db.sql(f"UPDATE {TRACKING_TABLE} SET position = 0 WHERE view = %s"),
+                    (self.view,),
+                )
             for table in self.tables.values():
                 physical = self.physical(table.name)
-                if not table_exists(cur, self.db, physical):
+                if reshaped and present[table.name]:
+                    cur.execute(f"DROP TABLE {physical}")
+                if reshaped or not present[table.name]:
                     for statement in table.ddl(physical):
                         cur.execute(statement)
             cur.execute(
