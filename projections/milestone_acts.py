@@ -65,10 +65,14 @@ class MilestoneBook:
                 for office, acts in self.acts.items()
             }
             self.statuses = campaign_milestones(campaign, acts=days, today=today)
+        self._outstanding: dict[str, list[str]] = {}
+        for status in self.statuses:
+            if status.status == "missed":
+                self._outstanding.setdefault(status.office, []).append(status.code)
 
     def outstanding(self, office: str) -> list[str]:
         """The milestones this office has missed and still not met."""
-        return [s.code for s in self.statuses if s.office == office and s.status == "missed"]
+        return list(self._outstanding.get(office, ()))
 
     def cite(self, status: MilestoneStatus) -> dict[str, Any] | None:
         """The act that met the milestone (the office's own, or its parent's for it)."""
