@@ -23,6 +23,7 @@ from domain.office_record import OfficeRecord
 from infrastructure.database import SideDatabase
 from projections import labels
 from projections.base import ViewProjection, citation, handles, unstamp
+from projections.ids import id_text
 from projections.item_state import ITEM_CORE_COLUMNS, ITEM_EVENTS, apply_item
 from projections.lights import RED, LightRule
 from projections.milestone_acts import ACT_EVENTS, MilestoneBook, acts_table, record_act
@@ -68,17 +69,17 @@ class Accountability(ViewProjection):
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
         if type(event).__qualname__.startswith("OfficeRecord."):
-            return [(ACC_OFFICES.name, str(event.originator_id))]
+            return [(ACC_OFFICES.name, id_text(event.originator_id))]
         if type(event).__name__ == "Planned":  # a new item: its row is known absent, too
             return [
-                (ACC_ISSUES.name, str(event.issue_id)),
-                (ACC_ITEMS.name, str(event.originator_id)),
+                (ACC_ISSUES.name, id_text(event.issue_id)),
+                (ACC_ITEMS.name, id_text(event.originator_id)),
             ]
-        return [(ACC_ITEMS.name, str(event.originator_id))]
+        return [(ACC_ITEMS.name, id_text(event.originator_id))]
 
     @handles("Issue.Found")
     def found(self, batch: Batch, event: Any, tracking: Tracking) -> None:
-        batch.put(ACC_ISSUES.name, {"id": str(event.originator_id), "title": event.title})
+        batch.put(ACC_ISSUES.name, {"id": id_text(event.originator_id), "title": event.title})
 
     @handles(*ACT_EVENTS)
     def milestone_act(self, batch: Batch, event: Any, tracking: Tracking) -> None:
@@ -87,13 +88,13 @@ class Accountability(ViewProjection):
     @handles(*ITEM_EVENTS, "RectificationItem.Reassigned")
     def item_moved(self, batch: Batch, event: Any, tracking: Tracking) -> None:
         kind = type(event).__name__
-        key = str(event.originator_id)
+        key = id_text(event.originator_id)
         row = batch.get(ACC_ITEMS.name, key)
         if row is None:
-            issue = batch.get(ACC_ISSUES.name, str(event.issue_id))
+            issue = batch.get(ACC_ISSUES.name, id_text(event.issue_id))
             row = ACC_ITEMS.blank(
                 id=key,
-                issue_id=str(event.issue_id),
+                issue_id=id_text(event.issue_id),
                 office=event.office,
                 issue_title=issue["title"] if issue else "",
             )

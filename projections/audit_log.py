@@ -14,6 +14,7 @@ from eventsourcing.persistence import Tracking
 
 from domain.errors import UnknownUnit
 from projections.base import ViewProjection, actor_of, handles, stamp
+from projections.ids import id_text
 from projections.store import Batch, Table
 from projections.summaries import subject_of, summarize
 
@@ -38,8 +39,7 @@ AUDIT_LOG = Table(
     ),
     integers=frozenset({"position", "version"}),
     indexes=(
-        ("actor_id", "position"),
-        ("actor_name", "position"),
+        ("actor_id", "recorded_at"),
         ("actor_unit", "position"),
         ("case_id", "position"),
         ("aggregate_id", "position"),
@@ -54,21 +54,33 @@ AUDIT_CASES = Table(
     columns=("id", "aggregate_type", "office", "case_id", "subject"),
 )
 
+# Every actor id that acted under a name: a read by name resolves it to ids first, so one
+# index on (actor_id, recorded_at) serves reads by id, username and name alike.
+AUDIT_NAMES = Table(
+    name="view_audit_names",
+    key="name",
+    columns=("name", "actor_ids"),
+    json=frozenset({"actor_ids"}),
+    defaults={"actor_ids": []},
+)
+
 CASE_TYPES = ("Issue", "RectificationItem")
 
 
 class AuditLog(ViewProjection):
     name = "audit_log"
     label = "审计日志"
-    tables = (AUDIT_LOG, AUDIT_CASES)
+    tables = (AUDIT_LOG, AUDIT_CASES, AUDIT_NAMES)
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
-        return [(AUDIT_CASES.name, str(event.originator_id))]
+        case = (AUDIT_CASES.name, id_text(event.originator_id))
+        name = actor_of(event)["name"]
+        return [case, (AUDIT_NAMES.name, name)] if name else [case]
 
     @handles("*")
     def recorded(self, batch: Batch, event: Any, tracking: Tracking) -> None:
         aggregate_type, _, event_type = type(event).__qualname__.partition(".")
-        aggregate_id = str(event.originator_id)
+        aggregate_id = id_text(event.originator_id)
         case = batch.get(AUDIT_CASES.name, aggregate_id)
         subject = subject_of(event)
         if case is None:
@@ -78,7 +90,7 @@ class AuditLog(ViewProjection):
                 id=aggregate_id,
                 aggregate_type=aggregate_type,
                 office=getattr(event, "office", None),
-                case_id=str(issue_id) if issue_id else own_case,
+                case_id=id_text(issue_id) if issue_id else own_case,
                 subject=subject or self._unit_name(getattr(event, "office", None)),
             )
             batch.put(AUDIT_CASES.name, case)
@@ -86,6 +98,8 @@ class AuditLog(ViewProjection):
             case["subject"] = subject
             batch.put(AUDIT_CASES.name, case)
         actor = actor_of(event)
+        if actor["name"]:
+            self._name_used(batch, actor["name"], actor["id"])
         batch.append(
             AUDIT_LOG.name,
             {
@@ -105,6 +119,13 @@ class AuditLog(ViewProjection):
                 "summary": summarize(event, case["subject"], self.context.campaign),
             },
         )
+
+    @staticmethod
+    def _name_used(batch: Batch, name: str, actor_id: str) -> None:
+        row = batch.get(AUDIT_NAMES.name, name) or AUDIT_NAMES.blank(name=name)
+        if actor_id not in row["actor_ids"]:
+            row["actor_ids"] = sorted([*row["actor_ids"], actor_id])
+            batch.put(AUDIT_NAMES.name, row)
 
     def _unit_name(self, office: str | None) -> str:
         if office is None:

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from domain.account import Account
 from domain.errors import InvalidInput
 from infrastructure.database import SideDatabase
-from projections.audit_log import AUDIT_LOG
+from projections.audit_log import AUDIT_LOG, AUDIT_NAMES
 from projections.base import stamp, unstamp
-from projections.reading import Where, fetch
+from projections.reading import Where, fetch, marks
 from projections.rows import AuditRow, Page
 
 
@@ -37,8 +37,7 @@ def read_audit(
 ) -> Page[AuditRow]:
     where = Where()
     if actor:
-        ids = [actor, str(Account.create_id(actor))]
-        where.add("(actor_id IN (%s, %s) OR actor_name = %s)", *ids, actor)
+        _by_actor(db, where, actor)
     if unit:
         where.add("actor_unit = %s", unit)
     if case is not None:
@@ -59,6 +58,27 @@ def read_audit(
         [*where.params, page_size, (page - 1) * page_size],
     )
     return Page(items=[audit_row(r, tz) for r in rows], total=total, page=page, page_size=page_size)
+
+
+def _by_actor(db: SideDatabase, where: Where, actor: str) -> None:
+    """Rows by an account id, a username or a display name: the name resolved to the ids
+    that acted under it first, so the condition is one indexed ``actor_id IN`` (the name
+    still checked on the rows of ids that also acted under other names)."""
+    direct = [actor, str(Account.create_id(actor))]
+    found = fetch(db, f"SELECT name, actor_ids FROM {AUDIT_NAMES.name} WHERE name = %s", [actor])
+    ids = AUDIT_NAMES.decode(found[0])["actor_ids"] if found else []
+    named = sorted(set(ids) - set(direct))
+    if not named:
+        where.add(f"actor_id IN ({marks(direct)})", *direct)
+        return
+    where.add(
+        f"actor_id IN ({marks([*direct, *named])}) "
+        f"AND (actor_id IN ({marks(direct)}) OR actor_name = %s)",
+        *direct,
+        *named,
+        *direct,
+        actor,
+    )
 
 
 def read_case(db: SideDatabase, tz: ZoneInfo, case_id: UUID) -> list[AuditRow]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
 from domain.campaign import Campaign
+from projections.ids import id_text
 from projections.store import Batch, Table, ViewStore
 
 Pair = tuple[Any, Tracking]
@@ -39,8 +41,10 @@ def event_name(event: Any) -> str:
     return type(event).__qualname__
 
 
+@lru_cache(maxsize=4096)
 def stamp(moment: datetime) -> str:
-    """A UTC time as fixed-width text: it sorts the same as the time."""
+    """A UTC time as fixed-width text: it sorts the same as the time (remembered: several
+    views stamp the same event's time)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
@@ -73,7 +77,7 @@ def citation(event: Any, tracking: Tracking) -> dict[str, Any]:
     return {
         "position": tracking.notification_id,
         "event_type": type(event).__name__,
-        "aggregate_id": str(event.originator_id),
+        "aggregate_id": id_text(event.originator_id),
         "actor_id": actor["id"],
         "actor_name": actor["name"],
         "actor_role": actor["role"],

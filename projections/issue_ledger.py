@@ -11,6 +11,7 @@ from domain import issue as states
 from domain.issue import Issue
 from domain.item import RectificationItem
 from projections.base import ViewProjection, actor_of, handles, iso, stamp, touched
+from projections.ids import id_text
 from projections.item_state import ITEM_CORE_COLUMNS, ITEM_EVENTS, apply_item
 from projections.store import Batch, Table
 
@@ -60,14 +61,14 @@ class IssueLedger(ViewProjection):
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
         if type(event).__qualname__.startswith("Issue."):
-            return [(ISSUES.name, str(event.originator_id))]
-        return [(ISSUE_ITEMS.name, str(event.originator_id))]
+            return [(ISSUES.name, id_text(event.originator_id))]
+        return [(ISSUE_ITEMS.name, id_text(event.originator_id))]
 
     @handles("Issue.Found")
     def found(self, batch: Batch, event: Any, tracking: Tracking) -> None:
         actor = actor_of(event)
         row = ISSUES.blank(
-            id=str(event.originator_id),
+            id=id_text(event.originator_id),
             office=event.office,
             category=event.category,
             subtype=event.subtype,
@@ -108,10 +109,10 @@ class IssueLedger(ViewProjection):
 
     @handles(*ITEM_EVENTS)
     def item_changed(self, batch: Batch, event: Any, tracking: Tracking) -> None:
-        key = str(event.originator_id)
+        key = id_text(event.originator_id)
         row = batch.get(ISSUE_ITEMS.name, key)
         if row is None:
-            row = ISSUE_ITEMS.blank(item_id=key, issue_id=str(event.issue_id))
+            row = ISSUE_ITEMS.blank(item_id=key, issue_id=id_text(event.issue_id))
         apply_item(row, event)
         batch.put(ISSUE_ITEMS.name, row)
 

@@ -15,6 +15,7 @@ from eventsourcing.persistence import Tracking
 from domain.issue import Issue
 from domain.item import RectificationItem
 from projections.base import ViewProjection, actor_of, handles, iso, stamp, touched
+from projections.ids import id_text
 from projections.item_state import ITEM_CORE_COLUMNS, apply_item
 from projections.store import Batch, Table
 
@@ -78,15 +79,15 @@ class ItemLedger(ViewProjection):
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
         if type(event).__name__ == "Planned":
-            return [(ITEM_ISSUES.name, str(event.issue_id))]
-        return [(ITEMS.name, str(event.originator_id))]
+            return [(ITEM_ISSUES.name, id_text(event.issue_id))]
+        return [(ITEMS.name, id_text(event.originator_id))]
 
     @handles("Issue.Found")
     def issue_found(self, batch: Batch, event: Any, tracking: Tracking) -> None:
         batch.put(
             ITEM_ISSUES.name,
             {
-                "id": str(event.originator_id),
+                "id": id_text(event.originator_id),
                 "office": event.office,
                 "category": event.category,
                 "title": event.title,
@@ -97,7 +98,7 @@ class ItemLedger(ViewProjection):
     def planned(self, batch: Batch, event: Any, tracking: Tracking) -> None:
         issue = batch.require(ITEM_ISSUES.name, event.issue_id, missing="unknown issue")
         row = ITEMS.blank(
-            id=str(event.originator_id),
+            id=id_text(event.originator_id),
             issue_id=issue["id"],
             office=event.office,
             category=issue["category"],

@@ -17,6 +17,7 @@ from domain.campaign import Campaign
 from domain.milestones import OFFICE_MILESTONES, MilestoneStatus, campaign_milestones
 from infrastructure.database import SideDatabase
 from projections.base import citation, iso
+from projections.ids import id_text
 from projections.reading import fetch
 from projections.store import Batch, Table
 
@@ -34,7 +35,7 @@ def acts_table(name: str) -> Table:
 
 def record_act(batch: Batch, table: Table, event: Any, tracking: Tracking) -> None:
     """Remember an office record's office, then the first act of each milestone."""
-    key = str(event.originator_id)
+    key = id_text(event.originator_id)
     name = type(event).__qualname__
     if name == "OfficeRecord.Opened":
         batch.put(table.name, {"id": key, "office": event.office, "acts": {}})
@@ -64,10 +65,14 @@ class MilestoneBook:
                 for office, acts in self.acts.items()
             }
             self.statuses = campaign_milestones(campaign, acts=days, today=today)
+        self._outstanding: dict[str, list[str]] = {}
+        for status in self.statuses:
+            if status.status == "missed":
+                self._outstanding.setdefault(status.office, []).append(status.code)
 
     def outstanding(self, office: str) -> list[str]:
         """The milestones this office has missed and still not met."""
-        return [s.code for s in self.statuses if s.office == office and s.status == "missed"]
+        return list(self._outstanding.get(office, ()))
 
     def cite(self, status: MilestoneStatus) -> dict[str, Any] | None:
         """The act that met the milestone (the office's own, or its parent's for it)."""

@@ -21,6 +21,7 @@ from domain.office_record import OfficeRecord
 from infrastructure.database import SideDatabase
 from projections import labels
 from projections.base import ViewProjection, handles
+from projections.ids import id_text
 from projections.item_state import (
     ITEM_CORE_COLUMNS,
     ITEM_EVENTS,
@@ -73,19 +74,19 @@ class Progress(ViewProjection):
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
         if type(event).__qualname__.startswith("OfficeRecord."):
-            return [(PROGRESS_OFFICES.name, str(event.originator_id))]
+            return [(PROGRESS_OFFICES.name, id_text(event.originator_id))]
         if type(event).__name__ == "Planned":  # a new item: its row is known absent, too
             return [
-                (PROGRESS_ISSUES.name, str(event.issue_id)),
-                (PROGRESS_ITEMS.name, str(event.originator_id)),
+                (PROGRESS_ISSUES.name, id_text(event.issue_id)),
+                (PROGRESS_ITEMS.name, id_text(event.originator_id)),
             ]
         if type(event).__qualname__.startswith("Issue."):
-            return [(PROGRESS_ISSUES.name, str(event.originator_id))]
-        return [(PROGRESS_ITEMS.name, str(event.originator_id))]
+            return [(PROGRESS_ISSUES.name, id_text(event.originator_id))]
+        return [(PROGRESS_ITEMS.name, id_text(event.originator_id))]
 
     @handles("Issue.Found")
     def found(self, batch: Batch, event: Any, tracking: Tracking) -> None:
-        row = {"id": str(event.originator_id), "office": event.office}
+        row = {"id": id_text(event.originator_id), "office": event.office}
         row.update(category=event.category, status=issue_states.OPEN)
         batch.put(PROGRESS_ISSUES.name, row)
 
@@ -97,7 +98,7 @@ class Progress(ViewProjection):
 
     @handles(*ITEM_EVENTS)
     def item_moved(self, batch: Batch, event: Any, tracking: Tracking) -> None:
-        key = str(event.originator_id)
+        key = id_text(event.originator_id)
         row = batch.get(PROGRESS_ITEMS.name, key)
         if row is None:
             issue = batch.require(PROGRESS_ISSUES.name, event.issue_id, missing="unknown issue")
@@ -148,7 +149,18 @@ class _Tally:
 
 def _tallies(
     db: SideDatabase, rule: LightRule, offices: frozenset[str] | None
-) -> dict[tuple[str, str], _Tally]:
+) -> tuple[dict[str, _Tally], dict[str, _Tally], _Tally]:
+    """The counts by office, by category and in all, each row added where it counts (not
+    into a tally per office and category merged afterwards)."""
+    by_office: dict[str, _Tally] = {}
+    by_category: dict[str, _Tally] = {}
+    total = _Tally()
+
+    def tallies(office: str, category: str) -> tuple[_Tally, ...]:
+        mine = by_office.get(office) or by_office.setdefault(office, _Tally())
+        theirs = by_category.get(category) or by_category.setdefault(category, _Tally())
+        return mine, theirs, total
+
     where = Where()
     if offices is not None:
         where.among("office", offices)
@@ -163,12 +175,11 @@ def _tallies(
         f"FROM {PROGRESS_ITEMS.name}{where.sql()} GROUP BY office, category, status",
         [*NOT_RECTIFIED, today, *NOT_RECTIFIED, today, until, *where.params],
     )
-    tallies: dict[tuple[str, str], _Tally] = {}
     for office, category, status, n, overdue, soon in rows:
-        tally = tallies.setdefault((office, category), _Tally())
-        tally.by_status[status] = int(n)
-        tally.overdue += int(overdue or 0)
-        tally.due_soon += int(soon or 0)
+        for tally in tallies(office, category):
+            tally.by_status[status] = tally.by_status.get(status, 0) + int(n)
+            tally.overdue += int(overdue or 0)
+            tally.due_soon += int(soon or 0)
     issue_rows = fetch(
         db,
         f"SELECT office, category, status, COUNT(*) FROM {PROGRESS_ISSUES.name}{where.sql()} "
@@ -176,24 +187,37 @@ def _tallies(
         where.params,
     )
     for office, category, status, n in issue_rows:
-        tally = tallies.setdefault((office, category), _Tally())
-        tally.issues += int(n)
-        if status != issue_states.OPEN:
-            tally.issues_closed += int(n)
-    return tallies
+        for tally in tallies(office, category):
+            tally.issues += int(n)
+            if status != issue_states.OPEN:
+                tally.issues_closed += int(n)
+    return by_office, by_category, total
+
+
+def _below(campaign: Campaign) -> dict[str, list[str]]:
+    """Each unit's units one level down."""
+    children: dict[str, list[str]] = {}
+    for unit in campaign.units:
+        if unit.parent is not None:
+            children.setdefault(unit.parent, []).append(unit.code)
+    return children
+
+
+def _subtree(code: str, children: dict[str, list[str]]) -> set[str]:
+    """The units below ``code`` (``Campaign.subtree`` without the unit, in one pass)."""
+    found, todo = set(), [code]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
 
 
 def read_progress(
     db: SideDatabase, campaign: Campaign, rule: LightRule, offices: frozenset[str] | None
 ) -> ProgressView:
-    tallies = _tallies(db, rule, offices)
-    by_office: dict[str, _Tally] = {}
-    by_category: dict[str, _Tally] = {}
-    total = _Tally()
-    for (office, category), tally in tallies.items():
-        by_office.setdefault(office, _Tally()).add(tally)
-        by_category.setdefault(category, _Tally()).add(tally)
-        total.add(tally)
+    by_office, by_category, total = _tallies(db, rule, offices)
     visible = [u for u in campaign.offices() if offices is None or u.code in offices]
     visible_codes = {u.code for u in visible}
     book = MilestoneBook(db, PROGRESS_OFFICES, campaign, rule.today)
@@ -201,9 +225,10 @@ def read_progress(
         missed = book.outstanding(unit.code)
         by_office.setdefault(unit.code, _Tally()).missed.update(missed)
         total.missed.update(missed)
+    children = _below(campaign)
     office_rows = []
     for unit in visible:
-        subs = sorted((campaign.subtree(unit.code) - {unit.code}) & visible_codes)
+        subs = sorted(_subtree(unit.code, children) & visible_codes)
         rolled = _Tally()
         for code in [unit.code, *subs]:
             rolled.add(by_office.get(code, _Tally()))

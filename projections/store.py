@@ -11,21 +11,46 @@ again, so a batch that fails leaves nothing behind and a redelivered event count
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
+from operator import itemgetter
 from typing import Any
+from uuid import UUID
 
+import structlog
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
 from infrastructure.database import Cursor, SideDatabase
+from projections.ids import id_text
 from projections.reading import fetch
+
+logger = structlog.get_logger(__name__)
 
 TRACKING_TABLE = "rectify_view_tracking"
 _CHUNK = 500
 _COPY_FROM = 64  # rows from which PostgreSQL writes go through COPY
+CACHED_ROWS = 20_000  # rows per table a store keeps between batches (most recently used)
+_KEY_SEPARATOR = "\n"  # loads pass their text keys as one parameter, split by the server
 
 Row = dict[str, Any]
+
+# One encoder built once (``json.dumps`` with options builds a new one on every call).
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def encode_json(value: Any) -> str:
+    """A JSON column's text: keys sorted, so equal values always give equal text."""
+    if value == [] and isinstance(value, list):
+        return "[]"
+    return _JSON.encode(value)
+
+
+def decode_json(text: str) -> Any:
+    return [] if text == "[]" else json.loads(text)
 
 
 @dataclass(frozen=True)
@@ -53,22 +78,32 @@ class Table:
             statements.append(f"CREATE INDEX {physical}_ix{n} ON {physical} ({', '.join(index)})")
         return statements
 
+    @cached_property
+    def _values(self) -> Any:
+        """The row's values in column order, as a tuple (one C call)."""
+        getter = itemgetter(*self.columns)
+        if len(self.columns) == 1:
+            return lambda row: (getter(row),)
+        return getter
+
+    @cached_property
+    def _json_at(self) -> tuple[int, ...]:
+        return tuple(n for n, c in enumerate(self.columns) if c in self.json)
+
     def encode(self, row: Row) -> tuple[Any, ...]:
-        json_columns = self.json
-        return tuple(
-            [
-                json.dumps(row[c], ensure_ascii=False, sort_keys=True)
-                if c in json_columns
-                else row[c]
-                for c in self.columns
-            ]
-        )
+        values: tuple[Any, ...] = self._values(row)
+        if not self._json_at:
+            return values
+        encoded = list(values)
+        for n in self._json_at:
+            encoded[n] = encode_json(encoded[n])
+        return tuple(encoded)
 
     def decode(self, values: Iterable[Any]) -> Row:
         row = dict(zip(self.columns, values, strict=True))
         for c in self.json:
             if row[c] is not None:
-                row[c] = json.loads(row[c])
+                row[c] = decode_json(row[c])
         return row
 
 
@@ -104,16 +139,39 @@ class ViewStore(TrackingRecorder):
         self.tables = {t.name: t for t in tables}
         self.application_name = application_name
         self.suffix = suffix
+        self.cache = RowCache(self.tables)
+        self._one_batch_at_a_time = threading.Lock()
 
     def physical(self, table: str) -> str:
         return f"{table}{self.suffix}"
 
     def create_tables(self) -> None:
+        """The view's tables and tracking row, where missing. A view stored with fewer
+        tables than it now has (an upgrade added one) starts again from position 0 in
+        tables of the new shape: views are rebuilt from the log, never migrated."""
         create_tracking_table(self.db)
         with self.db.transaction() as cur:
+            if self.db.dialect == "postgres":  # one process at a time creates or resets
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.view,))
+            present = {
+                name: table_exists(cur, self.db, self.physical(name)) for name in self.tables
+            }
+            reshaped = any(present.values()) and not all(present.values())
+            if reshaped:
+                logger.warning(
+                    "view_reset_for_new_tables",
+                    view=self.view,
+                    missing=sorted(name for name, there in present.items() if not there),
+                )
+                cur.execute(
+                    self.db.sql(f"UPDATE {TRACKING_TABLE} SET position = 0 WHERE view = %s"),
+                    (self.view,),
+                )
             for table in self.tables.values():
                 physical = self.physical(table.name)
-                if not table_exists(cur, self.db, physical):
+                if reshaped and present[table.name]:
+                    cur.execute(f"DROP TABLE {physical}")
+                if reshaped or not present[table.name]:
                     for statement in table.ddl(physical):
                         cur.execute(statement)
             cur.execute(
@@ -152,29 +210,80 @@ class ViewStore(TrackingRecorder):
     def batch(self) -> Iterator[Batch]:
         """One transaction: rows and the tracking position commit together or not at all."""
         lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
-        with self.db.transaction() as cur:
-            cur.execute(
-                self.db.sql(f"SELECT position FROM {TRACKING_TABLE} WHERE view = %s{lock}"),
-                (self.view,),
-            )
-            found = cur.fetchone()
-            if found is None:
-                raise LookupError(f"view {self.view} has no tables: run create_tables() first")
-            batch = Batch(self, cur, int(found[0]))
-            yield batch
-            batch.flush()
+        with self._one_batch_at_a_time:
+            try:
+                with self.db.transaction() as cur:
+                    cur.execute(
+                        self.db.sql(f"SELECT position FROM {TRACKING_TABLE} WHERE view = %s{lock}"),
+                        (self.view,),
+                    )
+                    found = cur.fetchone()
+                    if found is None:
+                        raise LookupError(
+                            f"view {self.view} has no tables: run create_tables() first"
+                        )
+                    batch = Batch(self, cur, int(found[0]), self.cache.rows_at(int(found[0])))
+                    yield batch
+                    batch.flush()
+            except BaseException:
+                self.cache.clear()  # rows changed in memory by a batch that did not commit
+                raise
+            self.cache.committed(batch.position)
+
+
+class RowCache:
+    """The rows a store's batches loaded or wrote, kept for the next batch while still true.
+
+    They are what the tables held at ``position``, the view's tracked position when this
+    store last committed. A batch whose transaction finds the view still at that position
+    (under the tracking row's lock) knows no one else wrote since, and starts from these
+    rows instead of loading them again; otherwise (another process advanced the view, a
+    rebuild swapped it, a reset dropped it) the cache is emptied first. A batch that fails
+    empties it too: its handlers changed the cached rows in memory. Each table keeps its
+    ``limit`` most recently used rows (a key known absent counts as a row).
+    """
+
+    def __init__(self, tables: Iterable[str], *, limit: int = CACHED_ROWS) -> None:
+        self.limit = limit
+        self.position: int | None = None
+        self.tables: dict[str, dict[str, Row | None]] = {t: {} for t in tables}
+
+    def rows_at(self, position: int) -> dict[str, dict[str, Row | None]]:
+        """The cached rows if they are the tables' rows at ``position``, else empty ones."""
+        if position != self.position:
+            self.clear()
+        return self.tables
+
+    def committed(self, position: int) -> None:
+        self.position = position
+        for rows in self.tables.values():
+            if len(rows) > self.limit:
+                for key in list(islice(rows, len(rows) - self.limit)):
+                    del rows[key]
+
+    def clear(self) -> None:
+        self.position = None
+        for rows in self.tables.values():
+            rows.clear()
 
 
 class Batch:
     """Rows read once and changed in memory; written with ``executemany`` on flush."""
 
-    def __init__(self, store: ViewStore, cur: Cursor, position: int) -> None:
+    def __init__(
+        self,
+        store: ViewStore,
+        cur: Cursor,
+        position: int,
+        rows: dict[str, dict[str, Row | None]] | None = None,
+    ) -> None:
         self.store = store
         self.cur = cur
         self.position = position
         self.start_position = position
-        self._rows: dict[str, dict[str, Row | None]] = {t: {} for t in store.tables}
+        self._rows = rows if rows is not None else {t: {} for t in store.tables}
         self._dirty: dict[str, dict[str, Row]] = {t: {} for t in store.tables}
+        self._new: dict[str, set[str]] = {t: set() for t in store.tables}  # known absent
         self._appended: dict[str, list[Row]] = {t: [] for t in store.tables}
 
     def prefetch(self, wanted: Iterable[tuple[str, str]]) -> None:
@@ -193,9 +302,15 @@ class Batch:
         array = "bigint[]" if spec.key in spec.integers else "text[]"
         for n in range(0, len(keys), _CHUNK):
             chunk = keys[n : n + _CHUNK]
-            if self.store.db.dialect == "postgres":
-                # One array parameter: a short statement psycopg converts once and caches
-                # (a 500-mark IN list is parsed again on every call).
+            if self.store.db.dialect == "postgres" and array == "text[]":
+                # One text parameter the server splits: a short statement psycopg converts
+                # once and caches, and one string to send rather than a list to adapt.
+                if any(_KEY_SEPARATOR in key for key in chunk):
+                    raise ValueError(f"a {spec.name} key holds a line break")
+                self.cur.execute(
+                    f"{select} = ANY(string_to_array(%s, E'\\n'))", (_KEY_SEPARATOR.join(chunk),)
+                )
+            elif self.store.db.dialect == "postgres":
                 self.cur.execute(f"{select} = ANY(%s::{array})", (chunk,))
             else:
                 marks = ", ".join(["?"] * len(chunk))
@@ -214,7 +329,7 @@ class Batch:
 
     def require(self, table: str, key: object, *, missing: str) -> Row:
         """The row, which an earlier event must have created (else the log is not ours)."""
-        row = self.get(table, str(key))
+        row = self.get(table, id_text(key) if isinstance(key, UUID) else str(key))
         if row is None:
             raise LookupError(f"{key}: {missing}")
         return row
@@ -222,7 +337,10 @@ class Batch:
     def put(self, table: str, row: Row) -> None:
         """Insert or replace the row (by its key) when the batch commits."""
         key = str(row[self.store.tables[table].key])
-        self._rows[table][key] = row
+        rows = self._rows[table]
+        if rows.pop(key, row) is None:  # a key loaded and found absent: the row is new
+            self._new[table].add(key)
+        rows[key] = row  # last in the cache's order: the most recently used
         self._dirty[table][key] = row
 
     def append(self, table: str, row: Row) -> None:
@@ -235,10 +353,14 @@ class Batch:
     def flush(self) -> None:
         for name, spec in self.store.tables.items():
             physical = self.store.physical(name)
-            if self._appended[name]:
-                self._insert(spec, physical, self._appended[name], upsert=False)
-            if self._dirty[name]:
-                self._insert(spec, physical, list(self._dirty[name].values()), upsert=True)
+            new = self._new[name]
+            dirty = self._dirty[name].items()
+            added = [*self._appended[name], *(row for key, row in dirty if key in new)]
+            if added:
+                self._insert(spec, physical, added, upsert=False)
+            changed = [row for key, row in dirty if key not in new]
+            if changed:
+                self._insert(spec, physical, changed, upsert=True)
         if self.position != self.start_position:
             self.cur.execute(
                 self.store.db.sql(f"UPDATE {TRACKING_TABLE} SET position = %s WHERE view = %s"),
@@ -246,8 +368,9 @@ class Batch:
             )
 
     def _insert(self, spec: Table, physical: str, rows: list[Row], *, upsert: bool) -> None:
-        """Write many rows at once: ``executemany``, or on PostgreSQL for a large batch a
-        COPY into a session-local staging table merged with one INSERT … SELECT."""
+        """Write many rows at once: ``executemany``, or on PostgreSQL for a large batch
+        COPY, straight into the table for new rows, else into a session-local staging
+        table merged with one INSERT … ON CONFLICT."""
         db = self.store.db
         cols = ", ".join(spec.columns)
         conflict = ""
@@ -255,14 +378,15 @@ class Batch:
             updates = ", ".join(f"{c} = excluded.{c}" for c in spec.columns if c != spec.key)
             conflict = f" ON CONFLICT ({spec.key}) DO UPDATE SET {updates}"
         encoded = [spec.encode(row) for row in rows]
+        if db.dialect == "postgres" and len(encoded) >= _COPY_FROM and not upsert:
+            self._copy(physical, cols, encoded)
+            return
         if db.dialect == "postgres" and len(encoded) >= _COPY_FROM:
             staging = f"{physical}_load"
             self.cur.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {physical}) ON COMMIT DELETE ROWS"
             )
-            with self.cur.copy(f"COPY {staging} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for values in encoded:
-                    copy.write_row(values)
+            self._copy(staging, cols, encoded)
             self.cur.execute(
                 f"INSERT INTO {physical} ({cols}) SELECT {cols} FROM {staging}{conflict}"
             )
@@ -271,6 +395,11 @@ class Batch:
         self.cur.executemany(  # type: ignore[attr-defined]
             db.sql(f"INSERT INTO {physical} ({cols}) VALUES ({marks}){conflict}"), encoded
         )
+
+    def _copy(self, target: str, cols: str, encoded: list[tuple[Any, ...]]) -> None:
+        with self.cur.copy(f"COPY {target} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for values in encoded:
+                copy.write_row(values)
 
 
 def view_positions(db: SideDatabase) -> dict[str, int]:

@@ -1,0 +1,172 @@
+"""A store keeps the rows its batches read and wrote for its next batch, while still true.
+
+On SQLite and PostgreSQL: rows another writer changed meanwhile, or that a failed batch
+changed in memory, are never served from the cache; the same host goes on correctly after
+a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from infrastructure.database import DatabaseUrl, SideDatabase
+from infrastructure.settings import load_settings
+from projections.reading import fetch
+from projections.registry import VIEWS
+from projections.store import RowCache, Table, ViewStore
+from tests.builders import World
+from tests.conftest import database_url
+from tests.integration.test_projection_exactly_once import Crash, crash_before_commit
+from tests.projections.support import STORED, dump, fresh_views, live, rebuilt, scripted_campaign
+from tests.projections.support import stored_world as stored_world
+
+NOTES = Table(
+    name="view_cache_notes",
+    key="id",
+    columns=("id", "text", "tags"),
+    json=frozenset({"tags"}),
+    defaults={"tags": []},
+)
+
+
+@pytest.fixture(params=STORED)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SideDatabase]:
+    settings = load_settings(database_url=database_url(request.param, tmp_path, request))
+    side = SideDatabase(DatabaseUrl.parse(settings.database_url), settings)
+    yield side
+    side.close()
+
+
+def notes(db: SideDatabase) -> ViewStore:
+    store = ViewStore(db, view="cache_notes", tables=(NOTES,), application_name="Rectify")
+    store.create_tables()
+    return store
+
+
+def write(store: ViewStore, text: str, *, position: int) -> None:
+    with store.batch() as batch:
+        row = batch.get(NOTES.name, "k1") or NOTES.blank(id="k1")
+        row.update(text=text, tags=[*row["tags"], text])
+        batch.put(NOTES.name, row)
+        batch.advance(position)
+
+
+def text_of(store: ViewStore) -> tuple[str, list[str]]:
+    with store.batch() as batch:
+        row = batch.get(NOTES.name, "k1")
+    assert row is not None
+    return row["text"], row["tags"]
+
+
+def test_a_store_reads_what_another_writer_committed_since_its_last_batch(
+    db: SideDatabase,
+) -> None:
+    first, second = notes(db), notes(db)
+    write(first, "初稿", position=1)
+
+    write(second, "定稿", position=2)
+
+    assert text_of(first) == ("定稿", ["初稿", "定稿"])
+    write(first, "终稿", position=3)
+    assert text_of(notes(db)) == ("终稿", ["初稿", "定稿", "终稿"])
+
+
+def dies_after_changing_the_row(store: ViewStore) -> None:
+    with store.batch() as batch:
+        row = batch.get(NOTES.name, "k1")
+        assert row is not None
+        row.update(text="半途", tags=["半途"])
+        batch.put(NOTES.name, row)
+        batch.advance(2)
+        raise RuntimeError("the process dies before the commit")
+
+
+def test_a_batch_that_fails_leaves_no_changed_row_in_memory(db: SideDatabase) -> None:
+    store = notes(db)
+    write(store, "初稿", position=1)
+
+    with pytest.raises(RuntimeError):
+        dies_after_changing_the_row(store)
+
+    assert text_of(store) == ("初稿", ["初稿"])
+    assert store.position() == 1
+
+
+def test_a_store_reuses_the_rows_of_its_own_last_batch(db: SideDatabase) -> None:
+    store = notes(db)
+    write(store, "初稿", position=1)
+
+    with store.batch() as batch:
+        cached = batch.get(NOTES.name, "k1")
+
+    assert cached is store.cache.tables[NOTES.name]["k1"]
+    assert store.cache.position == 1
+
+
+def test_the_cache_keeps_the_most_recently_used_rows_up_to_its_limit() -> None:
+    cache = RowCache([NOTES.name], limit=2)
+    rows = cache.rows_at(0)
+    rows[NOTES.name].update({"a": None, "b": None, "c": None})
+
+    cache.committed(5)
+
+    assert list(cache.rows_at(5)[NOTES.name]) == ["b", "c"]
+    assert cache.rows_at(6)[NOTES.name] == {}
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_keys_holding_a_line_break(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """PostgreSQL loads a chunk of keys as one text split at line breaks."""
+    settings = load_settings(database_url=database_url("postgres", tmp_path, request))
+    db = SideDatabase(DatabaseUrl.parse(settings.database_url), settings)
+    try:
+        store = notes(db)
+        with pytest.raises(ValueError, match="line break"), store.batch() as batch:
+            batch.prefetch([(NOTES.name, "k1\nk2"), (NOTES.name, "k3")])
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.name)
+def test_the_same_host_goes_on_correctly_after_a_failed_batch(
+    stored_world: World, monkeypatch: pytest.MonkeyPatch, view: type
+) -> None:
+    host = stored_world.container.projections
+    fresh_views(stored_world)
+    scripted_campaign(stored_world)
+
+    with crash_before_commit(monkeypatch, view.name), pytest.raises(Crash):
+        host.catch_up()
+    host.catch_up()
+
+    assert host.positions() == {v.name: host.log.head() for v in VIEWS}
+    assert dump(live(stored_world.container, view)) == dump(rebuilt(stored_world.container, view))
+
+
+@pytest.mark.parametrize("rows", [3, 500], ids=["small batch", "large batch"])
+def test_rows_known_absent_are_inserted_beside_rows_updated(db: SideDatabase, rows: int) -> None:
+    """Rows a batch found absent go in by plain INSERT or COPY; the others by upsert."""
+    store = notes(db)
+    with store.batch() as batch:
+        batch.prefetch((NOTES.name, f"k{n:04d}") for n in range(rows))
+        for n in range(rows):
+            assert batch.get(NOTES.name, f"k{n:04d}") is None
+            batch.put(NOTES.name, NOTES.blank(id=f"k{n:04d}", text="初稿", tags=["初稿"]))
+        batch.advance(1)
+
+    with store.batch() as batch:
+        for n in range(rows * 2):
+            row = batch.get(NOTES.name, f"k{n:04d}") or NOTES.blank(id=f"k{n:04d}")
+            row.update(text="定稿", tags=[*row["tags"], "定稿"])
+            batch.put(NOTES.name, row)
+        batch.advance(2)
+
+    found = fetch(db, f"SELECT id, text, tags FROM {NOTES.name} ORDER BY id")
+    assert len(found) == rows * 2
+    assert found[0] == ("k0000", "定稿", '["初稿", "定稿"]')
+    assert found[-1] == (f"k{rows * 2 - 1:04d}", "定稿", '["定稿"]')
