@@ -33,7 +33,10 @@ logger = structlog.get_logger(__name__)
 TRACKING_TABLE = "rectify_view_tracking"
 _CHUNK = 500
 _COPY_FROM = 64  # rows from which PostgreSQL writes go through COPY
-CACHED_ROWS = 20_000  # rows per table a store keeps between batches (most recently used)
+# Rows per table a store keeps between batches (most recently used). Off by default: at 1M
+# events, 20,000 per table cost catch-up 1.39x the CPU per event of none (interleaved A/B,
+# 204 -> 147 us/event, docs/performance.md section 2), though it saved CPU at 100k.
+CACHED_ROWS = 0
 _KEY_SEPARATOR = "\n"  # loads pass their text keys as one parameter, split by the server
 
 Row = dict[str, Any]
@@ -133,13 +136,14 @@ class ViewStore(TrackingRecorder):
         tables: tuple[Table, ...],
         application_name: str,
         suffix: str = "",
+        cached_rows: int = CACHED_ROWS,
     ) -> None:
         self.db = db
         self.view = view + suffix
         self.tables = {t.name: t for t in tables}
         self.application_name = application_name
         self.suffix = suffix
-        self.cache = RowCache(self.tables)
+        self.cache = RowCache(self.tables, limit=cached_rows)
         self._one_batch_at_a_time = threading.Lock()
 
     def physical(self, table: str) -> str:

@@ -41,7 +41,9 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SideDatabase]
 
 
 def notes(db: SideDatabase) -> ViewStore:
-    store = ViewStore(db, view="cache_notes", tables=(NOTES,), application_name="Rectify")
+    store = ViewStore(
+        db, view="cache_notes", tables=(NOTES,), application_name="Rectify", cached_rows=100
+    )
     store.create_tables()
     return store
 
@@ -104,6 +106,16 @@ def test_a_store_reuses_the_rows_of_its_own_last_batch(db: SideDatabase) -> None
 
     assert cached is store.cache.tables[NOTES.name]["k1"]
     assert store.cache.position == 1
+
+
+def test_by_default_a_store_keeps_no_rows_between_batches(db: SideDatabase) -> None:
+    store = ViewStore(db, view="plain_notes", tables=(NOTES,), application_name="Rectify")
+    store.create_tables()
+    write(store, "初稿", position=1)
+    write(store, "定稿", position=2)
+
+    assert store.cache.tables[NOTES.name] == {}
+    assert text_of(store) == ("定稿", ["初稿", "定稿"])
 
 
 def test_the_cache_keeps_the_most_recently_used_rows_up_to_its_limit() -> None:
