@@ -8,13 +8,14 @@ prepared on the pooled connection.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresDatastore
 
 from infrastructure.chain import extend, link_rows
 from infrastructure.chain_append import advisory_key
@@ -174,3 +175,39 @@ def test_an_append_on_a_connection_the_server_dropped_is_retried_on_a_new_one(
     assert ids is not None
     assert [position for position, _ in stored_rows(recorder)][-1] == ids[0]
     assert verify_chain_at(pg_url, events_table=TABLE).ok
+
+
+# Reads through statements rendered once answer what the library's composed ones answer.
+
+
+def noted(originator_id: UUID, version: int) -> StoredEvent:
+    return StoredEvent(
+        originator_id=originator_id, originator_version=version, topic="tests:Noted", state=b"{}"
+    )
+
+
+SHAPES = list(itertools.product([None, 2], [None, 6], [False, True], [None, 3]))
+
+
+@pytest.mark.parametrize(("gt", "lte", "desc", "limit"), SHAPES)
+def test_every_query_shape_reads_what_the_library_reads(
+    recorder: ChainedPostgresApplicationRecorder,
+    gt: int | None,
+    lte: int | None,
+    desc: bool,
+    limit: int | None,
+) -> None:
+    mine, other = uuid4(), uuid4()
+    recorder.insert_events([noted(mine, version) for version in range(1, 9)])
+    recorder.insert_events([noted(other, version) for version in range(1, 4)])
+
+    def read(with_recorder: PostgresAggregateRecorder) -> list[StoredEvent]:
+        return list(with_recorder.select_events(mine, gt=gt, lte=lte, desc=desc, limit=limit))
+
+    library = PostgresAggregateRecorder(recorder.datastore, events_table_name=TABLE)
+    answered = read(recorder)
+    assert answered == read(library)
+    versions = [e.originator_version for e in answered]
+    expected = [v for v in range(1, 9) if (gt is None or v > gt) and (lte is None or v <= lte)]
+    expected = sorted(expected, reverse=desc)[:limit]
+    assert versions == expected
