@@ -29,7 +29,8 @@ from projections.lights import RED, LightRule
 from projections.milestone_acts import ACT_EVENTS, MilestoneBook, acts_table, record_act
 from projections.reading import Where, fetch
 from projections.rows import AccountabilityRecord, Citation
-from projections.store import Batch, Table
+from projections.store import Batch
+from projections.table import Table
 
 ACC_ITEMS = Table(
     name="view_acc_items",

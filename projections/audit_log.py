@@ -15,8 +15,9 @@ from eventsourcing.persistence import Tracking
 from domain.errors import UnknownUnit
 from projections.base import ViewProjection, actor_of, handles, stamp
 from projections.ids import id_text
-from projections.store import Batch, Table
+from projections.store import Batch
 from projections.summaries import subject_of, summarize
+from projections.table import Table
 
 AUDIT_LOG = Table(
     name="view_audit_log",

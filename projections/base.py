@@ -21,7 +21,8 @@ from eventsourcing.utils import get_topic
 
 from domain.campaign import Campaign
 from projections.ids import id_text
-from projections.store import Batch, Table, ViewStore
+from projections.store import Batch, ViewStore
+from projections.table import Table
 
 Pair = tuple[Any, Tracking]
 F = TypeVar("F", bound=Callable[..., None])

@@ -17,7 +17,8 @@ from domain.item import RectificationItem
 from projections.base import ViewProjection, actor_of, handles, iso, stamp, touched
 from projections.ids import id_text
 from projections.item_state import ITEM_CORE_COLUMNS, apply_item
-from projections.store import Batch, Table
+from projections.store import Batch
+from projections.table import Table
 
 ITEMS = Table(
     name="view_items",

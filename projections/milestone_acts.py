@@ -19,7 +19,8 @@ from infrastructure.database import SideDatabase
 from projections.base import citation, iso
 from projections.ids import id_text
 from projections.reading import fetch
-from projections.store import Batch, Table
+from projections.store import Batch
+from projections.table import Table
 
 ACTS: Final = {
     "OfficeRecord.WorkGroupNamed": ("work_group_named", "named_on"),

@@ -39,7 +39,8 @@ from projections.rows import (
     ProgressCounts,
     ProgressView,
 )
-from projections.store import Batch, Table
+from projections.store import Batch
+from projections.table import Table
 
 PROGRESS_ISSUES = Table(
     name="view_progress_issues",

@@ -14,7 +14,8 @@ import pytest
 from infrastructure.database import DatabaseUrl, SideDatabase
 from infrastructure.settings import load_settings
 from projections.reading import fetch
-from projections.store import Table, ViewStore
+from projections.store import ViewStore
+from projections.table import Table
 from tests.conftest import database_url
 from tests.projections.support import STORED
 

@@ -16,7 +16,8 @@ from infrastructure.database import DatabaseUrl, SideDatabase
 from infrastructure.settings import load_settings
 from projections.audit_log import AUDIT_LOG, AUDIT_NAMES, AuditLog
 from projections.reading import fetch
-from projections.store import Table, ViewStore
+from projections.store import ViewStore
+from projections.table import Table
 from tests.builders import World
 from tests.conftest import database_url
 from tests.projections.support import STORED, fresh_views, live

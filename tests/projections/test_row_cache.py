@@ -16,7 +16,8 @@ from infrastructure.database import DatabaseUrl, SideDatabase
 from infrastructure.settings import load_settings
 from projections.reading import fetch
 from projections.registry import VIEWS
-from projections.store import RowCache, Table, ViewStore
+from projections.store import RowCache, ViewStore
+from projections.table import Table
 from tests.builders import World
 from tests.conftest import database_url
 from tests.integration.test_projection_exactly_once import Crash, crash_before_commit
