@@ -13,6 +13,7 @@ from rich.table import Table
 
 from api.cli.common import console, container, fail
 from domain.errors import InvalidInput
+from infrastructure import heap
 from infrastructure.projection_rebuild import rebuild as rebuild_view
 from infrastructure.projection_setup import build_host
 from projections.base import ViewContext
@@ -44,7 +45,13 @@ def run(
         host = build_host(
             built.app, built.db, built.campaign, names=names or None, batch_size=batch_size
         )
-        logger.info("projection_worker_started", views=host.names, positions=host.positions())
+        frozen = heap.settle()
+        logger.info(
+            "projection_worker_started",
+            views=host.names,
+            positions=host.positions(),
+            frozen_objects=frozen,
+        )
         host.serve(stop)
         logger.info("projection_worker_stopped", positions=host.positions())
 
@@ -72,6 +79,7 @@ def rebuild(name: str = typer.Argument(..., help=f"The view to rebuild: {VIEW_NA
     except InvalidInput as exc:
         fail(exc.message)
     with container() as built:
+        heap.settle()
         columns = (
             TextColumn(f"rebuilding {name}"),
             BarColumn(),

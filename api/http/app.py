@@ -37,6 +37,7 @@ from api.http.routers import (
     reports,
 )
 from api.http.security import TokenSigner
+from infrastructure import heap
 from infrastructure.container import Container, build_container
 from infrastructure.logging import configure_logging
 from infrastructure.rate_limit import RateLimiter
@@ -77,7 +78,8 @@ ETag you read; 412 when the case changed since).
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
     owned = container is None
-    if settings is None and container is None:  # `rectify serve`: each worker wires itself
+    serving = settings is None and container is None
+    if serving:  # `rectify serve`: each worker wires itself
         settings = load_settings()
         configure_logging(log_format=settings.log_format, level=settings.log_level)
     if container is None:
@@ -95,6 +97,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         in_process = container.settings.env == "dev"  # prod: `rectify projections run`
         if in_process:
             container.projections.start()
+        if serving:
+            heap.settle()  # this worker's start-up objects, out of every later collection
         try:
             yield
         finally:
