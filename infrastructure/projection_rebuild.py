@@ -1,9 +1,10 @@
 """Rebuild a view from position 0 into fresh tables, then swap them in atomically.
 
-The fresh tables carry a one-off suffix (their indexes too, so names never collide). The
-swap is one transaction that holds the live view's tracking row: it drops the live tables,
-renames the fresh ones into their place and sets the live position to the rebuilt one. A
-host running meanwhile (in this process or another) simply continues from there.
+The fresh tables carry a one-off suffix (their indexes too, so names never collide); their
+indexes are built once every row is in. The swap is one transaction that holds the live
+view's tracking row: it drops the live tables, renames the fresh ones into their place and
+sets the live position to the rebuilt one. A host running meanwhile (in this process or
+another) simply continues from there.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def build_fresh(
             after = batch[-1][1].notification_id
             if on_progress is not None:
                 on_progress(after, max(after, log.head()))
+        store.ensure_indexes()  # built from the finished rows, before the swap
     except BaseException:
         store.drop_tables()
         raise

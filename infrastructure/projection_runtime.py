@@ -123,10 +123,21 @@ class ProjectionHost:
                         on_batch(last, max(last, self.log.head()))
                     if len(pairs) < self.batch_size:
                         break  # that was the head: the next append wakes the host again
+                else:
+                    return read  # stopped before the head
+                self._index_caught_up_views()
             except BaseException:
                 self._left_read_at = float("-inf")  # read them again next time
                 raise
             return read
+
+    def _index_caught_up_views(self) -> None:
+        """A view whose tables were made since this host started gets its secondary
+        indexes once it is at the head: built from the finished rows, not kept up row by
+        row through a long catch-up (``projections.indexes``)."""
+        for projection in self.projections:
+            if not projection.view.indexed:
+                projection.view.ensure_indexes()
 
     def _where_left(self) -> dict[str, int]:
         now = time.monotonic()

@@ -99,6 +99,8 @@ def ledgers_as_of(
         for batch in events_until(log, db, at=at, offices=offices):
             for view in views:
                 view.process_batch(batch)
+        for view in views:
+            view.view.ensure_indexes()
         yield memory
     finally:
         memory.close()

@@ -22,6 +22,7 @@ from eventsourcing.persistence import Tracking, TrackingRecorder
 
 from infrastructure.database import Cursor, SideDatabase
 from projections.ids import id_text
+from projections.indexes import ensure_indexes
 from projections.reading import fetch
 from projections.table import Row, Table
 
@@ -71,6 +72,7 @@ class ViewStore(TrackingRecorder):
         self.application_name = application_name
         self.suffix = suffix
         self.cache = RowCache(self.tables, limit=cached_rows)
+        self.indexed = False  # whether ensure_indexes() ran since the tables were made
         self._one_batch_at_a_time = threading.Lock()
 
     def physical(self, table: str) -> str:
@@ -103,8 +105,8 @@ class ViewStore(TrackingRecorder):
                 if reshaped and present[table.name]:
                     cur.execute(f"DROP TABLE {physical}")
                 if reshaped or not present[table.name]:
-                    for statement in table.ddl(physical):
-                        cur.execute(statement)
+                    cur.execute(table.ddl(physical))
+                    self.indexed = False
             cur.execute(
                 self.db.sql(
                     f"INSERT INTO {TRACKING_TABLE} (view, application_name, position) "
@@ -113,7 +115,20 @@ class ViewStore(TrackingRecorder):
                 (self.view, self.application_name),
             )
 
+    def ensure_indexes(self) -> None:
+        """Every table's secondary indexes as declared (``projections.indexes``): the
+        host calls this once the view has reached the head of the log."""
+        with self._one_batch_at_a_time, self.db.transaction() as cur:
+            if self.db.dialect == "postgres":
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.view,))
+            for table in self.tables.values():
+                created = ensure_indexes(cur, self.db.dialect, table, self.physical(table.name))
+                if created:
+                    logger.info("view_indexes_built", view=self.view, indexes=created)
+        self.indexed = True
+
     def drop_tables(self) -> None:
+        self.indexed = False
         with self.db.transaction() as cur:
             for table in self.tables.values():
                 cur.execute(f"DROP TABLE IF EXISTS {self.physical(table.name)}")

@@ -47,12 +47,11 @@ class Table:
         row.update(values)
         return row
 
-    def ddl(self, physical: str) -> list[str]:
+    def ddl(self, physical: str) -> str:
+        """The table with its primary key; its other indexes come later
+        (``projections.indexes``)."""
         cols = ", ".join(f"{c} {'BIGINT' if c in self.integers else 'TEXT'}" for c in self.columns)
-        statements = [f"CREATE TABLE {physical} ({cols}, PRIMARY KEY ({self.key}))"]
-        for n, index in enumerate(self.indexes):
-            statements.append(f"CREATE INDEX {physical}_ix{n} ON {physical} ({', '.join(index)})")
-        return statements
+        return f"CREATE TABLE {physical} ({cols}, PRIMARY KEY ({self.key}))"
 
     @cached_property
     def _values(self) -> Any:
