@@ -8,7 +8,6 @@ write the same number of rows: COPY into a table shaped like the events table.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import time
 import uuid
@@ -16,6 +15,7 @@ from typing import Any
 
 import psycopg
 
+from bench.heap import like_a_worker
 from bench.stats import Rate
 from bench.write_floor import TOPIC, create_floor_table, payload
 from infrastructure import heap
@@ -25,7 +25,6 @@ from infrastructure.projection_setup import build_host
 from infrastructure.settings import Settings
 
 COPY_TABLE = "bench_copy_events"
-DEFAULT_THRESHOLDS = gc.get_threshold()
 
 
 def reset_views(host: ProjectionHost) -> None:
@@ -38,14 +37,10 @@ def reset_views(host: ProjectionHost) -> None:
 def measure_catch_up(host: ProjectionHost) -> Rate:
     """As ``rectify projections run`` does it: the heap settled after start-up first."""
     reset_views(host)
-    heap.settle()
-    try:
+    with like_a_worker():
         started = time.perf_counter()
         read = host.catch_up()
         return Rate(items=read, seconds=time.perf_counter() - started)
-    finally:
-        gc.unfreeze()  # the bench's own later parts start from the usual collector again
-        gc.set_threshold(*DEFAULT_THRESHOLDS)
 
 
 def measure_copy_floor(url: str, rows: int) -> Rate:

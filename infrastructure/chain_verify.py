@@ -119,16 +119,19 @@ class _Walk:
         prev_pos: int | None = None
         prev_hash = GENESIS
         count = 0
-        for rows in self.source.batches():
+        batches = self.source.batches()
+        for rows in batches:
             for pos, record, lprev, lhash in rows:
                 if lhash is None:
                     self._stop(prev_pos, prev_hash, count, ChainBreak.inserted_without_link(pos))
                     return
                 if lprev != prev_pos:
+                    batches.close()  # the stream ends before the source is asked more
                     self._stop(prev_pos, prev_hash, count, self._relinked(pos, lprev, prev_pos))
                     return
                 digest = sha256(prev_hash + record).digest()
                 if digest != lhash:
+                    batches.close()
                     self._stop(prev_pos, prev_hash, count, self._mismatch(pos, record, prev_pos))
                     return
                 if b'"sha256"' in record:

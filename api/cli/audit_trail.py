@@ -15,6 +15,7 @@ from eventsourcing.persistence import PersistenceError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.common import console, container, err_console, fail, reader, settings
+from infrastructure import heap
 from infrastructure.audit import AuditDesk, verify_store
 from infrastructure.chain_result import VerifyResult
 from infrastructure.digests import DigestError, PublicKey, load_public_key, load_signing_key
@@ -45,6 +46,7 @@ def verify(
     loaded = settings()
     try:
         trusted = _trusted_key(loaded, public_key) if kept else None
+        heap.settle()  # a long walk: the collector leaves start-up's objects alone
         result = _verify_with_progress(loaded, kept, trusted)
     except DigestError as exc:
         fail(str(exc))
