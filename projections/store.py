@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import islice
 from typing import Any
 from uuid import UUID
 
@@ -31,10 +30,6 @@ logger = structlog.get_logger(__name__)
 TRACKING_TABLE = "rectify_view_tracking"
 _CHUNK = 500
 _COPY_FROM = 64  # rows from which PostgreSQL writes go through COPY
-# Rows per table a store keeps between batches (most recently used). Off by default: at 1M
-# events, 20,000 per table cost catch-up 1.39x the CPU per event of none (interleaved A/B,
-# 204 -> 147 us/event, docs/performance.md section 2), though it saved CPU at 100k.
-CACHED_ROWS = 0
 _KEY_SEPARATOR = "\n"  # loads pass their text keys as one parameter, split by the server
 
 
@@ -64,14 +59,12 @@ class ViewStore(TrackingRecorder):
         tables: tuple[Table, ...],
         application_name: str,
         suffix: str = "",
-        cached_rows: int = CACHED_ROWS,
     ) -> None:
         self.db = db
         self.view = view + suffix
         self.tables = {t.name: t for t in tables}
         self.application_name = application_name
         self.suffix = suffix
-        self.cache = RowCache(self.tables, limit=cached_rows)
         self.indexed = False  # whether ensure_indexes() ran since the tables were made
         self._one_batch_at_a_time = threading.Lock()
 
@@ -156,78 +149,28 @@ class ViewStore(TrackingRecorder):
     def batch(self) -> Iterator[Batch]:
         """One transaction: rows and the tracking position commit together or not at all."""
         lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
-        with self._one_batch_at_a_time:
-            try:
-                with self.db.transaction() as cur:
-                    cur.execute(
-                        self.db.sql(f"SELECT position FROM {TRACKING_TABLE} WHERE view = %s{lock}"),
-                        (self.view,),
-                    )
-                    found = cur.fetchone()
-                    if found is None:
-                        raise LookupError(
-                            f"view {self.view} has no tables: run create_tables() first"
-                        )
-                    batch = Batch(self, cur, int(found[0]), self.cache.rows_at(int(found[0])))
-                    yield batch
-                    batch.flush()
-            except BaseException:
-                self.cache.clear()  # rows changed in memory by a batch that did not commit
-                raise
-            self.cache.committed(batch.position)
-
-
-class RowCache:
-    """The rows a store's batches loaded or wrote, kept for the next batch while still true.
-
-    They are what the tables held at ``position``, the view's tracked position when this
-    store last committed. A batch whose transaction finds the view still at that position
-    (under the tracking row's lock) knows no one else wrote since, and starts from these
-    rows instead of loading them again; otherwise (another process advanced the view, a
-    rebuild swapped it, a reset dropped it) the cache is emptied first. A batch that fails
-    empties it too: its handlers changed the cached rows in memory. Each table keeps its
-    ``limit`` most recently used rows (a key known absent counts as a row).
-    """
-
-    def __init__(self, tables: Iterable[str], *, limit: int = CACHED_ROWS) -> None:
-        self.limit = limit
-        self.position: int | None = None
-        self.tables: dict[str, dict[str, Row | None]] = {t: {} for t in tables}
-
-    def rows_at(self, position: int) -> dict[str, dict[str, Row | None]]:
-        """The cached rows if they are the tables' rows at ``position``, else empty ones."""
-        if position != self.position:
-            self.clear()
-        return self.tables
-
-    def committed(self, position: int) -> None:
-        self.position = position
-        for rows in self.tables.values():
-            if len(rows) > self.limit:
-                for key in list(islice(rows, len(rows) - self.limit)):
-                    del rows[key]
-
-    def clear(self) -> None:
-        self.position = None
-        for rows in self.tables.values():
-            rows.clear()
+        with self._one_batch_at_a_time, self.db.transaction() as cur:
+            cur.execute(
+                self.db.sql(f"SELECT position FROM {TRACKING_TABLE} WHERE view = %s{lock}"),
+                (self.view,),
+            )
+            found = cur.fetchone()
+            if found is None:
+                raise LookupError(f"view {self.view} has no tables: run create_tables() first")
+            batch = Batch(self, cur, int(found[0]))
+            yield batch
+            batch.flush()
 
 
 class Batch:
     """Rows read once and changed in memory; written with ``executemany`` on flush."""
 
-    def __init__(
-        self,
-        store: ViewStore,
-        cur: Cursor,
-        position: int,
-        rows: dict[str, dict[str, Row | None]] | None = None,
-    ) -> None:
+    def __init__(self, store: ViewStore, cur: Cursor, position: int) -> None:
         self.store = store
         self.cur = cur
         self.position = position
         self.start_position = position
-        self._rows = rows if rows is not None else {t: {} for t in store.tables}
+        self._rows: dict[str, dict[str, Row | None]] = {t: {} for t in store.tables}
         self._dirty: dict[str, dict[str, Row]] = {t: {} for t in store.tables}
         self._new: dict[str, set[str]] = {t: set() for t in store.tables}  # known absent
         self._appended: dict[str, list[Row]] = {t: [] for t in store.tables}
@@ -284,9 +227,9 @@ class Batch:
         """Insert or replace the row (by its key) when the batch commits."""
         key = str(row[self.store.tables[table].key])
         rows = self._rows[table]
-        if rows.pop(key, row) is None:  # a key loaded and found absent: the row is new
+        if rows.get(key, row) is None:  # a key loaded and found absent: the row is new
             self._new[table].add(key)
-        rows[key] = row  # last in the cache's order: the most recently used
+        rows[key] = row
         self._dirty[table][key] = row
 
     def append(self, table: str, row: Row) -> None:
