@@ -20,9 +20,11 @@ from bench.stats import Rate
 from bench.write_floor import TOPIC, create_floor_table, payload
 from infrastructure import heap
 from infrastructure.container import build_container
+from infrastructure.projection_processes import share_out
 from infrastructure.projection_runtime import ProjectionHost
 from infrastructure.projection_setup import build_host
 from infrastructure.settings import Settings
+from projections.registry import VIEW_NAMES
 
 COPY_TABLE = "bench_copy_events"
 
@@ -65,10 +67,12 @@ def measure_copy_floor(url: str, rows: int) -> Rate:
     return Rate(items=rows, seconds=seconds)
 
 
-# The same views split over processes (``rectify projections run VIEW …`` per process) -------
+# The views spread over processes as ``rectify projections run`` spreads them -----------
 
-# Two processes of about equal work: the audit log and both ledgers / the summaries.
-SPLIT = (("audit_log", "issue_ledger"), ("item_ledger", "progress", "accountability"))
+
+def default_shares(settings: Settings) -> list[tuple[str, ...]]:
+    """The shares ``rectify projections run`` gives its processes with these settings."""
+    return share_out(VIEW_NAMES, settings.projection_processes)
 
 
 def _catch_up_some(
@@ -90,7 +94,7 @@ def measure_split_catch_up(
     settings: Settings,
     *,
     events: int,
-    groups: tuple[tuple[str, ...], ...] = SPLIT,
+    groups: list[tuple[str, ...]],
 ) -> Rate:
     """Every view from position 0 again, each group of views in its own process."""
     reset_views(host)

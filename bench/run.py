@@ -24,7 +24,12 @@ from typing import Any
 
 from application.ports import FixedClock
 from bench.campaign import write_campaign_file
-from bench.catchup import SPLIT, measure_catch_up, measure_copy_floor, measure_split_catch_up
+from bench.catchup import (
+    default_shares,
+    measure_catch_up,
+    measure_copy_floor,
+    measure_split_catch_up,
+)
 from bench.generator import CampaignGenerator
 from bench.postgres import Server, bench_server
 from bench.reads import measure_reads
@@ -216,7 +221,10 @@ class Bench:
         try:
             generated = CampaignGenerator(container.app, container.campaign).run(size)
             catch_up = measure_catch_up(container.projections)
-            split = measure_split_catch_up(container.projections, settings, events=generated.events)
+            shares = default_shares(settings)
+            split = measure_split_catch_up(
+                container.projections, settings, events=generated.events, groups=shares
+            )
             copy_floor = measure_copy_floor(url, generated.events)
             reads = measure_reads(
                 container,
@@ -239,9 +247,9 @@ class Bench:
             "projections": {
                 "catch_up": catch_up.as_dict(),
                 "catch_up_split": split.as_dict(),
-                "split": [list(group) for group in SPLIT],
+                "split": [list(group) for group in shares],
                 "copy_floor": copy_floor.as_dict(),
-                "ratio": ratio(catch_up.per_second, copy_floor.per_second),
+                "ratio": ratio(split.per_second, copy_floor.per_second),
             },
             "reads": {name: latency.as_dict() for name, latency in reads.items()},
             "verify": verify.as_dict(),

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Aggregates kept in memory per process (0: none); each read catches up from the log.
     aggregate_cache_size: int = Field(default=5000, ge=0, le=1_000_000)
     group_commit_max_events: int = Field(default=1000, ge=0, le=100_000)  # 0: off
+    # Processes `rectify projections run` spreads the views over (PostgreSQL; SQLite: one).
+    projection_processes: int = Field(default=2, ge=1, le=16)
     yellow_days: int = Field(default=10, ge=0, le=365)
     # HTTP API and authentication
     jwt_issuer: str = "rectify"

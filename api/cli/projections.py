@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import signal
 import threading
-from types import FrameType
 
 import structlog
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli.common import console, container, fail
+from api.cli.common import console, container, fail, settings
 from domain.errors import InvalidInput
 from infrastructure import heap
+from infrastructure.database import DatabaseUrl
+from infrastructure.projection_processes import (
+    on_stop_signals,
+    share_out,
+    supervise,
+    worker_started,
+)
 from infrastructure.projection_rebuild import rebuild as rebuild_view
 from infrastructure.projection_setup import build_host
 from projections.base import ViewContext
@@ -28,31 +33,35 @@ projections_cli = typer.Typer(help="Read models (projections).", no_args_is_help
 def run(
     names: list[str] = typer.Argument(None, help=f"Views to run (default all): {VIEW_NAMES}"),
     batch_size: int = typer.Option(2000, min=1, help="Events per transaction when catching up"),
+    processes: int | None = typer.Option(
+        None,
+        min=1,
+        max=16,
+        help="Processes to spread the views over (PostgreSQL only; default "
+        "RECTIFY_PROJECTION_PROCESSES)",
+    ),
 ) -> None:
     """Run the views as a long-lived worker; resumes from each view's position, stops on SIGTERM."""
     for name in names or ():
         if name not in VIEW_NAMES:
             fail(f"unknown view {name!r}; views: {', '.join(VIEW_NAMES)}")
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        logger.info("projection_worker_stopping", signal=signal.Signals(signum).name)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    loaded = settings()
+    postgres = DatabaseUrl.parse(loaded.database_url).dialect == "postgres"
+    if processes is not None and processes > 1 and not postgres:
+        fail("--processes above 1 needs PostgreSQL: SQLite takes one writer at a time")
+    wanted = list(dict.fromkeys(names or VIEW_NAMES))
+    shares = share_out(wanted, (processes or loaded.projection_processes) if postgres else 1)
+    if len(shares) > 1:
+        code = supervise(loaded, shares, batch_size=batch_size)
+        if code:
+            raise typer.Exit(code)
+        return
+    alone = threading.Event()
+    on_stop_signals(alone.set)
     with container() as built:
-        host = build_host(
-            built.app, built.db, built.campaign, names=names or None, batch_size=batch_size
-        )
-        frozen = heap.settle()
-        logger.info(
-            "projection_worker_started",
-            views=host.names,
-            positions=host.positions(),
-            frozen_objects=frozen,
-        )
-        host.serve(stop)
+        host = build_host(built.app, built.db, built.campaign, names=wanted, batch_size=batch_size)
+        worker_started(host)
+        host.serve(alone)
         logger.info("projection_worker_stopped", positions=host.positions())
 
 

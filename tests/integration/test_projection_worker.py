@@ -1,4 +1,5 @@
-"""``rectify projections run`` as its own process on PostgreSQL.
+"""``rectify projections run`` as its own process on PostgreSQL (one process here; spread
+over several: test_projection_processes.py).
 
 Killed with SIGKILL in the middle of catching up and started again, it ends with views
 equal to a rebuild; it survives its connections being dropped under it (LISTEN included)
@@ -89,7 +90,7 @@ def test_a_worker_killed_mid_stream_and_restarted_ends_equal_to_a_rebuild(
 ) -> None:
     url, host = demo_log.settings.database_url, demo_log.projections
     head = host.log.head()
-    first = worker(url, "--batch-size", "1")
+    first = worker(url, "--batch-size", "1", "--processes", "1")
 
     def mid_stream() -> bool:
         positions = host.positions().values()
@@ -102,7 +103,7 @@ def test_a_worker_killed_mid_stream_and_restarted_ends_equal_to_a_rebuild(
     assert max(at_kill.values()) > 0, at_kill
     assert min(at_kill.values()) < head, at_kill
 
-    second = worker(url)
+    second = worker(url, "--processes", "1")
     eventually(lambda: min(host.positions().values()) == head, "the restarted worker caught up")
     logged = stop(second)
 
@@ -120,7 +121,7 @@ def test_a_worker_survives_dropped_connections_and_follows_new_events(
     demo_log: Container, pg_server: str
 ) -> None:
     url, host, app = demo_log.settings.database_url, demo_log.projections, demo_log.app
-    process = worker(url, "audit_log", "issue_ledger")
+    process = worker(url, "audit_log", "issue_ledger", "--processes", "1")
     eventually(lambda: host.positions()["audit_log"] == host.log.head(), "the worker caught up")
     dbname = url.rsplit("/", 1)[1]
 
