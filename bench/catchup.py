@@ -1,28 +1,24 @@
 """Projections: every view caught up from position 0 over a preloaded log, beside COPY.
 
-The catch-up is the projection host's own loop (what ``rectify projections run`` does on an
-empty set of views): each batch is read and decoded once and applied to each view in that
-view's transaction with its tracking position. The floor is PostgreSQL's fastest way to
-write the same number of rows: COPY into a table shaped like the events table.
+The catch-up is the projection host's own loop: each batch is read and decoded once and
+applied to each view in that view's transaction with its tracking position; measured in one
+process, and as ``rectify projections run`` does it (a large backlog spread over processes).
+The floor is PostgreSQL's fastest way to write the same number of rows: COPY into a table
+shaped like the events table.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 import uuid
-from typing import Any
 
 import psycopg
 
 from bench.heap import like_a_worker
 from bench.stats import Rate
 from bench.write_floor import TOPIC, create_floor_table, payload
-from infrastructure import heap
-from infrastructure.container import build_container
-from infrastructure.projection_processes import share_out
+from infrastructure.projection_processes import catch_up_spread, share_out
 from infrastructure.projection_runtime import ProjectionHost
-from infrastructure.projection_setup import build_host
 from infrastructure.settings import Settings
 from projections.registry import VIEW_NAMES
 
@@ -67,7 +63,7 @@ def measure_copy_floor(url: str, rows: int) -> Rate:
     return Rate(items=rows, seconds=seconds)
 
 
-# The views spread over processes as ``rectify projections run`` spreads them -----------
+# The views caught up as ``rectify projections run`` catches up a backlog ------------------
 
 
 def default_shares(settings: Settings) -> list[tuple[str, ...]]:
@@ -75,40 +71,18 @@ def default_shares(settings: Settings) -> list[tuple[str, ...]]:
     return share_out(VIEW_NAMES, settings.projection_processes)
 
 
-def _catch_up_some(
-    settings: Settings, names: tuple[str, ...], start: Any, done: Any
-) -> None:  # pragma: no cover - runs in a child process
-    container = build_container(settings)
-    try:
-        host = build_host(container.app, container.db, container.campaign, names=names)
-        heap.settle()
-        start.wait()
-        host.catch_up()
-        done.put(time.perf_counter())
-    finally:
-        container.close()
+def spreads(settings: Settings, events: int) -> bool:
+    """Whether ``rectify projections run`` spreads a backlog of ``events`` over processes."""
+    return len(default_shares(settings)) > 1 and events >= settings.projection_spread_events
 
 
-def measure_split_catch_up(
-    host: ProjectionHost,
-    settings: Settings,
-    *,
-    events: int,
-    groups: list[tuple[str, ...]],
-) -> Rate:
-    """Every view from position 0 again, each group of views in its own process."""
+def measure_run_catch_up(host: ProjectionHost, settings: Settings, *, events: int) -> Rate:
+    """Every view from position 0 again, as ``rectify projections run`` catches up a backlog
+    this size: spread over its processes (their start-up included) from
+    ``RECTIFY_PROJECTION_SPREAD_EVENTS`` on, else in this one."""
+    if not spreads(settings, events):
+        return measure_catch_up(host)
     reset_views(host)
-    context = multiprocessing.get_context("spawn")
-    start, done = context.Barrier(len(groups) + 1), context.Queue()
-    workers = [
-        context.Process(target=_catch_up_some, args=(settings, names, start, done))
-        for names in groups
-    ]
-    for worker in workers:
-        worker.start()
-    start.wait(timeout=120)
-    began = time.perf_counter()
-    finished = [done.get(timeout=3600) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=60)
-    return Rate(items=events, seconds=max(finished) - began)
+    started = time.perf_counter()
+    catch_up_spread(settings, default_shares(settings), batch_size=host.batch_size)
+    return Rate(items=events, seconds=time.perf_counter() - started)

@@ -104,7 +104,11 @@ def scale_section(results: dict[str, Any]) -> list[str]:
         row("events generated / s", lambda s: s["generated"]["per_second"]),
         row(
             "projection catch-up, events/s (projections run)",
-            lambda s: s["projections"]["catch_up_split"]["per_second"],
+            lambda s: s["projections"]["catch_up_run"]["per_second"],
+        ),
+        row(
+            "  processes it used",
+            lambda s: len(s["projections"]["run_shares"]) or 1,
         ),
         row(
             "  same, every view in one process",

@@ -28,7 +28,8 @@ from bench.catchup import (
     default_shares,
     measure_catch_up,
     measure_copy_floor,
-    measure_split_catch_up,
+    measure_run_catch_up,
+    spreads,
 )
 from bench.generator import CampaignGenerator
 from bench.postgres import Server, bench_server
@@ -61,10 +62,11 @@ class Plan:
     provinces: int
     clerks: int  # accounts the service's wrk threads act as
     budget_seconds: float  # the scale part stops starting sizes past this
+    spread_events: int | None = None  # RECTIFY_PROJECTION_SPREAD_EVENTS (None: the default)
 
 
 PLANS = {
-    "tiny": Plan("tiny", (400,), 1, 0.2, 3, 1, 1, 2, 2, 600),
+    "tiny": Plan("tiny", (400,), 1, 0.2, 3, 1, 1, 2, 2, 600, spread_events=1),
     "quick": Plan("quick", (10_000,), 4, 1, 40, 5, 1, 31, 16, 600),
     "full": Plan("full", (10_000, 100_000, 1_000_000), 10, 2, 200, 10, 3, 31, 16, 45 * 60),
 }
@@ -216,15 +218,17 @@ class Bench:
     def one_size(self, size: int) -> None:
         url = self.server.database()
         campaign_file = write_campaign_file(self.workdir, provinces=self.plan.provinces)
-        settings = load_settings(database_url=url, campaign_file=campaign_file)
+        spread = (
+            {}
+            if self.plan.spread_events is None
+            else {"projection_spread_events": self.plan.spread_events}
+        )
+        settings = load_settings(database_url=url, campaign_file=campaign_file, **spread)
         container = build_container(settings, clock=FixedClock(READS_AT))
         try:
             generated = CampaignGenerator(container.app, container.campaign).run(size)
             catch_up = measure_catch_up(container.projections)
-            shares = default_shares(settings)
-            split = measure_split_catch_up(
-                container.projections, settings, events=generated.events, groups=shares
-            )
+            run = measure_run_catch_up(container.projections, settings, events=generated.events)
             copy_floor = measure_copy_floor(url, generated.events)
             reads = measure_reads(
                 container,
@@ -246,10 +250,12 @@ class Bench:
             },
             "projections": {
                 "catch_up": catch_up.as_dict(),
-                "catch_up_split": split.as_dict(),
-                "split": [list(group) for group in shares],
+                "catch_up_run": run.as_dict(),
+                "run_shares": [list(group) for group in default_shares(settings)]
+                if spreads(settings, generated.events)
+                else [],
                 "copy_floor": copy_floor.as_dict(),
-                "ratio": ratio(split.per_second, copy_floor.per_second),
+                "ratio": ratio(run.per_second, copy_floor.per_second),
             },
             "reads": {name: latency.as_dict() for name, latency in reads.items()},
             "verify": verify.as_dict(),

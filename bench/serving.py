@@ -216,6 +216,10 @@ class ProjectionWorker(Process):
     def __init__(self, env: ServiceEnv, *, log: Path) -> None:
         super().__init__([rectify_script(), "projections", "run"], env=env, log=log)
 
+    def pids(self) -> list[int]:
+        """The command and the processes it spreads the views over."""
+        return [self.popen.pid, *children(self.popen.pid)]
+
 
 # HTTP from the bench's side (set-up only: the load itself comes from wrk) ----------------
 

@@ -86,7 +86,7 @@ TARGETS: tuple[Target, ...] = (
         "events/s",
         10_000,
         True,
-        _at_largest("projections", "catch_up_split", "per_second"),  # as projections run
+        _at_largest("projections", "catch_up_run", "per_second"),  # as projections run
     ),
     Target("ledger page p95", "ms", 20, False, _at_largest("reads", "ledger_page", "p95_ms"), True),
     Target(

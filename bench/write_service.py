@@ -206,7 +206,7 @@ class ServiceBench:
     def _meter(self, server: ApiServer, projections: ProjectionWorker) -> CpuMeter:
         groups: dict[str, Callable[[], list[int]]] = {
             "api": server.worker_pids,
-            "projections": lambda: [projections.popen.pid],
+            "projections": projections.pids,
         }
         if self.postmaster is not None:
             groups["postgres"] = partial(children, self.postmaster)

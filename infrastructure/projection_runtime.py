@@ -79,8 +79,11 @@ class ProjectionHost:
         return self._thread is not None and self._thread.is_alive()
 
     def create_tables(self) -> None:
+        """The views' tables where missing; a view reshaped or dropped starts again from 0,
+        so this host reads the positions afresh at its next catch-up."""
         for projection in self.projections:
             projection.view.create_tables()
+        self._left_read_at = float("-inf")
 
     def positions(self) -> dict[str, int]:
         self.position_reads += 1
@@ -252,14 +255,6 @@ class ProjectionHost:
         if self._announcer is not None:
             with self._catching_up:
                 self._announcer.close()
-
-    def serve(self, stop: threading.Event) -> None:
-        """Run in the foreground until ``stop`` is set (the ``projections run`` process)."""
-        self.start()
-        try:
-            stop.wait()
-        finally:
-            self.stop()
 
     def _run(self) -> None:
         backoff = 0.5

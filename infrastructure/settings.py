@@ -37,8 +37,10 @@ class Settings(BaseSettings):
     # Aggregates kept in memory per process (0: none); each read catches up from the log.
     aggregate_cache_size: int = Field(default=5000, ge=0, le=1_000_000)
     group_commit_max_events: int = Field(default=1000, ge=0, le=100_000)  # 0: off
-    # Processes `rectify projections run` spreads the views over (PostgreSQL; SQLite: one).
+    # `rectify projections run` on PostgreSQL catches up a backlog of at least this many
+    # events with the views spread over this many processes (then follows in one).
     projection_processes: int = Field(default=2, ge=1, le=16)
+    projection_spread_events: int = Field(default=100_000, ge=1)
     yellow_days: int = Field(default=10, ge=0, le=365)
     # HTTP API and authentication
     jwt_issuer: str = "rectify"

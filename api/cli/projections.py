@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import time
 
 import structlog
 import typer
@@ -14,9 +14,10 @@ from domain.errors import InvalidInput
 from infrastructure import heap
 from infrastructure.database import DatabaseUrl
 from infrastructure.projection_processes import (
-    on_stop_signals,
+    ChildFailed,
+    Signalled,
+    catch_up_spread,
     share_out,
-    supervise,
     worker_started,
 )
 from infrastructure.projection_rebuild import rebuild as rebuild_view
@@ -25,6 +26,8 @@ from projections.base import ViewContext
 from projections.registry import VIEW_NAMES, view_class
 
 logger = structlog.get_logger(__name__)
+
+STOP_CHECK_SECONDS = 0.2  # how soon the worker sees a stop signal
 
 projections_cli = typer.Typer(help="Read models (projections).", no_args_is_help=True)
 
@@ -37,7 +40,7 @@ def run(
         None,
         min=1,
         max=16,
-        help="Processes to spread the views over (PostgreSQL only; default "
+        help="Processes to catch a large backlog up with (PostgreSQL only; default "
         "RECTIFY_PROJECTION_PROCESSES)",
     ),
 ) -> None:
@@ -50,18 +53,28 @@ def run(
     if processes is not None and processes > 1 and not postgres:
         fail("--processes above 1 needs PostgreSQL: SQLite takes one writer at a time")
     wanted = list(dict.fromkeys(names or VIEW_NAMES))
-    shares = share_out(wanted, (processes or loaded.projection_processes) if postgres else 1)
-    if len(shares) > 1:
-        code = supervise(loaded, shares, batch_size=batch_size)
-        if code:
-            raise typer.Exit(code)
-        return
-    alone = threading.Event()
-    on_stop_signals(alone.set)
+    signalled = Signalled()
     with container() as built:
         host = build_host(built.app, built.db, built.campaign, names=wanted, batch_size=batch_size)
+        backlog = host.log.head() - min(host.positions().values(), default=0)
+        shares = share_out(wanted, (processes or loaded.projection_processes) if postgres else 1)
+        if len(shares) > 1 and backlog >= loaded.projection_spread_events:
+            try:
+                spread = catch_up_spread(
+                    loaded, shares, batch_size=batch_size, stopped=lambda: signalled.raised
+                )
+            except ChildFailed as exc:
+                logger.error("projection_catch_up_failed", error=str(exc))
+                raise typer.Exit(1) from None
+            if not spread:
+                return  # stopped by a signal while catching up
         worker_started(host)
-        host.serve(alone)
+        host.start()
+        try:
+            while not signalled.raised:
+                time.sleep(STOP_CHECK_SECONDS)
+        finally:
+            host.stop()
         logger.info("projection_worker_stopped", positions=host.positions())
 
 

@@ -1,5 +1,5 @@
-"""``rectify projections run`` as its own process on PostgreSQL (one process here; spread
-over several: test_projection_processes.py).
+"""``rectify projections run`` as its own process on PostgreSQL (the demo log is too small
+for it to spread the catch-up over processes: test_projection_processes.py).
 
 Killed with SIGKILL in the middle of catching up and started again, it ends with views
 equal to a rebuild; it survives its connections being dropped under it (LISTEN included)
@@ -45,12 +45,13 @@ def demo_log(pg_url: str, clock: FixedClock) -> Iterator[Container]:
     built.close()
 
 
-def worker(url: str, *args: str) -> subprocess.Popen[str]:
+def worker(url: str, *args: str, **settings: str) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "RECTIFY_DATABASE_URL": url,
         "RECTIFY_LOG_FORMAT": "json",
         "RECTIFY_LOG_LEVEL": "info",
+        **settings,
     }
     return subprocess.Popen(
         [str(RECTIFY), "projections", "run", *args],
@@ -90,7 +91,7 @@ def test_a_worker_killed_mid_stream_and_restarted_ends_equal_to_a_rebuild(
 ) -> None:
     url, host = demo_log.settings.database_url, demo_log.projections
     head = host.log.head()
-    first = worker(url, "--batch-size", "1", "--processes", "1")
+    first = worker(url, "--batch-size", "1")
 
     def mid_stream() -> bool:
         positions = host.positions().values()
@@ -103,7 +104,7 @@ def test_a_worker_killed_mid_stream_and_restarted_ends_equal_to_a_rebuild(
     assert max(at_kill.values()) > 0, at_kill
     assert min(at_kill.values()) < head, at_kill
 
-    second = worker(url, "--processes", "1")
+    second = worker(url)
     eventually(lambda: min(host.positions().values()) == head, "the restarted worker caught up")
     logged = stop(second)
 
@@ -121,7 +122,7 @@ def test_a_worker_survives_dropped_connections_and_follows_new_events(
     demo_log: Container, pg_server: str
 ) -> None:
     url, host, app = demo_log.settings.database_url, demo_log.projections, demo_log.app
-    process = worker(url, "audit_log", "issue_ledger", "--processes", "1")
+    process = worker(url, "audit_log", "issue_ledger")
     eventually(lambda: host.positions()["audit_log"] == host.log.head(), "the worker caught up")
     dbname = url.rsplit("/", 1)[1]
 

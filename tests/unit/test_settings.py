@@ -50,6 +50,8 @@ def test_values_come_from_rectify_variables(monkeypatch: pytest.MonkeyPatch) -> 
         ("RECTIFY_LOCK_TIMEOUT", "0"),
         ("RECTIFY_CONNECT_TIMEOUT", "soon"),
         ("RECTIFY_CAMPAIGN_FILE", "/nonexistent/campaign.json"),
+        ("RECTIFY_PROJECTION_PROCESSES", "0"),
+        ("RECTIFY_PROJECTION_SPREAD_EVENTS", "many"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(
