@@ -97,7 +97,8 @@ class Signalled:
 def catch_up_share(
     settings: Settings, names: tuple[str, ...], batch_size: int, stop: ProcessEvent, parent: int
 ) -> None:  # pragma: no cover - runs in a child process; tests/integration drive it
-    """A child: its views caught up to the head, unless stopped or orphaned first."""
+    """A child: its views caught up to the head, unless stopped or orphaned first. A failure
+    is logged as one line and ends the child with status 1 (the parent stops the others)."""
     configure_logging(log_format=settings.log_format, level=settings.log_level)
     signalled = Signalled()
     halt = threading.Event()
@@ -110,17 +111,30 @@ def catch_up_share(
                 logger.warning("projection_worker_orphaned", views=list(names))
                 halt.set()
 
+    threading.Thread(target=watch, name="projection-watch", daemon=True).start()
+    try:
+        _catch_up(settings, names, batch_size, halt)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        logger.error("projection_share_failed", views=list(names), error=error)
+        raise SystemExit(1) from None
+    finally:
+        halt.set()
+
+
+def _catch_up(
+    settings: Settings, names: tuple[str, ...], batch_size: int, halt: threading.Event
+) -> None:  # pragma: no cover - runs in a child process
     container = build_container(settings)
     try:
         host = build_host(
             container.app, container.db, container.campaign, names=names, batch_size=batch_size
         )
         worker_started(host)
-        threading.Thread(target=watch, name="projection-watch", daemon=True).start()
         read = host.catch_up(stop=halt)
-        logger.info("projection_share_caught_up", views=host.names, events=read)
+        done = "projection_share_stopped" if halt.is_set() else "projection_share_caught_up"
+        logger.info(done, views=host.names, events=read, positions=host.positions())
     finally:
-        halt.set()
         container.close()
 
 
