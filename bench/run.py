@@ -223,7 +223,9 @@ class Bench:
             if self.plan.spread_events is None
             else {"projection_spread_events": self.plan.spread_events}
         )
-        settings = load_settings(database_url=url, campaign_file=campaign_file, **spread)
+        settings = load_settings(
+            database_url=url, campaign_file=campaign_file, log_level="warning", **spread
+        )
         container = build_container(settings, clock=FixedClock(READS_AT))
         try:
             generated = CampaignGenerator(container.app, container.campaign).run(size)
