@@ -14,8 +14,11 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from application.ports import FixedClock
@@ -120,13 +123,25 @@ def test_a_child_that_dies_stops_the_others_and_the_command_fails(demo_log: Cont
     )
 
 
-def test_children_stop_by_themselves_when_their_parent_is_killed(
-    pg_url: str, clock: FixedClock, tmp_path: Path
-) -> None:
+@dataclass
+class LongLog:
+    process: subprocess.Popen[str]
+    url: str
+
+    def every_view_moved(self) -> bool:
+        with psycopg.connect(self.url) as conn:
+            rows = conn.execute("SELECT view, position FROM rectify_view_tracking").fetchall()
+        return len(rows) == len(VIEW_NAMES) and all(position > 0 for _, position in rows)
+
+
+@pytest.fixture
+def long_log(pg_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[LongLog]:
+    """A worker spreading the catch-up of a 5,000-event log one event a batch: it would take
+    many minutes, so the test acts on it mid-way."""
     campaign = write_campaign_file(tmp_path, provinces=2)
     built = build_container(load_settings(database_url=pg_url, campaign_file=campaign), clock=clock)
     try:
-        CampaignGenerator(built.app, built.campaign).run(5000)  # hours at one event a batch
+        CampaignGenerator(built.app, built.campaign).run(5000)
     finally:
         built.close()
     process = worker(
@@ -137,15 +152,34 @@ def test_children_stop_by_themselves_when_their_parent_is_killed(
         RECTIFY_CAMPAIGN_FILE=str(campaign),
     )
     eventually(lambda: len(shares_of(process.pid)) == 2, "both children started")
-    children = shares_of(process.pid)
+    yield LongLog(process, pg_url)
+    if process.poll() is None:
+        process.kill()
+        process.communicate(timeout=PATIENCE_SECONDS)
 
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=PATIENCE_SECONDS)
+
+def test_children_stop_by_themselves_when_their_parent_is_killed(long_log: LongLog) -> None:
+    children = shares_of(long_log.process.pid)
+
+    long_log.process.send_signal(signal.SIGKILL)
+    long_log.process.wait(timeout=PATIENCE_SECONDS)
 
     give_up = time.monotonic() + PATIENCE_SECONDS
     while any(running(pid) for pid in children):
         assert time.monotonic() < give_up, "orphaned children kept running"
         time.sleep(0.05)
+
+
+def test_sigterm_mid_catch_up_stops_every_child_and_exits_cleanly(long_log: LongLog) -> None:
+    children = shares_of(long_log.process.pid)
+    eventually(long_log.every_view_moved, "both children catching up")
+
+    logged = stop(long_log.process)
+
+    assert not any(running(pid) for pid in children)
+    assert len(events_of(logged, "projection_share_stopped")) == 2
+    assert events_of(logged, "projection_share_caught_up") == []
+    assert events_of(logged, "projection_share_failed") == []
 
 
 def test_several_processes_on_sqlite_are_refused_with_a_message(tmp_path: Path) -> None:
