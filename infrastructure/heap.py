@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 
-YOUNG_THRESHOLD = 10_000  # allocations before a young collection (CPython's default: 700)
+YOUNG_THRESHOLD = 50_000  # allocations before a young collection (CPython's default: 700)
 
 
 def settle() -> int:
