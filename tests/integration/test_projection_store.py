@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from infrastructure.database import DatabaseUrl, SideDatabase
-from infrastructure.settings import load_settings
 from projections.reading import fetch
 from projections.store import ViewStore
 from projections.table import Table
-from tests.conftest import database_url
-from tests.projections.support import STORED
+from tests.projections.support import STORED, side_database
 
 NOTES = Table(
     name="view_test_notes",
@@ -31,8 +28,7 @@ NOTES = Table(
 
 @pytest.fixture(params=STORED)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ViewStore]:
-    settings = load_settings(database_url=database_url(request.param, tmp_path, request))
-    db = SideDatabase(DatabaseUrl.parse(settings.database_url), settings)
+    db = side_database(request.param, tmp_path, request)
     built = ViewStore(db, view="test_notes", tables=(NOTES,), application_name="Rectify")
     built.create_tables()
     yield built

@@ -11,8 +11,9 @@ import pytest
 
 from application.ports import FixedClock
 from infrastructure.container import Container
-from infrastructure.database import SideDatabase
+from infrastructure.database import DatabaseUrl, SideDatabase
 from infrastructure.projection_rebuild import build_fresh
+from infrastructure.settings import load_settings
 from projections.base import ViewContext, ViewProjection
 from projections.queries import ReadModels
 from projections.reading import fetch
@@ -40,6 +41,12 @@ def stored_world(
     built = build_world(database_url(request.param, tmp_path, request), clock)
     yield built
     built.container.close()
+
+
+def side_database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> SideDatabase:
+    """Our own tables' database on this backend: a fresh SQLite file or PostgreSQL database."""
+    settings = load_settings(database_url=database_url(backend, tmp_path, request))
+    return SideDatabase(DatabaseUrl.parse(settings.database_url), settings)
 
 
 def fresh_views(world: World) -> ReadModels:

@@ -12,15 +12,13 @@ from uuid import NAMESPACE_URL, uuid5
 
 import pytest
 
-from infrastructure.database import DatabaseUrl, SideDatabase
-from infrastructure.settings import load_settings
+from infrastructure.database import SideDatabase
 from projections.audit_log import AUDIT_LOG, AUDIT_NAMES, AuditLog
 from projections.reading import fetch
 from projections.store import ViewStore
 from projections.table import Table
 from tests.builders import World
-from tests.conftest import database_url
-from tests.projections.support import STORED, fresh_views, live
+from tests.projections.support import STORED, fresh_views, live, side_database
 
 
 def test_a_display_name_finds_what_its_account_did_like_its_id_and_username(
@@ -92,8 +90,7 @@ SHAPE = (
 
 @pytest.fixture(params=STORED)
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> SideDatabase:
-    settings = load_settings(database_url=database_url(request.param, tmp_path, request))
-    return SideDatabase(DatabaseUrl.parse(settings.database_url), settings)
+    return side_database(request.param, tmp_path, request)
 
 
 def test_a_view_stored_without_a_table_it_now_has_starts_again_from_zero(

@@ -14,16 +14,22 @@ from pathlib import Path
 
 import pytest
 
-from infrastructure.database import DatabaseUrl, SideDatabase
-from infrastructure.settings import load_settings
+from infrastructure.database import SideDatabase
 from projections.reading import fetch
 from projections.registry import VIEWS
 from projections.store import ViewStore
 from projections.table import Table
 from tests.builders import World
-from tests.conftest import database_url
 from tests.integration.test_projection_exactly_once import Crash, crash_before_commit
-from tests.projections.support import STORED, dump, fresh_views, live, rebuilt, scripted_campaign
+from tests.projections.support import (
+    STORED,
+    dump,
+    fresh_views,
+    live,
+    rebuilt,
+    scripted_campaign,
+    side_database,
+)
 from tests.projections.support import stored_world as stored_world
 
 NOTES = Table(
@@ -37,8 +43,7 @@ NOTES = Table(
 
 @pytest.fixture(params=STORED)
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SideDatabase]:
-    settings = load_settings(database_url=database_url(request.param, tmp_path, request))
-    side = SideDatabase(DatabaseUrl.parse(settings.database_url), settings)
+    side = side_database(request.param, tmp_path, request)
     yield side
     side.close()
 
@@ -103,8 +108,7 @@ def test_postgres_refuses_keys_holding_a_line_break(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     """PostgreSQL loads a chunk of keys as one text split at line breaks."""
-    settings = load_settings(database_url=database_url("postgres", tmp_path, request))
-    db = SideDatabase(DatabaseUrl.parse(settings.database_url), settings)
+    db = side_database("postgres", tmp_path, request)
     try:
         store = notes(db)
         with pytest.raises(ValueError, match="line break"), store.batch() as batch:
