@@ -17,7 +17,7 @@ import psycopg
 from bench.heap import like_a_worker
 from bench.stats import Rate
 from bench.write_floor import TOPIC, create_floor_table, payload
-from infrastructure.projection_processes import catch_up_spread, share_out
+from infrastructure.projection_processes import catch_up_spread, spread_shares
 from infrastructure.projection_runtime import ProjectionHost
 from infrastructure.settings import Settings
 from projections.registry import VIEW_NAMES
@@ -66,23 +66,20 @@ def measure_copy_floor(url: str, rows: int) -> Rate:
 # The views caught up as ``rectify projections run`` catches up a backlog ------------------
 
 
-def default_shares(settings: Settings) -> list[tuple[str, ...]]:
-    """The shares ``rectify projections run`` gives its processes with these settings."""
-    return share_out(VIEW_NAMES, settings.projection_processes)
-
-
-def spreads(settings: Settings, events: int) -> bool:
-    """Whether ``rectify projections run`` spreads a backlog of ``events`` over processes."""
-    return len(default_shares(settings)) > 1 and events >= settings.projection_spread_events
+def run_shares(settings: Settings, events: int) -> list[tuple[str, ...]]:
+    """The shares ``rectify projections run`` spreads a backlog of ``events`` over (none:
+    it catches up in one process)."""
+    return spread_shares(settings, VIEW_NAMES, events)
 
 
 def measure_run_catch_up(host: ProjectionHost, settings: Settings, *, events: int) -> Rate:
     """Every view from position 0 again, as ``rectify projections run`` catches up a backlog
     this size: spread over its processes (their start-up included) from
     ``RECTIFY_PROJECTION_SPREAD_EVENTS`` on, else in this one."""
-    if not spreads(settings, events):
+    shares = run_shares(settings, events)
+    if not shares:
         return measure_catch_up(host)
     reset_views(host)
     started = time.perf_counter()
-    catch_up_spread(settings, default_shares(settings), batch_size=host.batch_size)
+    catch_up_spread(settings, shares, batch_size=host.batch_size)
     return Rate(items=events, seconds=time.perf_counter() - started)

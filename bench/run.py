@@ -25,11 +25,10 @@ from typing import Any
 from application.ports import FixedClock
 from bench.campaign import write_campaign_file
 from bench.catchup import (
-    default_shares,
     measure_catch_up,
     measure_copy_floor,
     measure_run_catch_up,
-    spreads,
+    run_shares,
 )
 from bench.generator import CampaignGenerator
 from bench.postgres import Server, bench_server
@@ -253,9 +252,7 @@ class Bench:
             "projections": {
                 "catch_up": catch_up.as_dict(),
                 "catch_up_run": run.as_dict(),
-                "run_shares": [list(group) for group in default_shares(settings)]
-                if spreads(settings, generated.events)
-                else [],
+                "run_shares": [list(group) for group in run_shares(settings, generated.events)],
                 "copy_floor": copy_floor.as_dict(),
                 "ratio": ratio(run.per_second, copy_floor.per_second),
             },

@@ -27,6 +27,7 @@ import structlog
 
 from infrastructure import heap
 from infrastructure.container import build_container
+from infrastructure.database import DatabaseUrl
 from infrastructure.logging import configure_logging
 from infrastructure.projection_runtime import ProjectionHost
 from infrastructure.projection_setup import build_host
@@ -59,15 +60,17 @@ def share_out(names: Sequence[str], processes: int) -> list[tuple[str, ...]]:
     return [tuple(group) for group in groups if group]
 
 
-def on_stop_signals(callback: Callable[[], None]) -> None:
-    """SIGTERM and SIGINT (Ctrl+C reaches every process of the group) call ``callback``."""
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        logger.info("projection_worker_stopping", signal=signal.Signals(signum).name)
-        callback()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+def spread_shares(
+    settings: Settings, names: Sequence[str], backlog: int, *, processes: int | None = None
+) -> list[tuple[str, ...]]:
+    """The shares a catch-up of ``backlog`` events is spread over, or none when one process
+    should do it: below ``RECTIFY_PROJECTION_SPREAD_EVENTS``, with one process, on SQLite."""
+    if DatabaseUrl.parse(settings.database_url).dialect != "postgres":
+        return []
+    if backlog < settings.projection_spread_events:
+        return []
+    shares = share_out(names, processes or settings.projection_processes)
+    return shares if len(shares) > 1 else []
 
 
 def worker_started(host: ProjectionHost) -> None:
@@ -83,14 +86,17 @@ def worker_started(host: ProjectionHost) -> None:
 
 
 class Signalled:
-    """A stop signal seen by this process. Its handler only flips a flag: setting a
-    multiprocessing event there can deadlock with the wait it interrupted."""
+    """A stop signal (SIGTERM, or SIGINT: Ctrl+C reaches every process of the group) seen by
+    this process. Its handler only flips a flag: setting a multiprocessing event there can
+    deadlock with the wait it interrupted."""
 
     def __init__(self) -> None:
         self.raised = False
-        on_stop_signals(self.raise_)
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
 
-    def raise_(self) -> None:
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        logger.info("projection_worker_stopping", signal=signal.Signals(signum).name)
         self.raised = True
 
 

@@ -17,7 +17,7 @@ from infrastructure.projection_processes import (
     ChildFailed,
     Signalled,
     catch_up_spread,
-    share_out,
+    spread_shares,
     worker_started,
 )
 from infrastructure.projection_rebuild import rebuild as rebuild_view
@@ -57,8 +57,8 @@ def run(
     with container() as built:
         host = build_host(built.app, built.db, built.campaign, names=wanted, batch_size=batch_size)
         backlog = host.log.head() - min(host.positions().values(), default=0)
-        shares = share_out(wanted, (processes or loaded.projection_processes) if postgres else 1)
-        if len(shares) > 1 and backlog >= loaded.projection_spread_events:
+        shares = spread_shares(loaded, wanted, backlog, processes=processes)
+        if shares:
             try:
                 spread = catch_up_spread(
                     loaded, shares, batch_size=batch_size, stopped=lambda: signalled.raised

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from infrastructure.projection_processes import WEIGHTS, share_out
+from pathlib import Path
+
+from infrastructure.projection_processes import WEIGHTS, share_out, spread_shares
+from infrastructure.settings import load_settings
 from projections.registry import VIEW_NAMES
 
 
@@ -35,3 +38,20 @@ def test_one_process_takes_every_view_and_no_process_is_left_empty() -> None:
 
 def test_every_view_has_a_weight() -> None:
     assert set(WEIGHTS) == set(VIEW_NAMES)
+
+
+def test_a_catch_up_is_spread_only_from_the_threshold_on_postgres_with_several_processes(
+    tmp_path: Path,
+) -> None:
+    postgres = load_settings(
+        database_url="postgresql://rectify@localhost/rectify", projection_spread_events=1000
+    )
+    sqlite = load_settings(
+        database_url=f"sqlite:///{tmp_path / 'one.sqlite3'}", projection_spread_events=1000
+    )
+
+    assert len(spread_shares(postgres, VIEW_NAMES, 1000)) == 2
+    assert spread_shares(postgres, VIEW_NAMES, 999) == []
+    assert spread_shares(postgres, VIEW_NAMES, 5000, processes=1) == []
+    assert len(spread_shares(postgres, VIEW_NAMES, 5000, processes=3)) == 3
+    assert spread_shares(sqlite, VIEW_NAMES, 5000) == []
