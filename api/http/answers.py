@@ -11,9 +11,17 @@ from datetime import datetime
 from typing import Annotated, TypeVar
 from uuid import UUID
 
-from fastapi import Depends
+from fastapi import Depends, Request, Response
 
-from api.http.deps import AppDep, ExpectedVersionDep, SettleDep, WriterDep
+from api.http.deps import (
+    BearerToken,
+    IdempotencyKey,
+    IfMatch,
+    Settle,
+    expected_version,
+    get_writer,
+    services_of,
+)
 from api.http.schemas.accounts import AccountRead
 from api.http.schemas.issues import IssueDetailRead, IssueRead
 from api.http.schemas.items import ItemRead
@@ -31,7 +39,7 @@ A = TypeVar("A", Issue, RectificationItem, Account)
 class Write:
     """One write request: who, to which app; its answer waits for the read models."""
 
-    def __init__(self, caller: WriterDep, app: AppDep, settle: SettleDep) -> None:
+    def __init__(self, caller: Caller, app: RectifyApp, settle: Settle) -> None:
         self.caller = caller
         self.app = app
         self.settle = settle
@@ -60,24 +68,33 @@ class CaseWrite(Write):
     """A write to an issue or item, with the version the client expects (``If-Match``)."""
 
     def __init__(
-        self,
-        caller: WriterDep,
-        app: AppDep,
-        settle: SettleDep,
-        expected_version: ExpectedVersionDep,
+        self, caller: Caller, app: RectifyApp, settle: Settle, expected_version: int | None
     ) -> None:
         super().__init__(caller, app, settle)
         self.expected_version = expected_version
 
 
-async def get_write(caller: WriterDep, app: AppDep, settle: SettleDep) -> Write:
-    return Write(caller, app, settle)
+def get_write(
+    request: Request,
+    response: Response,
+    token: BearerToken,
+    idempotency_key: IdempotencyKey = None,
+) -> Write:
+    """Every write's wiring from one dependency (see ``api.http.deps``)."""
+    services = services_of(request)
+    caller = get_writer(request, token, idempotency_key)
+    return Write(caller, services.container.app, Settle(services, response))
 
 
-async def get_case_write(
-    caller: WriterDep, app: AppDep, settle: SettleDep, expected_version: ExpectedVersionDep
+def get_case_write(
+    request: Request,
+    response: Response,
+    token: BearerToken,
+    idempotency_key: IdempotencyKey = None,
+    if_match: IfMatch = None,
 ) -> CaseWrite:
-    return CaseWrite(caller, app, settle, expected_version)
+    write = get_write(request, response, token, idempotency_key)
+    return CaseWrite(write.caller, write.app, write.settle, expected_version(if_match))
 
 
 WriteDep = Annotated[Write, Depends(get_write)]

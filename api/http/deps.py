@@ -6,7 +6,13 @@ waits stays ``def`` (authentication here; the route handlers themselves).
 
 Login is required by default: every route that takes a ``ReaderDep`` or ``WriterDep``
 authenticates the bearer token, counts the request against the account's rate limit and
-records the account for the request's log line.
+records the account for the request's log line, once per request however many of its
+dependencies ask for the caller.
+
+Each dependency a request resolves costs FastAPI's solver work of its own (a cache key, its
+own parameters, a call), about as much as a command's own Python. So what every request
+needs (the caller, a write's wiring) is built by one dependency from the request and its
+headers with plain calls, not assembled from a tree of small ones.
 """
 
 from __future__ import annotations
@@ -43,9 +49,13 @@ class Services:
     limiter: RateLimiter
 
 
-async def get_services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
+
+
+async def get_services(request: Request) -> Services:
+    return services_of(request)
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -81,18 +91,28 @@ oauth2_scheme = OAuth2PasswordBearer(
 )
 
 
-def get_principal(
-    request: Request,
-    services: ServicesDep,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
-) -> Principal:
+BearerToken = Annotated[str | None, Depends(oauth2_scheme)]
+
+
+def authenticate(request: Request, token: str | None) -> Principal:
+    """The caller the bearer token names, once per request: counted against the account's
+    rate limit and noted for the request's log line. Reads the account (blocking)."""
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     if not token:
         raise AuthenticationFailed("missing bearer token (Authorization: Bearer …)")
+    services = services_of(request)
     principal = authenticate_bearer(services.container.app, services.signer, token)
+    request.state.principal = principal
     request.state.account = principal.username
     structlog.contextvars.bind_contextvars(account=principal.username)
     services.limiter.hit(f"account:{principal.account_id}")
     return principal
+
+
+def get_principal(request: Request, token: BearerToken) -> Principal:
+    return authenticate(request, token)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -102,8 +122,8 @@ def request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", ""))
 
 
-async def get_reader(request: Request, principal: PrincipalDep) -> Caller:
-    return Caller(principal, request_id=request_id(request))
+def get_reader(request: Request, token: BearerToken) -> Caller:
+    return Caller(authenticate(request, token), request_id=request_id(request))
 
 
 async def get_scope(app: AppDep, principal: PrincipalDep) -> frozenset[str] | None:
@@ -128,32 +148,42 @@ IdempotencyKey = Annotated[
 ]
 
 
-async def get_writer(
-    request: Request, principal: PrincipalDep, idempotency_key: IdempotencyKey = None
+def get_writer(
+    request: Request, token: BearerToken, idempotency_key: IdempotencyKey = None
 ) -> Caller:
-    return Caller(principal, request_id=request_id(request), idempotency_key=idempotency_key)
+    return Caller(
+        authenticate(request, token),
+        request_id=request_id(request),
+        idempotency_key=idempotency_key,
+    )
 
 
 ReaderDep = Annotated[Caller, Depends(get_reader)]
 WriterDep = Annotated[Caller, Depends(get_writer)]
 
 
-async def get_expected_version(
-    if_match: Annotated[
-        str | None,
-        Header(
-            alias="If-Match",
-            max_length=40,
-            pattern=r'^\s*(\*|(W/)?"?\d{1,9}"?)\s*$',
-            description="The ETag (version) you last read; a write to a case that changed "
-            "since then answers 412.",
-            examples=['"3"'],
-        ),
-    ] = None,
-) -> int | None:
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=40,
+        pattern=r'^\s*(\*|(W/)?"?\d{1,9}"?)\s*$',
+        description="The ETag (version) you last read; a write to a case that changed "
+        "since then answers 412.",
+        examples=['"3"'],
+    ),
+]
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The version an ``If-Match`` header names (None: any, or no header)."""
     if if_match is None or if_match.strip() == "*":
         return None
     return int(if_match.strip().removeprefix("W/").strip('"'))
+
+
+async def get_expected_version(if_match: IfMatch = None) -> int | None:
+    return expected_version(if_match)
 
 
 ExpectedVersionDep = Annotated[int | None, Depends(get_expected_version)]
@@ -216,7 +246,7 @@ class Settle:
     Calling it blocks: only sync route handlers (run in the thread pool) call it.
     """
 
-    def __init__(self, services: ServicesDep, response: Response) -> None:
+    def __init__(self, services: Services, response: Response) -> None:
         self.services = services
         self.response = response
 
@@ -234,17 +264,10 @@ class Settle:
         self.response.headers["Location"] = location
 
 
-async def get_settle(services: ServicesDep, response: Response) -> Settle:
-    return Settle(services, response)
-
-
-SettleDep = Annotated[Settle, Depends(get_settle)]
-
-
 class EvidenceAccess:
     """Who may fetch or cite a file: its uploader, or whoever may read a case citing it."""
 
-    def __init__(self, app: AppDep, blobs: BlobsDep) -> None:
+    def __init__(self, app: RectifyApp, blobs: BlobStore) -> None:
         self.app = app
         self.blobs = blobs
 
@@ -254,8 +277,9 @@ class EvidenceAccess:
         ) or self.app.may_read_evidence(caller, sha256)
 
 
-async def get_evidence_access(app: AppDep, blobs: BlobsDep) -> EvidenceAccess:
-    return EvidenceAccess(app, blobs)
+async def get_evidence_access(request: Request) -> EvidenceAccess:
+    container = services_of(request).container
+    return EvidenceAccess(container.app, container.blobs)
 
 
 EvidenceAccessDep = Annotated[EvidenceAccess, Depends(get_evidence_access)]
@@ -264,15 +288,14 @@ EvidenceAccessDep = Annotated[EvidenceAccess, Depends(get_evidence_access)]
 class EvidenceRefs:
     """Turn cited files into the references an event records (type and size from the store)."""
 
-    def __init__(self, access: EvidenceAccessDep, caller: WriterDep) -> None:
+    def __init__(self, access: EvidenceAccess) -> None:
         self.access = access
-        self.caller = caller
 
-    def __call__(self, cites: list[EvidenceCite]) -> list[dict[str, object]]:
+    def __call__(self, cites: list[EvidenceCite], caller: Caller) -> list[dict[str, object]]:
         refs: list[dict[str, object]] = []
         for n, cite in enumerate(cites):
             blob = self.access.blobs.head(cite.sha256)
-            if blob is None or not self.access.may_read(self.caller, cite.sha256):
+            if blob is None or not self.access.may_read(caller, cite.sha256):
                 raise InvalidInput(
                     "no uploaded file with this sha256 (upload it with POST /api/evidence)",
                     field=f"evidence[{n}].sha256",
@@ -288,8 +311,8 @@ class EvidenceRefs:
         return refs
 
 
-async def get_evidence_refs(access: EvidenceAccessDep, caller: WriterDep) -> EvidenceRefs:
-    return EvidenceRefs(access, caller)
+async def get_evidence_refs(access: EvidenceAccessDep) -> EvidenceRefs:
+    return EvidenceRefs(access)
 
 
 EvidenceRefsDep = Annotated[EvidenceRefs, Depends(get_evidence_refs)]

@@ -128,7 +128,7 @@ def record_rectification(
             write.caller,
             item_id,
             description=body.description,
-            evidence=evidence(body.evidence),
+            evidence=evidence(body.evidence, write.caller),
             rectified_on=body.rectified_on,
             expected_version=write.expected_version,
         )
