@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -168,6 +168,15 @@ class SideDatabase:
                 raise
         finally:
             conn.close()
+
+    def pipeline(self, cur: Cursor) -> AbstractContextManager[Any]:
+        """On PostgreSQL, the cursor's connection in pipeline mode for the block: statements
+        whose results nobody reads yet are sent without waiting for each answer, and go
+        with the next that is read (COPY cannot run in it). Elsewhere nothing changes."""
+        if self.dialect != "postgres":
+            return nullcontext()
+        pipeline: AbstractContextManager[Any] = cur.connection.pipeline()  # type: ignore[attr-defined]
+        return pipeline
 
     def execute(self, query: str, params: tuple[Any, ...] = ()) -> list[Any]:
         with self.transaction() as cur:

@@ -3,9 +3,11 @@
 Embedded, it runs in a thread of the serving process (``start()`` / ``stop()``) and lets a
 reader wait until the views have reached a write's position (``wait_for``). In production
 the same loop runs as its own process (``rectify projections run``) and the API only waits.
-Each batch of events is read and decoded once and applied to each view in that view's own
-transaction (rows and tracking together), so a crash at any moment double counts nothing
-and a restart resumes from each view's tracked position. Failures (a dropped connection, a
+Each batch of events is read and decoded once and applied to the views with their tracked
+positions in the same transaction as their rows, so a crash at any moment double counts
+nothing and a restart resumes from each view's tracked position. A short batch (following
+the log) goes to every view in one transaction, on PostgreSQL in a pipeline; a long one (a
+catch-up) to each view in a transaction of its own. Failures (a dropped connection, a
 database restart) are logged and retried with exponential backoff.
 
 On PostgreSQL the host announces its views' positions after each batch commits and a
@@ -27,12 +29,15 @@ from infrastructure.projection_listen import MAX_BACKOFF_SECONDS, NotifyListener
 from infrastructure.view_progress import Announcer, ViewWatcher
 from projections.base import Pair, ViewProjection
 from projections.source import EventLog
-from projections.store import view_positions
+from projections.store import COPY_FROM, view_positions
 
 logger = structlog.get_logger(__name__)
 
 Progress = Callable[[int, int], None]
 PARALLEL_VIEWS = 3  # connections a PostgreSQL host uses at once (the pool holds 5 by default)
+# A batch shorter than this is applied to every view in one transaction, in a pipeline:
+# shorter than the rows from which a view writes through COPY, which a pipeline refuses.
+FOLLOW_EVENTS = COPY_FROM
 RECHECK_SECONDS = 0.5  # a waiter with no announcement for this long reads the positions once
 REFRESH_SECONDS = 1.0  # how long the host trusts its own record of where it left its views
 
@@ -156,8 +161,17 @@ class ProjectionHost:
             self._announcer.announce(positions)
 
     def _apply(self, jobs: list[tuple[ViewProjection, list[Pair]]]) -> None:
-        """Each view's batch in its own transaction; on PostgreSQL several at once (the
-        server works on one view's rows while this process prepares another's)."""
+        """A few events (the host following the log): every view's part in one
+        transaction, which commits all their rows and positions or none. A long stretch
+        (a catch-up): each view's part in its own transaction, on PostgreSQL several at
+        once (the server works on one view's rows while this process prepares another's).
+        """
+        events = max((len(pairs) for _, pairs in jobs), default=0)
+        if events < FOLLOW_EVENTS:
+            with self.db.transaction() as cur, self.db.pipeline(cur):
+                for projection, pairs in jobs:
+                    projection.process_batch(pairs, within=cur)
+            return
         if self.db.dialect != "postgres" or len(jobs) < 2:
             for projection, pairs in jobs:
                 projection.process_batch(pairs)

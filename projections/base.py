@@ -20,6 +20,7 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
 from domain.campaign import Campaign
+from infrastructure.database import Cursor
 from projections.ids import id_text
 from projections.store import Batch, ViewStore
 from projections.table import Table
@@ -149,11 +150,12 @@ class ViewProjection(Projection[ViewStore]):
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         self.process_batch([(domain_event, tracking)])
 
-    def process_batch(self, pairs: Sequence[Pair]) -> int:
-        """Apply the events past the tracked position; answers how many were new."""
+    def process_batch(self, pairs: Sequence[Pair], *, within: Cursor | None = None) -> int:
+        """Apply the events past the tracked position, in a transaction of the view's own
+        or as a part of the caller's (``within``); answers how many were new."""
         if not pairs:
             return 0
-        with self.view.batch() as batch:
+        with self.view.batch(within) as batch:
             fresh = [(e, t) for e, t in pairs if t.notification_id > batch.position]
             handled = [(e, t, h) for e, t in fresh if (h := self._handler(e)) is not None]
             batch.prefetch(key for e, _, _ in handled for key in self.prefetch(e))

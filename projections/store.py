@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 from uuid import UUID
 
@@ -29,7 +29,7 @@ logger = structlog.get_logger(__name__)
 
 TRACKING_TABLE = "rectify_view_tracking"
 _CHUNK = 500
-_COPY_FROM = 64  # rows from which PostgreSQL writes go through COPY
+COPY_FROM = 64  # rows from which PostgreSQL writes go through COPY
 _KEY_SEPARATOR = "\n"  # loads pass their text keys as one parameter, split by the server
 
 
@@ -146,10 +146,12 @@ class ViewStore(TrackingRecorder):
     # Batches ---------------------------------------------------------------------------
 
     @contextmanager
-    def batch(self) -> Iterator[Batch]:
-        """One transaction: rows and the tracking position commit together or not at all."""
+    def batch(self, within: Cursor | None = None) -> Iterator[Batch]:
+        """One transaction, or a part of the caller's (``within``): rows and the tracking
+        position commit together or not at all."""
         lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
-        with self._one_batch_at_a_time, self.db.transaction() as cur:
+        transaction = nullcontext(within) if within is not None else self.db.transaction()
+        with self._one_batch_at_a_time, transaction as cur:
             cur.execute(
                 self.db.sql(f"SELECT position FROM {TRACKING_TABLE} WHERE view = %s{lock}"),
                 (self.view,),
@@ -267,10 +269,10 @@ class Batch:
             updates = ", ".join(f"{c} = excluded.{c}" for c in spec.columns if c != spec.key)
             conflict = f" ON CONFLICT ({spec.key}) DO UPDATE SET {updates}"
         encoded = [spec.encode(row) for row in rows]
-        if db.dialect == "postgres" and len(encoded) >= _COPY_FROM and not upsert:
+        if db.dialect == "postgres" and len(encoded) >= COPY_FROM and not upsert:
             self._copy(physical, cols, encoded)
             return
-        if db.dialect == "postgres" and len(encoded) >= _COPY_FROM:
+        if db.dialect == "postgres" and len(encoded) >= COPY_FROM:
             staging = f"{physical}_load"
             self.cur.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {physical}) ON COMMIT DELETE ROWS"
