@@ -29,7 +29,7 @@ from infrastructure.projection_listen import MAX_BACKOFF_SECONDS, NotifyListener
 from infrastructure.view_progress import Announcer, ViewWatcher
 from projections.base import Pair, ViewProjection
 from projections.source import EventLog
-from projections.store import COPY_FROM, view_positions
+from projections.store import COPY_FROM, lock_positions, view_positions
 
 logger = structlog.get_logger(__name__)
 
@@ -169,8 +169,10 @@ class ProjectionHost:
         events = max((len(pairs) for _, pairs in jobs), default=0)
         if events < FOLLOW_EVENTS:
             with self.db.transaction() as cur, self.db.pipeline(cur):
+                locked = lock_positions(cur, self.db, [p.view.view for p, _ in jobs])
                 for projection, pairs in jobs:
-                    projection.process_batch(pairs, within=cur)
+                    position = locked[projection.view.view]
+                    projection.process_batch(pairs, within=cur, position=position)
             return
         if self.db.dialect != "postgres" or len(jobs) < 2:
             for projection, pairs in jobs:

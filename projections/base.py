@@ -150,12 +150,15 @@ class ViewProjection(Projection[ViewStore]):
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         self.process_batch([(domain_event, tracking)])
 
-    def process_batch(self, pairs: Sequence[Pair], *, within: Cursor | None = None) -> int:
+    def process_batch(
+        self, pairs: Sequence[Pair], *, within: Cursor | None = None, position: int | None = None
+    ) -> int:
         """Apply the events past the tracked position, in a transaction of the view's own
-        or as a part of the caller's (``within``); answers how many were new."""
+        or as a part of the caller's (``within``, where the caller may have read and locked
+        the ``position`` already); answers how many were new."""
         if not pairs:
             return 0
-        with self.view.batch(within) as batch:
+        with self.view.batch(within, position=position) as batch:
             fresh = [(e, t) for e, t in pairs if t.notification_id > batch.position]
             handled = [(e, t, h) for e, t in fresh if (h := self._handler(e)) is not None]
             batch.prefetch(key for e, _, _ in handled for key in self.prefetch(e))

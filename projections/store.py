@@ -146,22 +146,35 @@ class ViewStore(TrackingRecorder):
     # Batches ---------------------------------------------------------------------------
 
     @contextmanager
-    def batch(self, within: Cursor | None = None) -> Iterator[Batch]:
+    def batch(
+        self, within: Cursor | None = None, *, position: int | None = None
+    ) -> Iterator[Batch]:
         """One transaction, or a part of the caller's (``within``): rows and the tracking
-        position commit together or not at all."""
-        lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
+        position commit together or not at all. ``position``: the view's tracked position
+        as the caller has already read and locked it in ``within`` (``lock_positions``)."""
         transaction = nullcontext(within) if within is not None else self.db.transaction()
         with self._one_batch_at_a_time, transaction as cur:
-            cur.execute(
-                self.db.sql(f"SELECT position FROM {TRACKING_TABLE} WHERE view = %s{lock}"),
-                (self.view,),
-            )
-            found = cur.fetchone()
-            if found is None:
-                raise LookupError(f"view {self.view} has no tables: run create_tables() first")
-            batch = Batch(self, cur, int(found[0]))
+            if position is None:
+                position = lock_positions(cur, self.db, [self.view])[self.view]
+            batch = Batch(self, cur, position)
             yield batch
             batch.flush()
+
+
+def lock_positions(cur: Cursor, db: SideDatabase, views: list[str]) -> dict[str, int]:
+    """The tracked positions of these views, read in one statement; on PostgreSQL their
+    rows stay locked (in the views' name order) until the transaction ends."""
+    marks = ", ".join(["%s"] * len(views))
+    lock = " ORDER BY view FOR UPDATE" if db.dialect == "postgres" else ""
+    cur.execute(
+        db.sql(f"SELECT view, position FROM {TRACKING_TABLE} WHERE view IN ({marks}){lock}"),
+        tuple(views),
+    )
+    found = {str(view): int(position) for view, position in cur.fetchall()}
+    for view in views:
+        if view not in found:
+            raise LookupError(f"view {view} has no tables: run create_tables() first")
+    return found
 
 
 class Batch:

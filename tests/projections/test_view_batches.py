@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from infrastructure.database import SideDatabase
 from projections.reading import fetch
 from projections.registry import VIEWS
-from projections.store import ViewStore
+from projections.store import TRACKING_TABLE, ViewStore, lock_positions
 from projections.table import Table
 from tests.builders import World
 from tests.integration.test_projection_exactly_once import Crash, crash_before_commit
@@ -155,3 +156,50 @@ def test_rows_known_absent_are_inserted_beside_rows_updated(db: SideDatabase, ro
     assert len(found) == rows * 2
     assert found[0] == ("k0000", "定稿", '["初稿", "定稿"]')
     assert found[-1] == (f"k{rows * 2 - 1:04d}", "定稿", '["定稿"]')
+
+
+def test_the_positions_of_several_views_come_from_one_read_and_a_missing_view_is_named(
+    db: SideDatabase,
+) -> None:
+    first = notes(db)
+    second = ViewStore(
+        db, view="batch_notes", tables=(NOTES,), application_name="Rectify", suffix="_next"
+    )
+    second.create_tables()
+    write(first, "初稿", position=4)
+
+    with db.transaction() as cur:
+        found = lock_positions(cur, db, ["batch_notes_next", "batch_notes"])
+    with (
+        pytest.raises(LookupError, match="view batch_notes_gone has no tables"),
+        db.transaction() as cur,
+    ):
+        lock_positions(cur, db, ["batch_notes", "batch_notes_gone"])
+
+    assert found == {"batch_notes": 4, "batch_notes_next": 0}
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_the_positions_read_for_a_batch_locked_until_it_ends(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Another host cannot apply the same events meanwhile: it waits for the commit."""
+    db = side_database("postgres", tmp_path, request)
+    try:
+        store = notes(db)
+        with db.transaction() as cur:
+            locked = lock_positions(cur, db, [store.view])
+            with store.batch(cur, position=locked[store.view]) as batch:
+                batch.put(NOTES.name, NOTES.blank(id="k1", text="初稿", tags=["初稿"]))
+                batch.advance(1)
+            with (
+                psycopg.connect(db.url.conninfo()) as other,
+                pytest.raises(psycopg.errors.LockNotAvailable),
+            ):
+                other.execute(
+                    f"SELECT position FROM {TRACKING_TABLE} WHERE view = %s FOR UPDATE NOWAIT",
+                    (store.view,),
+                )
+        assert store.position() == 1
+    finally:
+        db.close()
