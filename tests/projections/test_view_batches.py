@@ -104,18 +104,19 @@ def test_a_batch_that_fails_leaves_no_changed_row_in_memory(db: SideDatabase) ->
     assert store.position() == 1
 
 
+@pytest.fixture
+def pg_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SideDatabase]:
+    side = side_database("postgres", tmp_path, request)
+    yield side
+    side.close()
+
+
 @pytest.mark.postgres
-def test_postgres_refuses_keys_holding_a_line_break(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
+def test_postgres_refuses_keys_holding_a_line_break(pg_db: SideDatabase) -> None:
     """PostgreSQL loads a chunk of keys as one text split at line breaks."""
-    db = side_database("postgres", tmp_path, request)
-    try:
-        store = notes(db)
-        with pytest.raises(ValueError, match="line break"), store.batch() as batch:
-            batch.prefetch([(NOTES.name, "k1\nk2"), (NOTES.name, "k3")])
-    finally:
-        db.close()
+    store = notes(pg_db)
+    with pytest.raises(ValueError, match="line break"), store.batch() as batch:
+        batch.prefetch([(NOTES.name, "k1\nk2"), (NOTES.name, "k3")])
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.name)
@@ -181,25 +182,21 @@ def test_the_positions_of_several_views_come_from_one_read_and_a_missing_view_is
 
 @pytest.mark.postgres
 def test_postgres_keeps_the_positions_read_for_a_batch_locked_until_it_ends(
-    request: pytest.FixtureRequest, tmp_path: Path
+    pg_db: SideDatabase,
 ) -> None:
     """Another host cannot apply the same events meanwhile: it waits for the commit."""
-    db = side_database("postgres", tmp_path, request)
-    try:
-        store = notes(db)
-        with db.transaction() as cur:
-            locked = lock_positions(cur, db, [store.view])
-            with store.batch(cur, position=locked[store.view]) as batch:
-                batch.put(NOTES.name, NOTES.blank(id="k1", text="初稿", tags=["初稿"]))
-                batch.advance(1)
-            with (
-                psycopg.connect(db.url.conninfo()) as other,
-                pytest.raises(psycopg.errors.LockNotAvailable),
-            ):
-                other.execute(
-                    f"SELECT position FROM {TRACKING_TABLE} WHERE view = %s FOR UPDATE NOWAIT",
-                    (store.view,),
-                )
-        assert store.position() == 1
-    finally:
-        db.close()
+    store = notes(pg_db)
+    with pg_db.transaction() as cur:
+        locked = lock_positions(cur, pg_db, [store.view])
+        with store.batch(cur, position=locked[store.view]) as batch:
+            batch.put(NOTES.name, NOTES.blank(id="k1", text="初稿", tags=["初稿"]))
+            batch.advance(1)
+        with (
+            psycopg.connect(pg_db.url.conninfo()) as other,
+            pytest.raises(psycopg.errors.LockNotAvailable),
+        ):
+            other.execute(
+                f"SELECT position FROM {TRACKING_TABLE} WHERE view = %s FOR UPDATE NOWAIT",
+                (store.view,),
+            )
+    assert store.position() == 1
