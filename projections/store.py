@@ -206,16 +206,23 @@ class Batch:
         array = "bigint[]" if spec.key in spec.integers else "text[]"
         for n in range(0, len(keys), _CHUNK):
             chunk = keys[n : n + _CHUNK]
+            # Planned afresh each time (not prepared): a view's table starts empty and
+            # grows, and a plan PostgreSQL kept from when it was small reads the whole
+            # table for a handful of keys (0.4-1.4 ms a load at 15k rows, against 0.06).
             if self.store.db.dialect == "postgres" and array == "text[]":
                 # One text parameter the server splits: a short statement psycopg converts
                 # once and caches, and one string to send rather than a list to adapt.
                 if any(_KEY_SEPARATOR in key for key in chunk):
                     raise ValueError(f"a {spec.name} key holds a line break")
-                self.cur.execute(
-                    f"{select} = ANY(string_to_array(%s, E'\\n'))", (_KEY_SEPARATOR.join(chunk),)
+                self.cur.execute(  # type: ignore[call-arg]
+                    f"{select} = ANY(string_to_array(%s, E'\\n'))",
+                    (_KEY_SEPARATOR.join(chunk),),
+                    prepare=False,
                 )
             elif self.store.db.dialect == "postgres":
-                self.cur.execute(f"{select} = ANY(%s::{array})", (chunk,))
+                self.cur.execute(  # type: ignore[call-arg]
+                    f"{select} = ANY(%s::{array})", (chunk,), prepare=False
+                )
             else:
                 marks = ", ".join(["?"] * len(chunk))
                 self.cur.execute(f"{select} IN ({marks})", tuple(chunk))

@@ -200,3 +200,22 @@ def test_postgres_keeps_the_positions_read_for_a_batch_locked_until_it_ends(
                 (store.view,),
             )
     assert store.position() == 1
+
+
+@pytest.mark.postgres
+def test_postgres_plans_each_load_of_rows_afresh(pg_db: SideDatabase) -> None:
+    """A load is never a prepared statement, whose plan PostgreSQL would keep from when the
+    table was small; the batch's inserts are (psycopg prepares what it runs repeatedly)."""
+    store = notes(pg_db)
+    for n in range(30):  # five times and more on each of the pool's connections
+        with store.batch() as batch:
+            batch.prefetch([(NOTES.name, f"k{n}"), (NOTES.name, f"k{n + 1}")])
+            batch.put(NOTES.name, NOTES.blank(id=f"k{n}", text="稿", tags=[]))
+            batch.advance(n + 1)
+
+    with store.batch() as batch:
+        batch.cur.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [str(row[0]) for row in batch.cur.fetchall()]
+
+    assert any(statement.startswith("INSERT") for statement in prepared)  # they are seen
+    assert not any(NOTES.name in statement and "SELECT" in statement for statement in prepared)
