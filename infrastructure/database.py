@@ -102,7 +102,12 @@ def _persistence_env(settings: Settings) -> dict[str, str]:
 
 
 class Cursor(Protocol):
+    @property
+    def connection(self) -> Any: ...
+
     def execute(self, query: str, params: Any = ...) -> Any: ...
+
+    def close(self) -> None: ...
 
     def fetchone(self) -> Any: ...
 
@@ -175,7 +180,7 @@ class SideDatabase:
         with the next that is read (COPY cannot run in it). Elsewhere nothing changes."""
         if self.dialect != "postgres":
             return nullcontext()
-        pipeline: AbstractContextManager[Any] = cur.connection.pipeline()  # type: ignore[attr-defined]
+        pipeline: AbstractContextManager[Any] = cur.connection.pipeline()
         return pipeline
 
     def execute(self, query: str, params: tuple[Any, ...] = ()) -> list[Any]:

@@ -170,9 +170,19 @@ class ProjectionHost:
         if events < FOLLOW_EVENTS:
             with self.db.transaction() as cur, self.db.pipeline(cur):
                 locked = lock_positions(cur, self.db, [p.view.view for p, _ in jobs])
-                for projection, pairs in jobs:
-                    position = locked[projection.view.view]
-                    projection.process_batch(pairs, within=cur, position=position)
+                steps = [
+                    p.apply_in_steps(pairs, within=cur, position=locked[p.view.view])
+                    for p, pairs in jobs
+                ]
+                try:
+                    for step in steps:
+                        next(step)  # every view's row queries, sent together
+                    for step in steps:
+                        for _ in step:  # each reads its rows, applies, writes
+                            pass
+                finally:
+                    for step in steps:
+                        step.close()
             return
         if self.db.dialect != "postgres" or len(jobs) < 2:
             for projection, pairs in jobs:

@@ -8,7 +8,7 @@ transaction. The projection host calls ``process_batch`` with many events at onc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -156,12 +156,30 @@ class ViewProjection(Projection[ViewStore]):
         """Apply the events past the tracked position, in a transaction of the view's own
         or as a part of the caller's (``within``, where the caller may have read and locked
         the ``position`` already); answers how many were new."""
+        steps = self.apply_in_steps(pairs, within=within, position=position)
+        next(steps)
+        try:
+            next(steps)
+        except StopIteration as done:
+            return int(done.value)
+        raise RuntimeError("apply_in_steps pauses once")
+
+    def apply_in_steps(
+        self, pairs: Sequence[Pair], *, within: Cursor | None = None, position: int | None = None
+    ) -> Generator[None, None, int]:
+        """``process_batch`` in two steps, for a host that runs several views' batches in
+        one pipeline: the first sends the queries for the rows the events need and
+        pauses, so every view's go out together; the second reads them, applies the
+        events and writes. Answers how many events were new."""
         if not pairs:
+            yield
             return 0
         with self.view.batch(within, position=position) as batch:
             fresh = [(e, t) for e, t in pairs if t.notification_id > batch.position]
             handled = [(e, t, h) for e, t in fresh if (h := self._handler(e)) is not None]
-            batch.prefetch(key for e, _, _ in handled for key in self.prefetch(e))
+            pending = batch.request(key for e, _, _ in handled for key in self.prefetch(e))
+            yield
+            batch.receive(pending)
             for event, tracking, handler in handled:
                 handler(batch, event, tracking)
             batch.advance(max(t.notification_id for _, t in pairs))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -177,6 +178,15 @@ def lock_positions(cur: Cursor, db: SideDatabase, views: list[str]) -> dict[str,
     return found
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A query for some rows of a table, sent and not yet read."""
+
+    table: str
+    keys: list[str]
+    cur: Cursor
+
+
 class Batch:
     """Rows read once and changed in memory; written with ``executemany`` on flush."""
 
@@ -191,46 +201,68 @@ class Batch:
         self._appended: dict[str, list[Row]] = {t: [] for t in store.tables}
 
     def prefetch(self, wanted: Iterable[tuple[str, str]]) -> None:
+        self.receive(self.request(wanted))
+
+    def request(self, wanted: Iterable[tuple[str, str]]) -> list[Pending]:
+        """Send the queries for the rows wanted that this batch has not read, each on a
+        cursor of its own: in a pipeline they travel together with whatever else is sent
+        before the first is read (``receive``)."""
         by_table: dict[str, set[str]] = {}
         for table, key in wanted:
             if key not in self._rows[table]:
                 by_table.setdefault(table, set()).add(key)
+        pending = []
         for table, keys in by_table.items():
-            self._load(table, sorted(keys))
+            ordered = sorted(keys)
+            for n in range(0, len(ordered), _CHUNK):
+                chunk = ordered[n : n + _CHUNK]
+                cur = self.cur.connection.cursor()
+                self._select(cur, table, chunk)
+                pending.append(Pending(table, chunk, cur))
+        return pending
+
+    def receive(self, pending: list[Pending]) -> None:
+        """Keep the rows the requested queries found (and which keys they did not)."""
+        for query in pending:
+            try:
+                self._keep(query.table, query.keys, query.cur.fetchall())
+            finally:
+                query.cur.close()
 
     def _load(self, table: str, keys: list[str]) -> None:
+        self._select(self.cur, table, keys)
+        self._keep(table, keys, self.cur.fetchall())
+
+    def _select(self, cur: Cursor, table: str, keys: list[str]) -> None:
         spec = self.store.tables[table]
-        physical = self.store.physical(table)
+        select = f"SELECT {', '.join(spec.columns)} FROM {self.store.physical(table)} "
+        select += f"WHERE {spec.key}"
+        # Planned afresh each time (not prepared): a view's table starts empty and grows,
+        # and a plan PostgreSQL kept from when it was small reads the whole table for a
+        # handful of keys (0.4-1.4 ms a load at 15k rows, against 0.06).
+        if self.store.db.dialect != "postgres":
+            cur.execute(f"{select} IN ({', '.join(['?'] * len(keys))})", tuple(keys))
+        elif spec.key in spec.integers:
+            cur.execute(f"{select} = ANY(%s::bigint[])", (keys,), prepare=False)  # type: ignore[call-arg]
+        else:
+            # One text parameter the server splits: a short statement psycopg converts
+            # once and caches, and one string to send rather than a list to adapt.
+            if any(_KEY_SEPARATOR in key for key in keys):
+                raise ValueError(f"a {spec.name} key holds a line break")
+            cur.execute(  # type: ignore[call-arg]
+                f"{select} = ANY(string_to_array(%s, E'\\n'))",
+                (_KEY_SEPARATOR.join(keys),),
+                prepare=False,
+            )
+
+    def _keep(self, table: str, keys: list[str], found: list[Any]) -> None:
+        spec = self.store.tables[table]
         cached = self._rows[table]
-        select = f"SELECT {', '.join(spec.columns)} FROM {physical} WHERE {spec.key}"
-        array = "bigint[]" if spec.key in spec.integers else "text[]"
-        for n in range(0, len(keys), _CHUNK):
-            chunk = keys[n : n + _CHUNK]
-            # Planned afresh each time (not prepared): a view's table starts empty and
-            # grows, and a plan PostgreSQL kept from when it was small reads the whole
-            # table for a handful of keys (0.4-1.4 ms a load at 15k rows, against 0.06).
-            if self.store.db.dialect == "postgres" and array == "text[]":
-                # One text parameter the server splits: a short statement psycopg converts
-                # once and caches, and one string to send rather than a list to adapt.
-                if any(_KEY_SEPARATOR in key for key in chunk):
-                    raise ValueError(f"a {spec.name} key holds a line break")
-                self.cur.execute(  # type: ignore[call-arg]
-                    f"{select} = ANY(string_to_array(%s, E'\\n'))",
-                    (_KEY_SEPARATOR.join(chunk),),
-                    prepare=False,
-                )
-            elif self.store.db.dialect == "postgres":
-                self.cur.execute(  # type: ignore[call-arg]
-                    f"{select} = ANY(%s::{array})", (chunk,), prepare=False
-                )
-            else:
-                marks = ", ".join(["?"] * len(chunk))
-                self.cur.execute(f"{select} IN ({marks})", tuple(chunk))
-            for key in chunk:
-                cached[key] = None
-            for values in self.cur.fetchall():
-                row = spec.decode(values)
-                cached[str(row[spec.key])] = row
+        for key in keys:
+            cached[key] = None
+        for values in found:
+            row = spec.decode(values)
+            cached[str(row[spec.key])] = row
 
     def get(self, table: str, key: str) -> Row | None:
         cached = self._rows[table]

@@ -8,10 +8,13 @@ in any view leaves every view where it was. A long stretch keeps a transaction p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 
 from infrastructure import projection_runtime
 from projections.registry import VIEWS
+from projections.store import Batch, Pending
 from tests.builders import World
 from tests.integration.test_projection_exactly_once import Crash, crash_before_commit
 from tests.projections.support import dump, fresh_views, live, rebuilt, scripted_campaign
@@ -57,3 +60,33 @@ def test_a_long_stretch_that_fails_in_one_view_moves_the_others(
         host.catch_up()
 
     assert host.positions() == {v.name: head for v in VIEWS} | {LAST.name: before[LAST.name]}
+
+
+def test_a_short_batch_sends_every_views_row_queries_before_reading_any(
+    stored_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So that on PostgreSQL they travel in one round trip of the pipeline."""
+    host = stored_world.container.projections
+    fresh_views(stored_world)
+    scripted_campaign(stored_world)
+    steps: list[tuple[str, str]] = []
+    request, receive = Batch.request, Batch.receive
+
+    def requesting(batch: Batch, wanted: Iterable[tuple[str, str]]) -> list[Pending]:
+        steps.append(("request", batch.store.view))
+        return request(batch, wanted)
+
+    def receiving(batch: Batch, pending: list[Pending]) -> None:
+        steps.append(("receive", batch.store.view))
+        receive(batch, pending)
+
+    monkeypatch.setattr(Batch, "request", requesting)
+    monkeypatch.setattr(Batch, "receive", receiving)
+    host.catch_up()
+
+    assert [step for step, _ in steps] == ["request"] * len(VIEWS) + ["receive"] * len(VIEWS)
+    assert host.positions() == {v.name: host.log.head() for v in VIEWS}
+    for view in VIEWS:
+        assert dump(live(stored_world.container, view)) == dump(
+            rebuilt(stored_world.container, view)
+        ), view.name
