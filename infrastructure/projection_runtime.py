@@ -166,23 +166,10 @@ class ProjectionHost:
         (a catch-up): each view's part in its own transaction, on PostgreSQL several at
         once (the server works on one view's rows while this process prepares another's).
         """
-        events = max((len(pairs) for _, pairs in jobs), default=0)
-        if events < FOLLOW_EVENTS:
-            with self.db.transaction() as cur, self.db.pipeline(cur):
-                locked = lock_positions(cur, self.db, [p.view.view for p, _ in jobs])
-                steps = [
-                    p.apply_in_steps(pairs, within=cur, position=locked[p.view.view])
-                    for p, pairs in jobs
-                ]
-                try:
-                    for step in steps:
-                        next(step)  # every view's row queries, sent together
-                    for step in steps:
-                        for _ in step:  # each reads its rows, applies, writes
-                            pass
-                finally:
-                    for step in steps:
-                        step.close()
+        if not jobs:
+            return
+        if max(len(pairs) for _, pairs in jobs) < FOLLOW_EVENTS:
+            self._apply_together(jobs)
             return
         if self.db.dialect != "postgres" or len(jobs) < 2:
             for projection, pairs in jobs:
@@ -192,6 +179,26 @@ class ProjectionHost:
             self._workers = ThreadPoolExecutor(PARALLEL_VIEWS, thread_name_prefix="projection")
         for done in self._workers.map(lambda job: job[0].process_batch(job[1]), jobs):
             del done  # map re-raises the first failure here
+
+    def _apply_together(self, jobs: list[tuple[ViewProjection, list[Pair]]]) -> None:
+        """Every view's part of a short batch in one transaction and, on PostgreSQL, one
+        pipeline: the positions read and locked at once, then every view's row queries
+        sent together, then each view reads its rows, applies its events and writes."""
+        with self.db.transaction() as cur, self.db.pipeline(cur):
+            locked = lock_positions(cur, self.db, [p.view.view for p, _ in jobs])
+            steps = [
+                p.apply_in_steps(pairs, within=cur, position=locked[p.view.view])
+                for p, pairs in jobs
+            ]
+            try:
+                for step in steps:
+                    next(step)
+                for step in steps:
+                    for _ in step:
+                        pass
+            finally:
+                for step in steps:
+                    step.close()
 
     def wake(self) -> None:
         """New events were written: process them now rather than at the next poll."""
