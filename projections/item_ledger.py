@@ -71,11 +71,20 @@ ITEM_ISSUES = Table(
     columns=("id", "office", "category", "title"),
 )
 
+# Each file a recorded rectification cites, with the item's office: who may download a file
+# is whoever may read a case citing it, found here by the file's hash.
+ITEM_EVIDENCE = Table(
+    name="view_item_evidence",
+    key="id",  # the file's sha256 and the item's id
+    columns=("id", "sha256", "item_id", "office"),
+    indexes=(("sha256",),),
+)
+
 
 class ItemLedger(ViewProjection):
     name = "item_ledger"
     label = "整改台账"
-    tables = (ITEMS, ITEM_ISSUES)
+    tables = (ITEMS, ITEM_ISSUES, ITEM_EVIDENCE)
     aggregates = (Issue, RectificationItem)
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
@@ -152,6 +161,17 @@ class ItemLedger(ViewProjection):
             claims=[*row["claims"], claim],
         )
         self._touch(batch, row, event, tracking)
+        for ref in getattr(event, "evidence", None) or []:
+            sha256 = str(ref.get("sha256", ""))
+            batch.put(
+                ITEM_EVIDENCE.name,
+                {
+                    "id": f"{sha256}:{row['id']}",
+                    "sha256": sha256,
+                    "item_id": row["id"],
+                    "office": row["office"],
+                },
+            )
 
     @handles("RectificationItem.VerificationPassed")
     def verified(self, batch: Batch, event: Any, tracking: Tracking) -> None:

@@ -22,10 +22,11 @@ from infrastructure.settings import Settings
 from projections.accountability import read_accountability
 from projections.asof import ledgers_as_of
 from projections.audit_reads import read_audit, read_case
+from projections.item_ledger import ITEM_EVIDENCE
 from projections.ledger_reads import ISSUE_SORTS, ITEM_SORTS, LedgerQuery, read_issues, read_items
 from projections.lights import LIGHTS, LightRule
 from projections.progress import read_progress
-from projections.reading import check_choice, check_page, office_scope
+from projections.reading import check_choice, check_page, fetch, office_scope
 from projections.registry import VIEWS
 from projections.rows import (
     AccountabilityRecord,
@@ -224,6 +225,15 @@ class ReadModels:
             page=page,
             page_size=page_size,
         )
+
+    def offices_citing(self, sha256: str) -> set[str]:
+        """The offices of the items whose recorded rectification cites this file."""
+        rows = fetch(
+            self.db,
+            f"SELECT DISTINCT office FROM {ITEM_EVIDENCE.name} WHERE sha256 = %s",
+            (sha256,),
+        )
+        return {str(office) for (office,) in rows}
 
     def case_events(self, case_id: UUID) -> list[AuditRow]:
         """Every event of an issue and its items (or of one item), in position order."""

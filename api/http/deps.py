@@ -265,21 +265,23 @@ class Settle:
 
 
 class EvidenceAccess:
-    """Who may fetch or cite a file: its uploader, or whoever may read a case citing it."""
+    """Who may fetch or cite a file: its uploader, or whoever may read a case citing it
+    (the citing items' offices from the item ledger, by the file's hash)."""
 
-    def __init__(self, app: RectifyApp, blobs: BlobStore) -> None:
-        self.app = app
-        self.blobs = blobs
+    def __init__(self, container: Container) -> None:
+        self.app = container.app
+        self.blobs = container.blobs
+        self.read_models = container.read_models
 
     def may_read(self, caller: Caller, sha256: str) -> bool:
-        return self.blobs.uploaded_by(
-            sha256, caller.principal.account_id
-        ) or self.app.may_read_evidence(caller, sha256)
+        if self.blobs.uploaded_by(sha256, caller.principal.account_id):
+            return True
+        offices = self.read_models.offices_citing(sha256)
+        return any(self.app.policy.can_read(caller.principal, office) for office in offices)
 
 
 async def get_evidence_access(request: Request) -> EvidenceAccess:
-    container = services_of(request).container
-    return EvidenceAccess(container.app, container.blobs)
+    return EvidenceAccess(services_of(request).container)
 
 
 EvidenceAccessDep = Annotated[EvidenceAccess, Depends(get_evidence_access)]

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from api.http.deps import ServicesDep
+from api.http.deps import EvidenceAccess, ServicesDep
 from api.web.case_view import DONE, case_view
 from api.web.forms import Form, new_form_id
 from api.web.messages import Refusal, refusal
@@ -191,9 +191,7 @@ def evidence(
     container = services.container
     caller = user.caller()
     blob = container.blobs.head(sha256)
-    allowed = container.blobs.uploaded_by(sha256, caller.principal.account_id) or (
-        container.app.may_read_evidence(caller, sha256)
-    )
+    allowed = EvidenceAccess(container).may_read(caller, sha256)
     data = container.blobs.read(sha256) if blob is not None and allowed else None
     if blob is None or data is None:
         raise NotFound(f"no evidence {sha256}")

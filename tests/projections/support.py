@@ -58,6 +58,14 @@ def later(world: World, days: int = 0, hours: int = 0) -> None:
     world.clock.set(world.clock.now() + timedelta(days=days, hours=hours))
 
 
+CITED_FILE = {
+    "file_name": "整改照片.jpg",
+    "media_type": "image/jpeg",
+    "size": 9,
+    "sha256": "e" * 64,
+}
+
+
 def scripted_campaign(world: World) -> None:
     """Every kind of event at least once, across offices, with time moving on."""
     app, today = world.app, world.today()
@@ -100,7 +108,9 @@ def scripted_campaign(world: World) -> None:
     for _ in range(2):
         later(world, hours=3)
         app.record_verification(world["coord"], failing, passed=False, comment="佐证不足")
-        app.record_rectification(world["sh-clerk"], failing, description="补充整改", evidence=[])
+        app.record_rectification(
+            world["sh-clerk"], failing, description="补充整改", evidence=[CITED_FILE]
+        )
 
     _, flagged = world.rectified_item(by="bj-clerk2")
     app.record_verification(world["coord2"], flagged, passed=True, comment="到位")

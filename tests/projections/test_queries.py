@@ -131,3 +131,26 @@ def test_status_shows_position_head_and_lag(world: World) -> None:
 
     assert {(s.position, s.head, s.lag) for s in views.status()} == {(head, head, 0)}
     assert [s.label for s in views.status()][:2] == ["问题清单", "整改台账"]
+
+
+def test_the_offices_citing_a_file_are_those_of_the_items_whose_rectification_cites_it(
+    world: World,
+) -> None:
+    cited, other = "a" * 64, "b" * 64
+
+    def rectify(by: str, office: str, *shas: str) -> None:
+        _, item_id = world.approved_item(by=by, office=office)
+        refs = [
+            {"file_name": "盘点表.pdf", "media_type": "application/pdf", "size": 9, "sha256": s}
+            for s in shas
+        ]
+        world.app.record_rectification(world[by], item_id, description="已整改", evidence=refs)
+
+    rectify("bj-clerk", "bj", cited)
+    rectify("tj-clerk", "tj", cited, other)
+    rectify("sh-clerk", "sh")
+    views = fresh_views(world)
+
+    assert views.offices_citing(cited) == {"bj", "tj"}
+    assert views.offices_citing(other) == {"tj"}
+    assert views.offices_citing("c" * 64) == set()
