@@ -35,8 +35,8 @@ logger = structlog.get_logger(__name__)
 
 Progress = Callable[[int, int], None]
 PARALLEL_VIEWS = 3  # connections a PostgreSQL host uses at once (the pool holds 5 by default)
-# A batch shorter than this is applied to every view in one transaction, in a pipeline:
-# shorter than the rows from which a view writes through COPY, which a pipeline refuses.
+# A batch shorter than this (the host following the log) is applied to every view in one
+# transaction, in a pipeline; a longer one (a catch-up) writes its many rows with COPY.
 FOLLOW_EVENTS = COPY_FROM
 RECHECK_SECONDS = 0.5  # a waiter with no announcement for this long reads the positions once
 REFRESH_SECONDS = 1.0  # how long the host trusts its own record of where it left its views

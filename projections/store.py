@@ -313,7 +313,8 @@ class Batch:
     def _insert(self, spec: Table, physical: str, rows: list[Row], *, upsert: bool) -> None:
         """Write many rows at once: ``executemany``, or on PostgreSQL for a large batch
         COPY, straight into the table for new rows, else into a session-local staging
-        table merged with one INSERT … ON CONFLICT."""
+        table merged with one INSERT … ON CONFLICT. COPY cannot run in a pipeline: a
+        batch in one (the host following the log) uses ``executemany`` whatever its size."""
         db = self.store.db
         cols = ", ".join(spec.columns)
         conflict = ""
@@ -321,10 +322,11 @@ class Batch:
             updates = ", ".join(f"{c} = excluded.{c}" for c in spec.columns if c != spec.key)
             conflict = f" ON CONFLICT ({spec.key}) DO UPDATE SET {updates}"
         encoded = [spec.encode(row) for row in rows]
-        if db.dialect == "postgres" and len(encoded) >= COPY_FROM and not upsert:
+        copy = len(encoded) >= COPY_FROM and db.dialect == "postgres" and not self._pipelined()
+        if copy and not upsert:
             self._copy(physical, cols, encoded)
             return
-        if db.dialect == "postgres" and len(encoded) >= COPY_FROM:
+        if copy:
             staging = f"{physical}_load"
             self.cur.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {physical}) ON COMMIT DELETE ROWS"
@@ -338,6 +340,9 @@ class Batch:
         self.cur.executemany(  # type: ignore[attr-defined]
             db.sql(f"INSERT INTO {physical} ({cols}) VALUES ({marks}){conflict}"), encoded
         )
+
+    def _pipelined(self) -> bool:
+        return bool(self.cur.connection.pgconn.pipeline_status)  # OFF is 0
 
     def _copy(self, target: str, cols: str, encoded: list[tuple[Any, ...]]) -> None:
         with self.cur.copy(f"COPY {target} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ import pytest
 from infrastructure.database import SideDatabase
 from projections.reading import fetch
 from projections.registry import VIEWS
-from projections.store import TRACKING_TABLE, ViewStore, lock_positions
+from projections.store import COPY_FROM, TRACKING_TABLE, ViewStore, lock_positions
 from projections.table import Table
 from tests.builders import World
 from tests.integration.test_projection_exactly_once import Crash, crash_before_commit
@@ -219,3 +219,23 @@ def test_postgres_plans_each_load_of_rows_afresh(pg_db: SideDatabase) -> None:
 
     assert any(statement.startswith("INSERT") for statement in prepared)  # they are seen
     assert not any(NOTES.name in statement and "SELECT" in statement for statement in prepared)
+
+
+@pytest.mark.parametrize("known_absent", [True, False], ids=["new rows", "upserted rows"])
+@pytest.mark.postgres
+def test_postgres_writes_many_rows_of_a_batch_run_in_a_pipeline(
+    pg_db: SideDatabase, known_absent: bool
+) -> None:
+    """COPY cannot run in a pipeline: a batch there writes even many rows without it (one
+    event may make several rows, as a rectification citing several files does)."""
+    store = notes(pg_db)
+    keys = [f"k{n:04d}" for n in range(COPY_FROM * 2)]
+    with pg_db.transaction() as cur, pg_db.pipeline(cur), store.batch(cur) as batch:
+        if known_absent:
+            batch.prefetch((NOTES.name, key) for key in keys)
+        for key in keys:
+            batch.put(NOTES.name, NOTES.blank(id=key, text="稿", tags=["稿"]))
+        batch.advance(1)
+
+    assert fetch(pg_db, f"SELECT count(*) FROM {NOTES.name}") == [(len(keys),)]
+    assert store.position() == 1
