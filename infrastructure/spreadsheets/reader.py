@@ -12,9 +12,6 @@ import io
 import zipfile
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from application.imports import SheetRejected
 from application.sheet_rows import HEADERS, ParsedSheet, SheetError, SheetRow
 
@@ -33,6 +30,9 @@ def _header_row(rows: list[tuple[Any, ...]]) -> int | None:
 
 def read_sheet(data: bytes, *, file_name: str) -> ParsedSheet:
     """Parse the first worksheet that has the sheet's headers; a bad file says why."""
+    from openpyxl import load_workbook  # on first use: see infrastructure.spreadsheets.workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
