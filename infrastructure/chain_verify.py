@@ -90,6 +90,34 @@ def verify_chain_at(
     )
 
 
+EVIDENCE_KEY = b'"evidence":'
+_JSON = json.JSONDecoder()
+
+
+def evidence_cited(position: int, record: bytes) -> list[EvidenceRef]:
+    """The files a record cites: every ``"evidence"`` list in its state, each decoded on its
+    own. The key cannot occur inside a JSON string (a quote there is escaped), so finding it
+    finds every such list, nested ones included; decoding the whole state of each citing
+    event instead was about a fifth of the walk's time."""
+    _, _, id_length, topic_length, _ = HEADER.unpack_from(record)
+    state = record[HEADER.size + id_length + topic_length :]
+    found: list[EvidenceRef] = []
+    at = state.find(EVIDENCE_KEY)
+    while at >= 0:
+        value_at = at + len(EVIDENCE_KEY)
+        try:
+            refs, _ = _JSON.raw_decode(state[value_at:].decode().lstrip())
+        except ValueError:  # not UTF-8, or no JSON value there: nothing cited
+            refs = None
+        for ref in refs if isinstance(refs, list) else ():
+            if isinstance(ref, dict) and isinstance(ref.get("sha256"), str):
+                found.append(
+                    EvidenceRef(position=position, sha256=ref["sha256"], name=ref.get("file_name"))
+                )
+        at = state.find(EVIDENCE_KEY, value_at)
+    return found
+
+
 class _Walk:
     def __init__(
         self,
@@ -134,8 +162,8 @@ class _Walk:
                     batches.close()
                     self._stop(prev_pos, prev_hash, count, self._mismatch(pos, record, prev_pos))
                     return
-                if b'"sha256"' in record:
-                    self._collect_evidence(pos, record)
+                if EVIDENCE_KEY in record:
+                    self.evidence.extend(evidence_cited(pos, record))
                 while next_wanted is not None and next_wanted <= pos:
                     if next_wanted == pos:
                         self.seen[pos] = digest
@@ -181,19 +209,6 @@ class _Walk:
                     return ChainBreak.reordered(pos, lpos)
             parent, parent_hash = lpos, lhash
         return ChainBreak.changed(pos)
-
-    def _collect_evidence(self, position: int, record: bytes) -> None:
-        _, _, id_length, topic_length, _ = HEADER.unpack_from(record)
-        try:
-            data = json.loads(record[HEADER.size + id_length + topic_length :])
-        except ValueError:
-            return
-        refs = data.get("evidence") if isinstance(data, dict) else None
-        for ref in refs if isinstance(refs, list) else ():
-            if isinstance(ref, dict) and isinstance(ref.get("sha256"), str):
-                self.evidence.append(
-                    EvidenceRef(position=position, sha256=ref["sha256"], name=ref.get("file_name"))
-                )
 
     def outcomes(self) -> tuple[CheckpointOutcome, ...]:
         return tuple(self._outcome(c) for c in self.checkpoints)
