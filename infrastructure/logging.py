@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 import structlog
 
@@ -15,15 +16,24 @@ _LEVELS = {
 }
 
 
+_ONE_LINE_AT_A_TIME = threading.Lock()
+
+
 class _CurrentStderr:
     """Writes each line to whatever ``sys.stderr`` is now, not what it was at configure time.
 
     A test harness or an embedding host may swap and close streams; a logger bound to a
-    closed one would raise on every later line.
+    closed one would raise on every later line. A line goes out whole, in one write under a
+    lock: ``print`` writes the text and its newline apart, so two threads logging at once
+    could put two JSON records on one line.
     """
 
     def msg(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        line = message + "\n"
+        with _ONE_LINE_AT_A_TIME:
+            stream = sys.stderr
+            stream.write(line)
+            stream.flush()
 
     log = debug = info = warn = warning = error = critical = exception = fatal = msg
 
