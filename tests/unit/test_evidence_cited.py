@@ -14,13 +14,16 @@ SHA_A = "a" * 64
 SHA_B = "b" * 64
 
 
-def record(state: dict[str, Any], *, position: int = 7) -> bytes:
-    encoded = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
-    return record_bytes(position, id_bytes(uuid4()), 3, TOPIC, encoded)
+def record(state: dict[str, Any], *, compact: bool = True) -> bytes:
+    separators = (",", ":") if compact else (", ", " : ")
+    encoded = json.dumps(state, ensure_ascii=False, separators=separators).encode()
+    return record_bytes(7, id_bytes(uuid4()), 3, TOPIC, encoded)
 
 
-def cited(state: dict[str, Any]) -> list[tuple[int, str, str | None]]:
-    return [(r.position, r.sha256, r.name) for r in evidence_cited(7, record(state))]
+def cited(state: dict[str, Any], *, compact: bool = True) -> list[tuple[int, str, str | None]]:
+    return [
+        (r.position, r.sha256, r.name) for r in evidence_cited(7, record(state, compact=compact))
+    ]
 
 
 def test_each_file_of_the_evidence_list_is_cited_with_its_name() -> None:
@@ -33,6 +36,16 @@ def test_each_file_of_the_evidence_list_is_cited_with_its_name() -> None:
         "rectified_on": {"_type_": "date_iso", "_data_": "2026-09-03"},
     }
     assert cited(state) == [(7, SHA_A, "盘点表.pdf"), (7, SHA_B, "照片.jpg")]
+
+
+def test_the_list_is_found_however_the_json_is_spaced() -> None:
+    state = {"evidence": [{"file_name": "盘点表.pdf", "sha256": SHA_A}]}
+    assert cited(state, compact=False) == [(7, SHA_A, "盘点表.pdf")]
+
+
+def test_the_word_as_a_value_or_inside_a_text_is_not_a_citation() -> None:
+    state = {"kind": "evidence", "tags": ["evidence"], "evidence": [{"sha256": SHA_B}]}
+    assert cited(state) == [(7, SHA_B, None)]
 
 
 def test_the_key_written_inside_a_text_is_not_a_citation() -> None:
