@@ -19,6 +19,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 
 from application.service import RectifyApp
 from infrastructure.blob_check import BlobReader, check_evidence
@@ -105,11 +106,12 @@ def evidence_cited(position: int, record: bytes) -> list[EvidenceRef]:
     at = state.find(EVIDENCE_KEY)
     while at >= 0:
         after = at + len(EVIDENCE_KEY)
-        try:
-            rest = state[after:].decode().lstrip()
-            refs = _JSON.raw_decode(rest[1:].lstrip())[0] if rest.startswith(":") else None
-        except ValueError:  # not UTF-8, or no JSON value there: nothing cited
-            refs = None
+        rest = state[after:].lstrip()  # JSON's whitespace is ASCII
+        refs = None
+        if rest.startswith(b":"):  # a key, not the word as a value
+            # not UTF-8, or no JSON value there: nothing cited
+            with suppress(ValueError):
+                refs = _JSON.raw_decode(rest[1:].lstrip().decode())[0]
         for ref in refs if isinstance(refs, list) else ():
             if isinstance(ref, dict) and isinstance(ref.get("sha256"), str):
                 found.append(
