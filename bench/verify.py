@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from bench.heap import like_a_worker
 from bench.stats import Rate
-from infrastructure.chain_verify import verify_chain_at
+from infrastructure.chain_verify import verify_chain
+from infrastructure.settings import load_settings
 
 
 def measure_verify(database_url: str) -> Rate:
-    with like_a_worker():  # as `rectify verify` runs it
-        result = verify_chain_at(database_url)
+    settings = load_settings(database_url=database_url)
+    with like_a_worker():  # as `rectify verify` runs it: a long log spread over processes
+        result = verify_chain(settings, blobs=None, spread=True)
     if not result.ok:
         raise RuntimeError(f"the generated log does not verify: {result.summary()}")
     return Rate(items=result.events, seconds=result.seconds)

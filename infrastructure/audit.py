@@ -118,6 +118,7 @@ def verify_with_digests(
     digests: Digests,
     trusted: PublicKey | None,
     progress: Progress | None = None,
+    spread: bool = False,
 ) -> VerifyResult:
     """Verify the chain and the evidence; each digest must be signed by ``trusted``."""
     checkpoints: list[Checkpoint] = []
@@ -132,7 +133,9 @@ def verify_with_digests(
             rejected.append((label, str(exc)))
             continue
         checkpoints.append(digest.checkpoint(label))
-    result = verify_chain(settings, blobs=blobs, checkpoints=checkpoints, progress=progress)
+    result = verify_chain(
+        settings, blobs=blobs, checkpoints=checkpoints, progress=progress, spread=spread
+    )
     return replace(result, rejected_digests=tuple(rejected))
 
 
@@ -144,7 +147,8 @@ def verify_store(
     progress: Progress | None = None,
 ) -> VerifyResult:
     """What ``rectify verify`` runs: read access to the log and evidence is all it needs
-    (it creates no table), so an auditor's read-only role can run it."""
+    (it creates no table), so an auditor's read-only role can run it. A long log is walked
+    by ``RECTIFY_VERIFY_PROCESSES`` processes (the HTTP API's verify walks in its worker)."""
     url = DatabaseUrl.parse(settings.database_url)
     if url.dialect == "memory":
         return verify_chain(settings, blobs=None)
@@ -156,6 +160,7 @@ def verify_store(
             digests=digests,
             trusted=trusted,
             progress=progress,
+            spread=True,
         )
     finally:
         db.close()

@@ -12,27 +12,33 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Generator, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import psycopg
 from psycopg import IsolationLevel
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 from infrastructure.chain import PG_RECORD, chain_table_name, record_bytes
-from infrastructure.database import DatabaseUrl
+
+if TYPE_CHECKING:  # a range walker's process imports no settings
+    from infrastructure.database import DatabaseUrl
 
 Row = tuple[int, bytes, int | None, bytes | None]
 LinkRow = tuple[int, int | None, bytes]
 BATCH = 5_000
 _LOWEST = -(2**63)
+_HIGHEST = 2**63 - 1
 
 
 class ChainSource(Protocol):
     def max_position(self) -> int | None: ...
 
-    def batches(self) -> Generator[list[Row], None, None]:
-        """Every event with its link, in position order, a batch at a time; closing the
-        generator early ends the stream, after which the other questions may be asked."""
+    def batches(
+        self, after: int | None = None, upto: int | None = None
+    ) -> Generator[list[Row], None, None]:
+        """The events after ``after`` up to ``upto`` (None: from the first, to the last)
+        with their links, in position order, a batch at a time; closing the generator early
+        ends the stream, after which the other questions may be asked."""
         ...
 
     def links(self, after: int | None = None) -> Iterator[LinkRow]: ...
@@ -45,13 +51,31 @@ class ChainSource(Protocol):
 
 
 class PostgresChainSource:
-    def __init__(self, url: DatabaseUrl, *, events_table: str, schema: str = "public") -> None:
-        self.conn = psycopg.connect(url.conninfo(), autocommit=False)
+    """``snapshot``: one exported by another source (``export_snapshot``), so that a walker
+    in another process reads exactly the log that source reads."""
+
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        events_table: str,
+        schema: str = "public",
+        snapshot: str | None = None,
+    ) -> None:
+        self.conn = psycopg.connect(conninfo, autocommit=False)
         self.conn.isolation_level = IsolationLevel.REPEATABLE_READ
         self.conn.read_only = True
+        if snapshot is not None:  # the transaction's first statement
+            self.conn.execute(SQL("SET TRANSACTION SNAPSHOT {}").format(Literal(snapshot)))
         self.events_table = Identifier(schema, events_table)
         self.chain_table = Identifier(schema, chain_table_name(events_table))
         self._cursors = 0
+
+    def export_snapshot(self) -> str:
+        """This source's snapshot, for others to read in while this source stays open."""
+        row = self.conn.execute("SELECT pg_export_snapshot()").fetchone()
+        assert row is not None
+        return str(row[0])
 
     def _batches(self, query: Any, params: tuple[Any, ...] = ()) -> Iterator[list[Any]]:
         self._cursors += 1
@@ -64,19 +88,28 @@ class PostgresChainSource:
         row = self.conn.execute(query, params).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
+    def min_position(self) -> int | None:
+        return self._value(SQL("SELECT min(notification_id) FROM {}").format(self.events_table))
+
     def max_position(self) -> int | None:
         return self._value(SQL("SELECT max(notification_id) FROM {}").format(self.events_table))
 
-    def batches(self) -> Generator[list[Row], None, None]:
+    def batches(
+        self, after: int | None = None, upto: int | None = None
+    ) -> Generator[list[Row], None, None]:
         """A binary COPY: the server streams while this process hashes (a cursor's
         fetches would take turns with it, 2.3x slower at 1M events). The walk may close
         the stream early to ask more: the copy is cancelled inside a savepoint, so the
         snapshot stays usable."""
+        low = Literal(_LOWEST if after is None else after)
+        high = Literal(_HIGHEST if upto is None else upto)
         query = SQL(
             "COPY (SELECT e.notification_id, " + PG_RECORD + ", c.previous, c.hash "
-            "FROM {} e LEFT JOIN {} c ON c.position = e.notification_id "
+            "FROM {events} e LEFT JOIN {chain} c ON c.position = e.notification_id "
+            "AND c.position > {low} AND c.position <= {high} "  # the links' scan starts there
+            "WHERE e.notification_id > {low} AND e.notification_id <= {high} "
             "ORDER BY e.notification_id) TO STDOUT (FORMAT BINARY)"
-        ).format(self.events_table, self.chain_table)
+        ).format(events=self.events_table, chain=self.chain_table, low=low, high=high)
         with self.conn.transaction(), self.conn.cursor() as cur, cur.copy(query) as copy:
             copy.set_types(["int8", "bytea", "int8", "bytea"])
             batch: list[Row] = []
@@ -87,6 +120,16 @@ class PostgresChainSource:
                     batch = []
             if batch:
                 yield batch
+
+    def link_at_or_before(self, position: int) -> tuple[int, bytes | None] | None:
+        """The last event at or before ``position`` and its link's hash (None: no link)."""
+        query = SQL(
+            "SELECT e.notification_id, c.hash FROM {} e "
+            "LEFT JOIN {} c ON c.position = e.notification_id "
+            "WHERE e.notification_id <= %s ORDER BY e.notification_id DESC LIMIT 1"
+        ).format(self.events_table, self.chain_table)
+        row = self.conn.execute(query, (position,)).fetchone()
+        return None if row is None else (int(row[0]), None if row[1] is None else bytes(row[1]))
 
     def links(self, after: int | None = None) -> Iterator[LinkRow]:
         query = SQL(
@@ -126,11 +169,15 @@ class SQLiteChainSource:
     def max_position(self) -> int | None:
         return self._value(f"SELECT max(rowid) FROM {self.events_table}")
 
-    def batches(self) -> Generator[list[Row], None, None]:
+    def batches(
+        self, after: int | None = None, upto: int | None = None
+    ) -> Generator[list[Row], None, None]:
         cur = self.conn.execute(
             "SELECT e.rowid, e.originator_id, e.originator_version, CAST(e.topic AS BLOB), "
             f"CAST(e.state AS BLOB), c.previous, c.hash FROM {self.events_table} e "
-            f"LEFT JOIN {self.chain_table} c ON c.position = e.rowid ORDER BY e.rowid"
+            f"LEFT JOIN {self.chain_table} c ON c.position = e.rowid "
+            "WHERE e.rowid > ? AND e.rowid <= ? ORDER BY e.rowid",
+            (_LOWEST if after is None else after, _HIGHEST if upto is None else upto),
         )
         while rows := cur.fetchmany(BATCH):
             yield [
@@ -182,7 +229,7 @@ def _id_bytes(stored: str | bytes) -> bytes:
 
 def open_source(url: DatabaseUrl, *, events_table: str) -> ChainSource:
     if url.dialect == "postgres":
-        return PostgresChainSource(url, events_table=events_table)
+        return PostgresChainSource(url.conninfo(), events_table=events_table)
     if url.dialect == "sqlite":
         return SQLiteChainSource(url, events_table=events_table)
     raise ValueError(f"the {url.dialect} store keeps no hash chain")

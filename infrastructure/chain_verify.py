@@ -11,27 +11,24 @@ first bad position and the kind of break:
 Checkpoints (verified digests) prove more: the hash recomputed at each checkpoint's position
 must equal the one signed then, which catches a rewrite that recomputed the whole chain.
 Every evidence file an event cites must still exist with its SHA-256.
+
+On PostgreSQL, ``processes`` above one spreads a log of at least ``spread_from`` events over
+that many processes, taking its ranges in turn in one exported snapshot
+(``infrastructure.chain_range``); the answer is the one a single walk gives.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Sequence
-from contextlib import suppress
+from functools import partial
 
 from application.service import RectifyApp
 from infrastructure.blob_check import BlobReader, check_evidence
-from infrastructure.chain import GENESIS, HEADER, POSITION
-from infrastructure.chain_result import (
-    ChainBreak,
-    Checkpoint,
-    CheckpointOutcome,
-    EvidenceRef,
-    VerifyResult,
-)
-from infrastructure.chain_sources import ChainSource, open_source
+from infrastructure.chain_range import RANGES_PER_PROCESS, Range, RangePool, cut
+from infrastructure.chain_result import Checkpoint, CheckpointOutcome, VerifyResult
+from infrastructure.chain_sources import ChainSource, PostgresChainSource, open_source
+from infrastructure.chain_walk import Walk
 from infrastructure.database import DatabaseUrl
 from infrastructure.settings import Settings
 
@@ -49,13 +46,17 @@ def verify_chain(
     blobs: BlobReader | None,
     checkpoints: Sequence[Checkpoint] = (),
     progress: Progress | None = None,
+    spread: bool = False,
 ) -> VerifyResult:
-    """The log named by the settings; evidence is checked when a blob store is given."""
+    """The log named by the settings; evidence is checked when a blob store is given.
+    ``spread``: a long log is walked by ``RECTIFY_VERIFY_PROCESSES`` processes."""
     return verify_chain_at(
         settings.database_url,
         blobs=blobs,
         checkpoints=checkpoints,
         progress=progress,
+        processes=settings.verify_processes if spread else 1,
+        spread_from=settings.verify_spread_events,
     )
 
 
@@ -66,15 +67,19 @@ def verify_chain_at(
     blobs: BlobReader | None = None,
     checkpoints: Sequence[Checkpoint] = (),
     progress: Progress | None = None,
+    processes: int = 1,
+    spread_from: int = 0,
 ) -> VerifyResult:
     url = DatabaseUrl.parse(database_url)
     if url.dialect == "memory":
         return VerifyResult(chain_kept=False, head_position=None, head_hash=None, events=0)
     started = time.perf_counter()
-    source = open_source(url, events_table=events_table or events_table_for(url))
+    table = events_table or events_table_for(url)
+    source = open_source(url, events_table=table)
     try:
-        walk = _Walk(source, checkpoints=checkpoints, progress=progress)
-        walk.run()
+        walk = _walk_log(
+            source, url, table, [c.position for c in checkpoints], progress, processes, spread_from
+        )
     finally:
         source.close()
     problems = check_evidence(blobs, walk.evidence) if blobs is not None else ()
@@ -86,142 +91,70 @@ def verify_chain_at(
         broken=walk.broken,
         evidence_checked=len({ref.sha256 for ref in walk.evidence}),
         evidence_problems=tuple(problems),
-        checkpoints=walk.outcomes(),
+        checkpoints=tuple(_outcome(c, walk) for c in checkpoints),
         seconds=time.perf_counter() - started,
     )
 
 
-EVIDENCE_KEY = b'"evidence"'
-_JSON = json.JSONDecoder()
-
-
-def evidence_cited(position: int, record: bytes) -> list[EvidenceRef]:
-    """The files a record cites: every ``"evidence"`` list in its state, each decoded on its
-    own. A quote inside a JSON string is escaped, so the key's quoted name followed by a
-    colon is a key wherever it is found: nested lists are found too, whatever the spacing.
-    Decoding the whole state of each citing event instead was a fifth of the walk's time."""
-    _, _, id_length, topic_length, _ = HEADER.unpack_from(record)
-    state = record[HEADER.size + id_length + topic_length :]
-    found: list[EvidenceRef] = []
-    at = state.find(EVIDENCE_KEY)
-    while at >= 0:
-        after = at + len(EVIDENCE_KEY)
-        rest = state[after:].lstrip()  # JSON's whitespace is ASCII
-        refs = None
-        if rest.startswith(b":"):  # a key, not the word as a value
-            # not UTF-8, or no JSON value there: nothing cited
-            with suppress(ValueError):
-                refs = _JSON.raw_decode(rest[1:].lstrip().decode())[0]
-        for ref in refs if isinstance(refs, list) else ():
-            if isinstance(ref, dict) and isinstance(ref.get("sha256"), str):
-                found.append(
-                    EvidenceRef(position=position, sha256=ref["sha256"], name=ref.get("file_name"))
-                )
-        at = state.find(EVIDENCE_KEY, after)
-    return found
-
-
-class _Walk:
-    def __init__(
-        self,
-        source: ChainSource,
-        *,
-        checkpoints: Sequence[Checkpoint],
-        progress: Progress | None,
-    ) -> None:
-        self.source = source
-        self.checkpoints = sorted(checkpoints, key=lambda c: c.position)
-        self.progress = progress
-        self.head_position: int | None = None
-        self.head_hash = GENESIS
-        self.count = 0
-        self.broken: ChainBreak | None = None
-        self.evidence: list[EvidenceRef] = []
-        self.seen: dict[int, bytes] = {}  # recomputed hash at each checkpoint position
-
-    def run(self) -> None:  # one tight loop, kept in one place for speed
-        total = self.source.max_position() or 0
-        report = self.progress
-        if report:
-            report(0, total)
-        wanted = sorted({c.position for c in self.checkpoints})
-        next_wanted = wanted.pop(0) if wanted else None
-        sha256 = hashlib.sha256
-        prev_pos: int | None = None
-        prev_hash = GENESIS
-        count = 0
-        batches = self.source.batches()
-        for rows in batches:
-            for pos, record, lprev, lhash in rows:
-                if lhash is None:
-                    self._stop(prev_pos, prev_hash, count, ChainBreak.inserted_without_link(pos))
-                    return
-                if lprev != prev_pos:
-                    batches.close()  # the stream ends before the source is asked more
-                    self._stop(prev_pos, prev_hash, count, self._relinked(pos, lprev, prev_pos))
-                    return
-                digest = sha256(prev_hash + record).digest()
-                if digest != lhash:
-                    batches.close()
-                    self._stop(prev_pos, prev_hash, count, self._mismatch(pos, record, prev_pos))
-                    return
-                if EVIDENCE_KEY in record:
-                    self.evidence.extend(evidence_cited(pos, record))
-                while next_wanted is not None and next_wanted <= pos:
-                    if next_wanted == pos:
-                        self.seen[pos] = digest
-                    next_wanted = wanted.pop(0) if wanted else None
-                prev_pos, prev_hash = pos, digest
-                count += 1
-            if report:
-                report(prev_pos or 0, total)
-        orphan = self.source.first_link_after(prev_pos)
-        self._stop(
-            prev_pos,
-            prev_hash,
-            count,
-            None if orphan is None else ChainBreak.removed_record(orphan),
+def _walk_log(
+    source: ChainSource,
+    url: DatabaseUrl,
+    table: str,
+    wanted: list[int],
+    progress: Progress | None,
+    processes: int,
+    spread_from: int,
+) -> Walk:
+    """The whole log walked, here or spread over processes, up to its first break."""
+    last = source.max_position() or 0
+    tell = progress and partial(_told, progress, last)
+    if tell:
+        tell(0)
+    ranges = _spread(source, last, processes, spread_from, wanted)
+    if ranges and isinstance(source, PostgresChainSource):
+        first = ranges[0].after
+        pool = RangePool(
+            source,
+            conninfo=url.conninfo(),
+            events_table=table,
+            ranges=ranges,
+            last=last,
+            children=processes - 1,
+            on_progress=tell and (lambda done: tell(first + done)),
         )
+        walk = Walk(source)
+        for part in pool.parts():
+            walk.extend(part)
+    else:
+        walk = Walk(source, wanted=wanted, on_batch=tell)
+        walk.walk()
+    walk.finish()
+    return walk
 
-    def _stop(
-        self, position: int | None, digest: bytes, count: int, broken: ChainBreak | None
-    ) -> None:
-        self.head_position, self.head_hash, self.count, self.broken = (
-            position,
-            digest,
-            count,
-            broken,
-        )
 
-    def _relinked(self, position: int, linked_to: int | None, walked: int | None) -> ChainBreak:
-        """The link at ``position`` names another predecessor than the record before it."""
-        if linked_to is not None and (walked is None or linked_to > walked):
-            return ChainBreak.removed_record(linked_to)
-        first_unlinked = self.source.first_position_after(linked_to)
-        return ChainBreak.inserted_between(first_unlinked or position, linked_to)
+def _told(progress: Progress, last: int, position: int) -> None:
+    progress(position, last)
 
-    def _mismatch(self, pos: int, record: bytes, after: int | None) -> ChainBreak:
-        """Changed, or moved here from another position (its hash fits a later link)."""
-        body = record[8:]  # the record without its position
-        parent: int | None = None if after is None else -1  # -1: the first link is `after`
-        parent_hash = GENESIS if after is None else b""
-        for lpos, lprev, lhash in self.source.links(after=None if after is None else after - 1):
-            if lpos != pos and lprev == parent and parent_hash:
-                moved = POSITION.pack(lpos) + body
-                if hashlib.sha256(parent_hash + moved).digest() == lhash:
-                    return ChainBreak.reordered(pos, lpos)
-            parent, parent_hash = lpos, lhash
-        return ChainBreak.changed(pos)
 
-    def outcomes(self) -> tuple[CheckpointOutcome, ...]:
-        return tuple(self._outcome(c) for c in self.checkpoints)
+def _spread(
+    source: ChainSource, last: int, processes: int, spread_from: int, wanted: list[int]
+) -> list[Range]:
+    """The ranges a long log is walked in by ``processes`` processes, or none when one
+    process should walk it: a short log, or not PostgreSQL (only it shares a snapshot)."""
+    if processes < 2 or not isinstance(source, PostgresChainSource):
+        return []
+    first = source.min_position()
+    if first is None or last - first + 1 < spread_from:
+        return []
+    return cut(first, last, processes * RANGES_PER_PROCESS, wanted)
 
-    def _outcome(self, checkpoint: Checkpoint) -> CheckpointOutcome:
-        position = checkpoint.position
-        if self.broken is not None and position >= self.broken.position:
-            return CheckpointOutcome.unreached(checkpoint, self.broken.position)
-        if position in self.seen:
-            if self.seen[position] == checkpoint.hash:
-                return CheckpointOutcome.extended(checkpoint, self.head_position)
-            return CheckpointOutcome.rewritten(checkpoint)
-        return CheckpointOutcome.gone(checkpoint, self.head_position)
+
+def _outcome(checkpoint: Checkpoint, walk: Walk) -> CheckpointOutcome:
+    position = checkpoint.position
+    if walk.broken is not None and position >= walk.broken.position:
+        return CheckpointOutcome.unreached(checkpoint, walk.broken.position)
+    if position in walk.seen:
+        if walk.seen[position] == checkpoint.hash:
+            return CheckpointOutcome.extended(checkpoint, walk.head_position)
+        return CheckpointOutcome.rewritten(checkpoint)
+    return CheckpointOutcome.gone(checkpoint, walk.head_position)

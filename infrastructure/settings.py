@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     # events with the views spread over this many processes (then follows in one).
     projection_processes: int = Field(default=2, ge=1, le=16)
     projection_spread_events: int = Field(default=100_000, ge=1)
+    # `rectify verify` on PostgreSQL walks a log of at least this many events in this many
+    # processes, taking its ranges in turn, in one snapshot (1: one process).
+    verify_processes: int = Field(default=2, ge=1, le=16)
+    verify_spread_events: int = Field(default=200_000, ge=1)
     yellow_days: int = Field(default=10, ge=0, le=365)
     # HTTP API and authentication
     jwt_issuer: str = "rectify"

@@ -154,6 +154,10 @@ class Log:
     def delete_link(self, position: int) -> None:
         self.sql(f"DELETE FROM {self.chain} WHERE position = %s", (position,))
 
+    def delete_event_and_link(self, position: int) -> None:
+        self.delete_event(position)
+        self.delete_link(position)
+
     def delete_from(self, position: int) -> None:
         self.sql(f"DELETE FROM {self.events} WHERE {self.pos} >= %s", (position,))
         self.sql(f"DELETE FROM {self.chain} WHERE position >= %s", (position,))

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import uuid4
 
 from infrastructure.chain import id_bytes, record_bytes
-from infrastructure.chain_verify import evidence_cited
+from infrastructure.chain_walk import evidence_cited
 
 TOPIC = b"domain.item:RectificationItem.Rectified"
 SHA_A = "a" * 64
