@@ -117,6 +117,7 @@ def scale_section(results: dict[str, Any]) -> list[str]:
         row("COPY floor, rows/s", lambda s: s["projections"]["copy_floor"]["per_second"]),
         row("catch-up ÷ COPY", lambda s: s["projections"]["ratio"], 3),
         row("verify, events/s", lambda s: s["verify"]["per_second"]),
+        row("  processes it walked with", lambda s: s["verify"].get("processes", 1)),
     ]
     for name in READS:
         for p in ("p50_ms", "p95_ms", "p99_ms"):

@@ -237,7 +237,7 @@ class Bench:
                 repeats=self.plan.repeats,
                 slow_repeats=self.plan.slow_repeats,
             )
-            verify = measure_verify(url)
+            verify, verify_processes = measure_verify(url)
         finally:
             container.close()
             self.server.drop(url)
@@ -257,7 +257,7 @@ class Bench:
                 "ratio": ratio(run.per_second, copy_floor.per_second),
             },
             "reads": {name: latency.as_dict() for name, latency in reads.items()},
-            "verify": verify.as_dict(),
+            "verify": verify.as_dict() | {"processes": verify_processes},
         }
 
     # All --------------------------------------------------------------------------------

@@ -124,6 +124,7 @@ class VerifyResult:
     checkpoints: tuple[CheckpointOutcome, ...] = field(default_factory=tuple)
     rejected_digests: tuple[tuple[str, str], ...] = ()  # (label, reason)
     seconds: float = 0.0
+    processes: int = 1  # how many processes walked the log
 
     @property
     def ok(self) -> bool:

@@ -52,7 +52,9 @@ class ChainSource(Protocol):
 
 class PostgresChainSource:
     """``snapshot``: one exported by another source (``export_snapshot``), so that a walker
-    in another process reads exactly the log that source reads."""
+    in another process reads exactly the log that source reads. ``lock_timeout`` and
+    ``connect_timeout`` (seconds) bound its waits; by default it waits as long as the
+    server lets it."""
 
     def __init__(
         self,
@@ -61,8 +63,13 @@ class PostgresChainSource:
         events_table: str,
         schema: str = "public",
         snapshot: str | None = None,
+        lock_timeout: int | None = None,
+        connect_timeout: int | None = None,
     ) -> None:
-        self.conn = psycopg.connect(conninfo, autocommit=False)
+        self.conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=connect_timeout)
+        if lock_timeout is not None:  # for the session, before the transaction starts
+            self.conn.execute(SQL("SET lock_timeout = {}").format(Literal(f"{lock_timeout}s")))
+        self.conn.autocommit = False
         self.conn.isolation_level = IsolationLevel.REPEATABLE_READ
         self.conn.read_only = True
         if snapshot is not None:  # the transaction's first statement

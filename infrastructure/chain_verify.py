@@ -12,25 +12,31 @@ Checkpoints (verified digests) prove more: the hash recomputed at each checkpoin
 must equal the one signed then, which catches a rewrite that recomputed the whole chain.
 Every evidence file an event cites must still exist with its SHA-256.
 
-On PostgreSQL, ``processes`` above one spreads a log of at least ``spread_from`` events over
-that many processes, taking its ranges in turn in one exported snapshot
-(``infrastructure.chain_range``); the answer is the one a single walk gives.
+On PostgreSQL, ``spread`` walks a log of at least ``Spread.from_events`` events in
+``Spread.processes`` processes, taking its ranges in turn in one exported snapshot
+(``infrastructure.chain_pool``); the answer is the one a single walk gives.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
+
+import structlog
 
 from application.service import RectifyApp
 from infrastructure.blob_check import BlobReader, check_evidence
-from infrastructure.chain_range import RANGES_PER_PROCESS, Range, RangePool, cut
+from infrastructure.chain_pool import RangePool, SnapshotNotShared, Spread
+from infrastructure.chain_range import RANGES_PER_PROCESS, Range, cut
 from infrastructure.chain_result import Checkpoint, CheckpointOutcome, VerifyResult
 from infrastructure.chain_sources import ChainSource, PostgresChainSource, open_source
 from infrastructure.chain_walk import Walk
 from infrastructure.database import DatabaseUrl
 from infrastructure.settings import Settings
+
+logger = structlog.get_logger(__name__)
 
 Progress = Callable[[int, int], None]
 
@@ -50,13 +56,18 @@ def verify_chain(
 ) -> VerifyResult:
     """The log named by the settings; evidence is checked when a blob store is given.
     ``spread``: a long log is walked by ``RECTIFY_VERIFY_PROCESSES`` processes."""
+    spread_as = Spread(
+        processes=settings.verify_processes if spread else 1,
+        from_events=settings.verify_spread_events,
+        lock_timeout=settings.lock_timeout,
+        connect_timeout=settings.connect_timeout,
+    )
     return verify_chain_at(
         settings.database_url,
         blobs=blobs,
         checkpoints=checkpoints,
         progress=progress,
-        processes=settings.verify_processes if spread else 1,
-        spread_from=settings.verify_spread_events,
+        spread=spread_as,
     )
 
 
@@ -67,21 +78,15 @@ def verify_chain_at(
     blobs: BlobReader | None = None,
     checkpoints: Sequence[Checkpoint] = (),
     progress: Progress | None = None,
-    processes: int = 1,
-    spread_from: int = 0,
+    spread: Spread = Spread(),
 ) -> VerifyResult:
     url = DatabaseUrl.parse(database_url)
     if url.dialect == "memory":
         return VerifyResult(chain_kept=False, head_position=None, head_hash=None, events=0)
     started = time.perf_counter()
     table = events_table or events_table_for(url)
-    source = open_source(url, events_table=table)
-    try:
-        walk = _walk_log(
-            source, url, table, [c.position for c in checkpoints], progress, processes, spread_from
-        )
-    finally:
-        source.close()
+    wanted = [c.position for c in checkpoints]
+    walk, walkers = _walk_log(url, table, wanted, progress, spread)
     problems = check_evidence(blobs, walk.evidence) if blobs is not None else ()
     return VerifyResult(
         chain_kept=True,
@@ -91,27 +96,41 @@ def verify_chain_at(
         broken=walk.broken,
         evidence_checked=len({ref.sha256 for ref in walk.evidence}),
         evidence_problems=tuple(problems),
-        checkpoints=tuple(_outcome(c, walk) for c in checkpoints),
+        checkpoints=tuple(_outcome(c, walk) for c in sorted(checkpoints, key=lambda c: c.position)),
         seconds=time.perf_counter() - started,
+        processes=walkers,
     )
 
 
 def _walk_log(
+    url: DatabaseUrl, table: str, wanted: list[int], progress: Progress | None, spread: Spread
+) -> tuple[Walk, int]:
+    """The whole log walked up to its first break, and by how many processes."""
+    source = open_source(url, events_table=table)
+    try:
+        return _walk_source(source, url, table, wanted, progress, spread)
+    except SnapshotNotShared as exc:
+        logger.warning("verify_in_one_process", reason=str(exc))
+    finally:
+        source.close()
+    return _walk_log(url, table, wanted, progress, replace(spread, processes=1))
+
+
+def _walk_source(
     source: ChainSource,
     url: DatabaseUrl,
     table: str,
     wanted: list[int],
     progress: Progress | None,
-    processes: int,
-    spread_from: int,
-) -> Walk:
-    """The whole log walked, here or spread over processes, up to its first break."""
+    spread: Spread,
+) -> tuple[Walk, int]:
     last = source.max_position() or 0
     tell = progress and partial(_told, progress, last)
     if tell:
         tell(0)
-    ranges = _spread(source, last, processes, spread_from, wanted)
-    if ranges and isinstance(source, PostgresChainSource):
+    if isinstance(source, PostgresChainSource) and (
+        ranges := _ranges(source, last, spread, wanted)
+    ):
         first = ranges[0].after
         pool = RangePool(
             source,
@@ -119,34 +138,36 @@ def _walk_log(
             events_table=table,
             ranges=ranges,
             last=last,
-            children=processes - 1,
+            spread=spread,
             on_progress=tell and (lambda done: tell(first + done)),
         )
         walk = Walk(source)
         for part in pool.parts():
             walk.extend(part)
+        walkers = pool.walkers
     else:
         walk = Walk(source, wanted=wanted, on_batch=tell)
         walk.walk()
+        walkers = 1
     walk.finish()
-    return walk
+    return walk, walkers
 
 
 def _told(progress: Progress, last: int, position: int) -> None:
     progress(position, last)
 
 
-def _spread(
-    source: ChainSource, last: int, processes: int, spread_from: int, wanted: list[int]
+def _ranges(
+    source: PostgresChainSource, last: int, spread: Spread, wanted: list[int]
 ) -> list[Range]:
-    """The ranges a long log is walked in by ``processes`` processes, or none when one
-    process should walk it: a short log, or not PostgreSQL (only it shares a snapshot)."""
-    if processes < 2 or not isinstance(source, PostgresChainSource):
+    """The ranges a long log is walked in (only PostgreSQL shares a snapshot), or none when
+    one process should walk it: a short log."""
+    if spread.processes < 2:
         return []
     first = source.min_position()
-    if first is None or last - first + 1 < spread_from:
+    if first is None or last - first + 1 < spread.from_events:
         return []
-    return cut(first, last, processes * RANGES_PER_PROCESS, wanted)
+    return cut(first, last, spread.processes * RANGES_PER_PROCESS, wanted)
 
 
 def _outcome(checkpoint: Checkpoint, walk: Walk) -> CheckpointOutcome:

@@ -97,7 +97,10 @@ def _print(result: VerifyResult) -> None:
         console.print(
             f"last good position: {result.head_position} ({result.events} events verified)"
         )
-    console.print(f"{result.events} events in {result.seconds:.2f} s ({result.rate:,.0f} events/s)")
+    walkers = f", {result.processes} processes" if result.processes > 1 else ""
+    console.print(
+        f"{result.events} events in {result.seconds:.2f} s ({result.rate:,.0f} events/s{walkers})"
+    )
     for outcome in result.checkpoints:
         mark = "[green]ok[/green]" if outcome.ok else "[red]FAILED[/red]"
         console.print(f"digest {outcome.label} (position {outcome.position}): {mark}")

@@ -3,8 +3,9 @@
 Every result here is compared whole (head, hash, count, break, evidence, checkpoints) with
 the one-process walk over the same stored rows, untouched and after each tampering, with the
 edit placed on a boundary between two ranges, just after one, and deep in a range a child
-walks. A child that cannot start, fails at once or dies mid-range leaves its ranges to the
-parent, and the answer is still the same.
+walks. A child that cannot start, fails at once, dies mid-range, hangs, says something that
+is not a whole answer or waits on a lock leaves its ranges to the parent, and a server that
+refuses to export its snapshot gets one walk: the answer is still the same.
 """
 
 from __future__ import annotations
@@ -12,18 +13,22 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 
 import psycopg
 import pytest
+from structlog.testing import capture_logs
 
 from application.ports import FixedClock
 from bench.campaign import write_campaign_file
 from bench.generator import CampaignGenerator
-from infrastructure import chain_range
-from infrastructure.chain_range import RANGES_PER_PROCESS, Range, RangePool, cut
+from infrastructure import chain_pool
+from infrastructure.chain_pool import RangePool, Spread
+from infrastructure.chain_range import RANGES_PER_PROCESS, Range, cut
 from infrastructure.chain_result import Checkpoint, VerifyResult
 from infrastructure.chain_sources import PostgresChainSource
 from infrastructure.chain_verify import Progress, verify_chain_at
@@ -40,6 +45,7 @@ pytestmark = pytest.mark.postgres
 EVENTS = 12_000
 PROCESSES = 2
 TABLE = "rectify_events"
+SPREAD = Spread(processes=PROCESSES, from_events=1)
 
 
 @pytest.fixture(scope="module")
@@ -88,15 +94,17 @@ def one_walk(url: str, checkpoints: tuple[Checkpoint, ...] = ()) -> VerifyResult
 
 
 def spread(
-    url: str, checkpoints: tuple[Checkpoint, ...] = (), progress: Progress | None = None
+    url: str,
+    checkpoints: tuple[Checkpoint, ...] = (),
+    progress: Progress | None = None,
+    how: Spread = SPREAD,
 ) -> VerifyResult:
-    return verify_chain_at(
-        url, checkpoints=checkpoints, progress=progress, processes=PROCESSES, spread_from=1
-    )
+    return verify_chain_at(url, checkpoints=checkpoints, progress=progress, spread=how)
 
 
 def same(a: VerifyResult, b: VerifyResult) -> None:
-    assert replace(a, seconds=0) == replace(b, seconds=0)
+    """Equal but for the time taken and how many processes took it."""
+    assert replace(a, seconds=0, processes=1) == replace(b, seconds=0, processes=1)
 
 
 def boundaries(log: Log) -> list[int]:
@@ -115,6 +123,7 @@ def test_an_untouched_log_is_walked_by_both_processes_alike(
     assert result.events == len(log.positions())
     assert result.evidence_checked > 0
     assert walked_by_children, "no range came from a child"
+    assert result.processes == PROCESSES
     same(result, one_walk(log.url))
 
 
@@ -183,6 +192,8 @@ def test_checkpoints_in_every_range_agree_and_a_recomputed_history_is_caught(log
     assert before.ok
     assert all(outcome.ok for outcome in before.checkpoints)
     same(before, one_walk(log.url, checkpoints))
+    given_backwards = spread(log.url, checkpoints[::-1])
+    assert [outcome.position for outcome in given_backwards.checkpoints] == marks
 
     edited = deep_in_the_last_range(log) - 100
     log.flip_byte(edited)
@@ -205,36 +216,145 @@ def test_progress_reaches_the_last_position(log: Log) -> None:
     assert all(0 <= at <= last for at, _ in told)
 
 
-def fails_at_once() -> list[str]:
-    return [sys.executable, "-c", "import sys; sys.exit('no walker here')"]
+def deep_in_the_first_range(log: Log) -> int:
+    """The first child takes the first range: children start before this process takes."""
+    return log.positions()[40]
 
 
-def dies_mid_range() -> list[str]:
-    return [sys.executable, "-c", "import sys; sys.stdin.readline(); sys.stdin.readline()"]
-
-
-def not_there() -> list[str]:
-    return [str(Path("/nonexistent/python"))]
-
-
-@pytest.mark.parametrize("child", [fails_at_once, dies_mid_range, not_there])
-def test_ranges_a_child_does_not_answer_for_are_walked_by_the_parent(
-    log: Log,
-    child: Callable[[], list[str]],
-    monkeypatch: pytest.MonkeyPatch,
-    walked_by_children: list[int],
+def test_the_first_range_is_walked_by_a_child_and_a_break_there_is_named(
+    log: Log, walked_by_children: list[int]
 ) -> None:
-    monkeypatch.setattr(chain_range, "child_command", child)
-    target = deep_in_the_last_range(log)
-    untouched = spread(log.url)
+    target = deep_in_the_first_range(log)
     log.flip_byte(target)
 
     result = spread(log.url)
 
+    assert 0 in walked_by_children
+    assert result.broken is not None
+    assert (result.broken.position, result.broken.kind) == (target, "changed")
+    same(result, one_walk(log.url))
+
+
+def python(*steps: str) -> Callable[[], list[str]]:
+    """A child that runs ``steps`` instead of the walker; ``sys``, ``json`` and ``time``
+    are imported and ``r`` is the first range it is given."""
+    prelude = "import json, sys, time; sys.stdin.readline(); r = json.loads(sys.stdin.readline())"
+    return lambda: [sys.executable, "-c", "; ".join([prelude, *steps])]
+
+
+def say(text: str) -> str:
+    """The code that writes ``text`` as it is, with no newline added."""
+    return f"sys.stdout.write({text!r}); sys.stdout.flush()"
+
+
+AT = "sys.stdout.write('at %d\\n' % (r['after'] + 1)); sys.stdout.flush()"
+HANG = "time.sleep(600)"
+WAIT_FOR_EOF = "sys.stdin.read()"
+CUT_OFF = 'part {"head_position": '
+CHILDREN: dict[str, Callable[[], list[str]]] = {
+    "fails at once": lambda: [sys.executable, "-c", "import sys; sys.exit('no walker here')"],
+    "not there": lambda: [str(Path("/nonexistent/python"))],
+    "dies mid-range": python(AT),
+    "hangs mid-range": python(AT, HANG),
+    "ends inside an answer": python(AT, say(CUT_OFF)),
+    "hangs inside an answer": python(AT, say(CUT_OFF), HANG),
+    "answers an empty part": python(AT, say("part {}\n"), WAIT_FOR_EOF),
+    "says something else": python(say("hello\n"), WAIT_FOR_EOF),
+}
+SILENCE_LIMIT = 1.0
+
+
+@pytest.mark.parametrize("child", CHILDREN)
+def test_ranges_a_child_does_not_answer_for_are_walked_by_the_parent(
+    log: Log,
+    child: str,
+    monkeypatch: pytest.MonkeyPatch,
+    walked_by_children: list[int],
+) -> None:
+    monkeypatch.setattr(chain_pool, "child_command", CHILDREN[child])
+    target = deep_in_the_first_range(log)
+    how = replace(SPREAD, silence_limit=SILENCE_LIMIT)
+    with capture_logs() as logs:
+        untouched = spread(log.url, how=how)
+    log.flip_byte(target)
+
+    result = spread(log.url, how=how)
+
+    given_back = [e["reason"] for e in logs if e["event"] == "verify_range_given_back"]
+    assert len(given_back) == (0 if child == "not there" else 1), given_back
+    if child.startswith("hangs"):
+        assert given_back == [f"silent for over {SILENCE_LIMIT:g} s"]
     assert untouched.ok, untouched.summary()
+    assert untouched.processes == 1
     assert result.broken is not None
     assert (result.broken.position, result.broken.kind) == (target, "changed")
     assert walked_by_children == []
+    same(result, one_walk(log.url))
+
+
+def test_a_child_that_waits_on_a_lock_gives_its_range_back(
+    log: Log, walked_by_children: list[int]
+) -> None:
+    """DDL queued behind this process's read makes every later reader wait: a child gives up
+    after its lock timeout and this process, which holds its lock already, walks on."""
+    queued = threading.Event()
+    locker = psycopg.connect(DatabaseUrl.parse(log.url).conninfo())
+
+    def lock_the_events() -> None:
+        with suppress(psycopg.Error):
+            locker.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
+
+    def queue_ddl_once(at: int, last: int) -> None:
+        if queued.is_set():
+            return
+        queued.set()
+        threading.Thread(target=lock_the_events, daemon=True).start()
+        waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass"
+        while log.sql(waiting, (TABLE,))[0][0] == 0:
+            time.sleep(0.01)
+
+    try:
+        with capture_logs() as logs:
+            result = spread(log.url, progress=queue_ddl_once, how=replace(SPREAD, lock_timeout=1))
+    finally:
+        locker.close()
+
+    assert queued.is_set()
+    [given_back] = [e for e in logs if e["event"] == "verify_range_given_back"]
+    assert "lock timeout" in given_back["reason"], given_back
+    assert result.ok, result.summary()
+    assert walked_by_children == []
+    assert result.processes == 1
+    same(result, one_walk(log.url))
+
+
+@pytest.fixture
+def hardened(log: Log) -> Iterator[str]:
+    """The log's URL as a role that may read the tables but not call
+    ``pg_export_snapshot``, as a hardened server may have it."""
+    url = DatabaseUrl.parse(log.url)
+    role = f"verifier_{url.dbname}"
+    log.sql(f"CREATE ROLE \"{role}\" LOGIN PASSWORD 'verify'")
+    log.sql(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
+    log.sql("REVOKE EXECUTE ON FUNCTION pg_export_snapshot() FROM PUBLIC")
+    try:
+        yield f"postgresql://{role}:verify@{url.host}:{url.port}/{url.dbname}"
+    finally:
+        log.sql(f'DROP OWNED BY "{role}"')
+        log.sql(f'DROP ROLE "{role}"')
+
+
+def test_a_server_that_will_not_export_its_snapshot_gets_one_walk(log: Log, hardened: str) -> None:
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        PostgresChainSource(
+            DatabaseUrl.parse(hardened).conninfo(), events_table=TABLE
+        ).export_snapshot()
+    log.flip_byte(deep_in_the_first_range(log))
+
+    result = spread(hardened)
+
+    assert result.processes == 1
+    assert result.broken is not None
     same(result, one_walk(log.url))
 
 
@@ -292,6 +412,7 @@ def test_rectify_verify_spreads_a_long_log_and_names_a_break(
 
     assert code == 1
     assert f"BROKEN at position {target} (changed)" in said, said
+    assert "2 processes)" in said, said
 
 
 def test_rectify_verify_spreads_and_finds_a_kept_digest_rewritten(
