@@ -111,14 +111,24 @@ class ViewStore(TrackingRecorder):
 
     def ensure_indexes(self) -> None:
         """Every table's secondary indexes as declared (``projections.indexes``): the
-        host calls this once the view has reached the head of the log."""
+        host calls this once the view has reached the head of the log.
+
+        On PostgreSQL a table that gets its indexes now was just loaded by a catch-up, and
+        is analyzed too, as after a restore: autovacuum may have analyzed it part-way, and
+        the planner would take the rows loaded since for a handful (an auditor's query by
+        actor then scanned a quarter of the audit log at 1M events: 65-85 ms, not 0.2;
+        docs/performance.md, section 3) until autovacuum came round again."""
         with self._one_batch_at_a_time, self.db.transaction() as cur:
-            if self.db.dialect == "postgres":
+            postgres = self.db.dialect == "postgres"
+            if postgres:
                 cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.view,))
             for table in self.tables.values():
-                created = ensure_indexes(cur, self.db.dialect, table, self.physical(table.name))
+                physical = self.physical(table.name)
+                created = ensure_indexes(cur, self.db.dialect, table, physical)
                 if created:
                     logger.info("view_indexes_built", view=self.view, indexes=created)
+                    if postgres:
+                        cur.execute(f"ANALYZE {physical}")
         self.indexed = True
 
     def drop_tables(self) -> None:

@@ -9,18 +9,24 @@ indexes it no longer declares for the new ones.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from application.ports import FixedClock
 from infrastructure.database import SideDatabase
 from infrastructure.projection_rebuild import rebuild
+from projections.audit_log import AUDIT_LOG
 from projections.base import ViewContext
 from projections.indexes import index_name, present_indexes
 from projections.issue_ledger import ISSUES, IssueLedger
+from projections.reading import fetch
 from projections.registry import VIEWS
 from projections.store import ViewStore
 from projections.table import Table
-from tests.builders import World
+from tests.builders import World, build_world
+from tests.conftest import database_url
 from tests.projections.support import live, scripted_campaign, stored_world
 
 __all__ = ["stored_world"]
@@ -57,6 +63,52 @@ def test_a_view_gets_its_indexes_when_it_reaches_the_head_not_before(
         for name, (declared, present) in declared_and_present(store).items():
             assert present == declared, name
     assert any(declared for s in stores for declared, _ in declared_and_present(s).values())
+
+
+@pytest.fixture
+def pg_world(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> Iterator[World]:
+    built = build_world(database_url("postgres", tmp_path, request), clock)
+    yield built
+    built.container.close()
+
+
+@pytest.mark.postgres
+def test_a_view_caught_up_from_scratch_is_analyzed_with_all_its_rows(pg_world: World) -> None:
+    """Autovacuum may analyze a table part-way through a long catch-up; the host analyzes
+    each table again when it builds its indexes, so the planner sees every row."""
+    scripted_campaign(pg_world)
+    host, db = pg_world.container.projections, pg_world.container.read_models.db
+    stop = threading.Event()
+    host.batch_size = 1
+    host.catch_up(on_batch=lambda position, head: stop.set(), stop=stop)  # one batch, then stop
+    db.execute(f"ANALYZE {AUDIT_LOG.name}")  # what autovacuum may do mid-load
+    [(resumed,)] = fetch(db, "SELECT clock_timestamp()", ())
+
+    host.catch_up()
+
+    [(highest, analyzed_up_to)] = fetch(
+        db,
+        f"SELECT (SELECT max(position) FROM {AUDIT_LOG.name}), "
+        "(SELECT max(p) FROM pg_stats, unnest(histogram_bounds::text::bigint[]) AS p "
+        "WHERE tablename = %s AND attname = 'position')",
+        (AUDIT_LOG.name,),
+    )
+    assert analyzed_up_to == highest  # every row sampled: the table is small
+    indexed = [
+        store.physical(name)
+        for store in (p.view for p in host.projections)
+        for name, table in store.tables.items()
+        if table.indexes
+    ]
+    last_analyzed = dict(
+        fetch(
+            db,
+            "SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+            (indexed,),
+        )
+    )
+    assert sorted(last_analyzed) == sorted(indexed)
+    assert all(when is not None and when > resumed for when in last_analyzed.values())
 
 
 def test_a_rebuilt_view_is_swapped_in_with_its_indexes_and_none_twice(
