@@ -252,7 +252,7 @@ HANG = "time.sleep(600)"
 WAIT_FOR_EOF = "sys.stdin.read()"
 CUT_OFF = 'part {"head_position": '
 CHILDREN: dict[str, Callable[[], list[str]]] = {
-    "fails at once": lambda: [sys.executable, "-c", "import sys; sys.exit('no walker here')"],
+    "fails at once": python("sys.exit('no walker here')"),
     "not there": lambda: [str(Path("/nonexistent/python"))],
     "dies mid-range": python(AT),
     "hangs mid-range": python(AT, HANG),
