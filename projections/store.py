@@ -118,18 +118,20 @@ class ViewStore(TrackingRecorder):
         the planner would take the rows loaded since for a handful (an auditor's query by
         actor then scanned a quarter of the audit log at 1M events: 65-85 ms, not 0.2;
         docs/performance.md, section 3) until autovacuum came round again."""
+        loaded: list[str] = []
         with self._one_batch_at_a_time, self.db.transaction() as cur:
-            postgres = self.db.dialect == "postgres"
-            if postgres:
+            if self.db.dialect == "postgres":
                 cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.view,))
             for table in self.tables.values():
                 physical = self.physical(table.name)
                 created = ensure_indexes(cur, self.db.dialect, table, physical)
                 if created:
                     logger.info("view_indexes_built", view=self.view, indexes=created)
-                    if postgres:
-                        cur.execute(f"ANALYZE {physical}")
+                    loaded.append(physical)
         self.indexed = True
+        if self.db.dialect == "postgres":  # after the indexes' commit: no lock held longer
+            for physical in loaded:
+                self.db.execute(f"ANALYZE {physical}")
 
     def drop_tables(self) -> None:
         self.indexed = False
