@@ -8,10 +8,13 @@ fewer. The children read in the snapshot this process exports, so every walker s
 the log this process sees.
 
 The answer never depends on a child: one that cannot start, exits, says something that is
-not a whole answer, or goes unheard for ``Spread.silence_limit`` seconds while it walks (a
-child's query waits at most ``lock_timeout`` for a lock) is killed and its range goes back
-to the others. When PostgreSQL refuses to export the snapshot, ``SnapshotNotShared`` tells
-the caller to walk the log in one process.
+not a whole answer, answers a part that does not start at the hash stored before its range
+or, unbroken, end at the one stored at its range's end, or goes unheard for
+``Spread.silence_limit`` seconds while it walks (a child's query waits at most
+``lock_timeout`` for a lock) is killed and its range goes back to the others. A range whose
+child's reader is gone without giving it back is taken back all the same. When PostgreSQL
+refuses to export the snapshot, ``SnapshotNotShared`` tells the caller to walk the log in
+one process.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from typing import IO, Any
 import psycopg
 import structlog
 
-from infrastructure.chain_range import Range, walk_range
+from infrastructure.chain_range import Range, stored_before, walk_range
 from infrastructure.chain_sources import PostgresChainSource
 from infrastructure.chain_walk import Part
 
@@ -83,12 +86,14 @@ class RangePool:
         self.changed = threading.Condition()
         self.on_progress = on_progress
         self.walking: tuple[Range, int] | None = None  # this process's range and position
-        self.walked_here = 0
+        self.walked_by: dict[int, object] = {}  # range index: the process that walked it
         self.children: list[_Child] = []
         try:
             snapshot = source.export_snapshot()
         except psycopg.Error as exc:
             raise SnapshotNotShared(f"{type(exc).__name__}: {exc}") from exc
+        # where each range's walk starts, and last, where an unbroken walk of them all ends
+        self.bounds = [stored_before(source, at) for at in [r.after for r in ranges] + [last]]
         self.header = {
             "conninfo": conninfo,
             "events_table": events_table,
@@ -100,7 +105,7 @@ class RangePool:
     @property
     def walkers(self) -> int:
         """The processes whose parts the answer holds (counted after ``parts()``)."""
-        return (self.walked_here > 0) + sum(child.walked > 0 for child in self.children)
+        return len({self.walked_by[index] for index in range(self._needed())})
 
     def parts(self) -> list[Part]:
         try:
@@ -110,8 +115,7 @@ class RangePool:
                 self.walking = (piece, piece.after)
                 part = walk_range(self.source, piece, self._walked)
                 self.walking = None
-                self.walked_here += 1
-                self.finished(piece, part)
+                self.finished(piece, part, by=self)
         finally:
             for child in self.children:
                 child.stop()
@@ -123,16 +127,28 @@ class RangePool:
         return len(self.ranges) if self.first_break is None else self.first_break + 1
 
     def _next_for_me(self) -> Range | None:
-        with self.changed:
-            while not all(index in self.done for index in range(self._needed())):
+        while True:
+            with self.changed:
+                if all(index in self.done for index in range(self._needed())):
+                    return None
                 piece = self.take()
                 if piece is not None:
                     return piece
+                self._take_back_lost()
                 self.changed.wait(WAIT_TICK_SECONDS)
-                for child in self.children:
-                    child.watch(self.spread.silence_limit)
-                self._tell()
-            return None
+            for child in self.children:
+                child.watch(self.spread.silence_limit)
+            self._tell()
+
+    def _take_back_lost(self) -> None:
+        """Queue again any range still needed that nobody holds: one whose child's reader
+        ended without giving it back. Call under ``changed``."""
+        held = {c.at[0].index for c in self.children if c.at is not None and c.reader.is_alive()}
+        queued = {piece.index for piece in self.pending}
+        for index in range(self._needed()):
+            if index not in self.done and index not in queued and index not in held:
+                self.pending.appendleft(self.ranges[index])
+                _warn("verify_range_taken_back", after=self.ranges[index].after)
 
     def take(self) -> Range | None:
         """The next range still worth walking (none past a break); call under ``changed``."""
@@ -142,19 +158,29 @@ class RangePool:
                 return piece
         return None
 
-    def finished(self, piece: Range, part: Part) -> None:
+    def fits(self, piece: Range, part: Part) -> None:
+        """A part answered for ``piece`` must start at the hash stored before it and,
+        unbroken, end at the one stored at its end; otherwise ``ValueError``."""
+        upto = self.last if piece.upto is None else piece.upto
+        start, end = self.bounds[piece.index], self.bounds[piece.index + 1]
+        head = part.head_position
+        if (part.start_position, part.start_hash) != start:
+            raise ValueError(f"its part for the range after {piece.after} starts elsewhere")
+        if part.broken is None and (head, part.head_hash) != end:
+            raise ValueError(f"its part for the range after {piece.after} ends elsewhere")
+        if head != start[0] and (head is None or not piece.after < head <= upto):
+            raise ValueError(f"its part for the range after {piece.after} ends outside it")
+        if not 0 <= part.count <= upto - piece.after:
+            raise ValueError(f"its part for the range after {piece.after} counts {part.count}")
+
+    def finished(self, piece: Range, part: Part, *, by: object) -> None:
         with self.changed:
             self.done[piece.index] = part
+            self.walked_by[piece.index] = by
             if part.broken is not None and (
                 self.first_break is None or piece.index < self.first_break
             ):
                 self.first_break = piece.index
-            self.changed.notify_all()
-
-    def give_back(self, piece: Range, why: str) -> None:
-        logger.warning("verify_range_given_back", after=piece.after, reason=why)
-        with self.changed:
-            self.pending.appendleft(piece)
             self.changed.notify_all()
 
     def _walked(self, position: int) -> None:
@@ -166,12 +192,21 @@ class RangePool:
         """Progress, told from this process's thread only: the positions walked so far."""
         if self.on_progress is None:
             return
-        done = sum(self.ranges[index].size(self.last) for index in list(self.done))
-        for walking in [self.walking, *(child.at for child in self.children)]:
-            if walking is not None and walking[0].index not in self.done:
-                piece, position = walking
+        with self.changed:  # read together; told after, so the callback never holds the lock
+            finished = list(self.done)
+            walking = [self.walking, *(child.at for child in self.children)]
+        done = sum(self.ranges[index].size(self.last) for index in finished)
+        for at in walking:
+            if at is not None and at[0].index not in finished:
+                piece, position = at
                 done += max(position - piece.after, 0)
         self.on_progress(done)
+
+
+def _warn(event: str, **details: Any) -> None:
+    """Logged if it can be: a full disk or a closed stderr never loses a range."""
+    with suppress(Exception):
+        logger.warning(event, **details)
 
 
 def child_command() -> list[str]:
@@ -199,18 +234,18 @@ class _Child:
         self.stdin, self.stdout, self.errors = stdin, stdout, errors
         self.at: tuple[Range, int] | None = None  # the range it walks and how far it is
         self.heard = time.monotonic()
-        self.walked = 0
         self.stopped = False
         self.silenced: str | None = None  # why this process killed it
         self.reader = threading.Thread(target=self._read, name="verify-range", daemon=True)
 
     @classmethod
     def start(cls, pool: RangePool) -> None:
-        """A child started with a first range; one that cannot start leaves its share to
-        the others."""
-        # read once it has exited, so it never fills a pipe; closed by stop()
-        errors = tempfile.TemporaryFile()  # noqa: SIM115 - it outlives this call
+        """A child started with a first range; one that cannot start (no program, no
+        writable temporary directory) leaves its share to the others."""
+        errors: IO[bytes] | None = None
         try:
+            # read once it has exited, so it never fills a pipe; closed by stop()
+            errors = tempfile.TemporaryFile()  # noqa: SIM115 - it outlives this call
             process = subprocess.Popen(
                 child_command(),
                 stdin=subprocess.PIPE,
@@ -219,8 +254,9 @@ class _Child:
                 env=_child_env(),
             )
         except OSError as exc:
-            errors.close()
-            logger.warning("verify_range_child_not_started", reason=str(exc))
+            if errors is not None:
+                errors.close()
+            _warn("verify_range_child_not_started", reason=str(exc))
             return
         try:
             child = cls(pool, process, errors)
@@ -272,25 +308,35 @@ class _Child:
             self.at = (at[0], int(rest))
         elif kind == b"part":
             part = Part.from_json(json.loads(rest))
-            self.walked += 1
-            self.pool.finished(at[0], part)
+            self.pool.fits(at[0], part)
+            self.pool.finished(at[0], part, by=self)
             with suppress(OSError):
                 self._next()
         else:
             raise ValueError(f"an answer of an unknown kind: {kind[:20]!r}")
 
     def _end(self, failure: str | None) -> None:
+        """Its range goes back to the pool first, then why is told, if it can be."""
+        with self.pool.changed:
+            at, self.at = self.at, None
+            given = None if at is None or self.stopped else at[0]
+            if given is not None:
+                self.pool.pending.appendleft(given)
+                self.pool.changed.notify_all()
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        with self.pool.changed:
-            at, self.at = self.at, None
-        if at is not None and not self.stopped:
-            self.pool.give_back(at[0], self.silenced or failure or self._why())
+        if given is not None:  # told even if the pool has walked it and stopped meanwhile
+            _warn("verify_range_given_back", after=given.after, reason=self._why(failure))
 
-    def _why(self) -> str:
-        self.errors.seek(0)
-        lines = self.errors.read().decode(errors="replace").strip().splitlines()
+    def _why(self, failure: str | None) -> str:
+        if self.silenced or failure:
+            return self.silenced or failure or ""
+        try:
+            self.errors.seek(0)
+            lines = self.errors.read().decode(errors="replace").strip().splitlines()
+        except (OSError, ValueError) as exc:
+            lines = [f"its stderr could not be read: {exc}"]
         return f"exit {self.process.returncode}: {lines[-1] if lines else 'no message'}"
 
     def watch(self, limit: float) -> None:

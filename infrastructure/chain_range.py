@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from infrastructure.chain import GENESIS
 from infrastructure.chain_sources import PostgresChainSource
 from infrastructure.chain_walk import Part, Walk
 
@@ -45,13 +46,23 @@ def cut(first: int, last: int, pieces: int, wanted: list[int]) -> list[Range]:
     ]
 
 
+def stored_before(source: PostgresChainSource, after: int) -> tuple[int | None, bytes]:
+    """The last event at or before ``after`` and its stored hash: where a walk of the range
+    after it starts (none before the first event). An unbroken walk up to ``after`` ends
+    exactly there."""
+    before = source.link_at_or_before(after)
+    if before is None:
+        return None, GENESIS
+    # No link there: the range before breaks at that event, and a part from it goes unused.
+    position, digest = before
+    return position, digest or b""
+
+
 def walk_range(source: PostgresChainSource, piece: Range, on_batch: Callable[[int], None]) -> Part:
     """The range walked from the hash stored before it."""
     walk = Walk(source, wanted=piece.wanted, on_batch=on_batch)
-    before = source.link_at_or_before(piece.after)
-    if before is not None:
-        # No link there: the range before breaks at that event, and this part goes unused.
-        position, digest = before
-        walk.resume_after(position, digest or b"")
+    position, digest = stored_before(source, piece.after)
+    if position is not None:
+        walk.resume_after(position, digest)
     walk.walk(upto=piece.upto)
     return walk.part()

@@ -54,7 +54,9 @@ class PostgresChainSource:
     """``snapshot``: one exported by another source (``export_snapshot``), so that a walker
     in another process reads exactly the log that source reads. ``lock_timeout`` and
     ``connect_timeout`` (seconds) bound its waits; by default it waits as long as the
-    server lets it."""
+    server lets it. Its one reading transaction may idle (the source that exported its
+    snapshot waits for the other walkers), so a server's or role's
+    ``idle_in_transaction_session_timeout`` is off for its session."""
 
     def __init__(
         self,
@@ -67,6 +69,7 @@ class PostgresChainSource:
         connect_timeout: int | None = None,
     ) -> None:
         self.conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=connect_timeout)
+        self.conn.execute("SET idle_in_transaction_session_timeout = 0")
         if lock_timeout is not None:  # for the session, before the transaction starts
             self.conn.execute(SQL("SET lock_timeout = {}").format(Literal(f"{lock_timeout}s")))
         self.conn.autocommit = False

@@ -54,8 +54,11 @@ def evidence_cited(position: int, record: bytes) -> list[EvidenceRef]:
 
 @dataclass(frozen=True)
 class Part:
-    """What walking a range found: the walk's state at its end, to continue another with."""
+    """What walking a range found: where the walk started (the position and hash it resumed
+    from) and its state at its end, to continue another with."""
 
+    start_position: int | None
+    start_hash: bytes
     head_position: int | None
     head_hash: bytes
     count: int
@@ -66,6 +69,8 @@ class Part:
     def as_json(self) -> dict[str, Any]:
         broken = self.broken
         return {
+            "start_position": self.start_position,
+            "start_hash": self.start_hash.hex(),
             "head_position": self.head_position,
             "head_hash": self.head_hash.hex(),
             "count": self.count,
@@ -78,6 +83,8 @@ class Part:
     def from_json(cls, data: dict[str, Any]) -> Part:
         broken = data["broken"]
         return cls(
+            start_position=data["start_position"],
+            start_hash=bytes.fromhex(data["start_hash"]),
             head_position=data["head_position"],
             head_hash=bytes.fromhex(data["head_hash"]),
             count=data["count"],
@@ -101,6 +108,8 @@ class Walk:
         self.source = source
         self.wanted = sorted(set(wanted))
         self.on_batch = on_batch
+        self.start_position: int | None = None
+        self.start_hash = GENESIS
         self.head_position: int | None = None
         self.head_hash = GENESIS
         self.count = 0
@@ -111,6 +120,7 @@ class Walk:
 
     def resume_after(self, position: int, digest: bytes) -> None:
         """Start after ``position`` as if the walk had recomputed ``digest`` there."""
+        self.start_position, self.start_hash = position, digest
         self.head_position, self.head_hash = position, digest
 
     def walk(self, upto: int | None = None) -> bool:  # one tight loop, in one place for speed
@@ -166,6 +176,8 @@ class Walk:
 
     def part(self) -> Part:
         return Part(
+            start_position=self.start_position,
+            start_hash=self.start_hash,
             head_position=self.head_position,
             head_hash=self.head_hash,
             count=self.count,
@@ -175,7 +187,17 @@ class Walk:
         )
 
     def extend(self, part: Part) -> None:
-        """Continue with a range walked elsewhere from where this walk stands."""
+        """Continue with a range walked elsewhere from where this walk stands; a part that
+        starts anywhere else cannot continue it."""
+        if self.broken is not None or (part.start_position, part.start_hash) != (
+            self.head_position,
+            self.head_hash,
+        ):
+            raise ValueError(
+                f"a part walked from position {part.start_position} cannot continue a walk "
+                f"that stands at {self.head_position}"
+                + (" and has broken" if self.broken is not None else "")
+            )
         self.head_position, self.head_hash = part.head_position, part.head_hash
         self.count += part.count
         self.broken = part.broken

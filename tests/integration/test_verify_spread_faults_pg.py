@@ -1,9 +1,10 @@
 """A spread verify whose helpers fail answers what one walk answers.
 
 A child that cannot start, fails at once, dies mid-range, hangs, says something that is not
-a whole answer or waits on a lock leaves its ranges to the parent, and a server that refuses
-to export its snapshot gets one walk. The log and the comparisons are
-``test_verify_spread_pg``'s.
+a whole answer, answers a part that does not join the others or waits on a lock leaves its
+ranges to the parent, and a server that refuses to export its snapshot gets one walk. Every
+spread walk here runs under a deadline: a fault the pool mishandles fails by hanging. The
+log and the comparisons are ``test_verify_spread_pg``'s.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from structlog.testing import capture_logs
 
 from infrastructure import chain_pool
+from infrastructure.chain import GENESIS
+from infrastructure.chain_result import VerifyResult
 from infrastructure.chain_sources import PostgresChainSource
 from infrastructure.database import DatabaseUrl
 from tests.integration.test_tamper_kit import Log
@@ -31,14 +35,36 @@ from tests.integration.test_verify_spread_pg import (
     log,
     one_walk,
     same,
-    spread,
     template,
     walked_by_children,
 )
+from tests.integration.test_verify_spread_pg import spread as spread_now
 
 __all__ = ["log", "template", "walked_by_children"]
 
 pytestmark = pytest.mark.postgres
+
+DEADLINE_SECONDS = 120.0
+
+
+def spread(url: str, **how: Any) -> VerifyResult:
+    """``test_verify_spread_pg.spread``, failed if it has not answered by the deadline."""
+    answered: list[VerifyResult] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            answered.append(spread_now(url, **how))
+        except BaseException as exc:
+            failed.append(exc)
+
+    walker = threading.Thread(target=run, daemon=True)
+    walker.start()
+    walker.join(DEADLINE_SECONDS)
+    assert not walker.is_alive(), f"the spread walk did not answer in {DEADLINE_SECONDS:g} s"
+    if failed:
+        raise failed[0]
+    return answered[0]
 
 
 def python(*steps: str) -> Callable[[], list[str]]:
@@ -57,6 +83,11 @@ AT = "sys.stdout.write('at %d\\n' % (r['after'] + 1)); sys.stdout.flush()"
 HANG = "time.sleep(600)"
 WAIT_FOR_EOF = "sys.stdin.read()"
 CUT_OFF = 'part {"head_position": '
+GENESIS_HEX = GENESIS.hex()
+EMPTY_PART = (  # a well-formed part: "nothing in the range, nothing broken"
+    f'part {{"start_position": null, "start_hash": "{GENESIS_HEX}", "head_position": null, '
+    f'"head_hash": "{GENESIS_HEX}", "count": 0, "broken": null, "evidence": [], "seen": []}}\n'
+)
 CHILDREN: dict[str, Callable[[], list[str]]] = {
     "fails at once": python("sys.exit('no walker here')"),
     "not there": lambda: [str(Path("/nonexistent/python"))],
@@ -65,6 +96,7 @@ CHILDREN: dict[str, Callable[[], list[str]]] = {
     "ends inside an answer": python(AT, say(CUT_OFF)),
     "hangs inside an answer": python(AT, say(CUT_OFF), HANG),
     "answers an empty part": python(AT, say("part {}\n"), WAIT_FOR_EOF),
+    "answers a part that does not join": python(AT, say(EMPTY_PART), WAIT_FOR_EOF),
     "says something else": python(say("hello\n"), WAIT_FOR_EOF),
 }
 SILENCE_LIMIT = 1.0
@@ -115,8 +147,13 @@ def test_a_child_that_waits_on_a_lock_gives_its_range_back(
             return
         queued.set()
         threading.Thread(target=lock_the_events, daemon=True).start()
-        waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass"
+        waiting = (  # a copied database's tables have the template's OIDs: match the database
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        deadline = time.monotonic() + 30
         while log.sql(waiting, (TABLE,))[0][0] == 0:
+            assert time.monotonic() < deadline, "the DDL never queued behind the walk"
             time.sleep(0.01)
 
     try:
@@ -161,4 +198,78 @@ def test_a_server_that_will_not_export_its_snapshot_gets_one_walk(log: Log, hard
 
     assert result.processes == 1
     assert result.broken is not None
+    same(result, one_walk(log.url))
+
+
+def test_no_writable_temporary_directory_leaves_the_walk_to_this_process(
+    log: Log, monkeypatch: pytest.MonkeyPatch, walked_by_children: list[int]
+) -> None:
+    def no_room() -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(chain_pool.tempfile, "TemporaryFile", no_room)
+    log.flip_byte(deep_in_the_first_range(log))
+
+    with capture_logs() as logs:
+        result = spread(log.url)
+
+    [not_started] = [e for e in logs if e["event"] == "verify_range_child_not_started"]
+    assert "No space left" in not_started["reason"]
+    assert result.processes == 1
+    assert walked_by_children == []
+    same(result, one_walk(log.url))
+
+
+class FullDisk:
+    """A logger whose every write fails, as on a full disk or a closed stderr."""
+
+    def warning(self, event: str, **details: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+
+def test_a_range_goes_back_even_when_why_cannot_be_logged(
+    log: Log, monkeypatch: pytest.MonkeyPatch, walked_by_children: list[int]
+) -> None:
+    monkeypatch.setattr(chain_pool, "child_command", CHILDREN["dies mid-range"])
+    monkeypatch.setattr(chain_pool, "logger", FullDisk())
+    target = deep_in_the_first_range(log)
+    log.flip_byte(target)
+
+    result = spread(log.url)
+
+    assert result.broken is not None
+    assert (result.broken.position, result.broken.kind) == (target, "changed")
+    assert walked_by_children == []
+    same(result, one_walk(log.url))
+
+
+def test_a_range_whose_reader_ended_without_giving_it_back_is_taken_back(
+    log: Log, monkeypatch: pytest.MonkeyPatch, walked_by_children: list[int]
+) -> None:
+    monkeypatch.setattr(chain_pool, "child_command", CHILDREN["dies mid-range"])
+    monkeypatch.setattr(chain_pool._Child, "_end", lambda child, failure: None)
+
+    with capture_logs() as logs:
+        result = spread(log.url)
+
+    taken_back = [e["after"] for e in logs if e["event"] == "verify_range_taken_back"]
+    assert taken_back == [log.positions()[0] - 1]  # the first range, the child's
+    assert result.ok, result.summary()
+    assert walked_by_children == []
+    same(result, one_walk(log.url))
+
+
+def test_the_parent_outwaits_a_databases_idle_in_transaction_timeout(
+    log: Log, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent idles in its snapshot's transaction while a child walks (here: hangs
+    until it is found silent); a server that ends idle transactions must not end it."""
+    name = DatabaseUrl.parse(log.url).dbname
+    log.sql(f"ALTER DATABASE \"{name}\" SET idle_in_transaction_session_timeout = '1s'")
+    monkeypatch.setattr(chain_pool, "child_command", CHILDREN["hangs mid-range"])
+
+    result = spread(log.url, how=replace(SPREAD, silence_limit=3))
+
+    assert result.ok, result.summary()
+    assert result.processes == 1
     same(result, one_walk(log.url))

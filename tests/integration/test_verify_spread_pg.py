@@ -74,10 +74,10 @@ def walked_by_children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     seen: list[int] = []
     finished = RangePool.finished
 
-    def spy(pool: RangePool, piece: Range, part: Part) -> None:
-        if threading.current_thread().name == "verify-range":
+    def spy(pool: RangePool, piece: Range, part: Part, *, by: object) -> None:
+        if by is not pool:
             seen.append(piece.index)
-        finished(pool, piece, part)
+        finished(pool, piece, part, by=by)
 
     monkeypatch.setattr(RangePool, "finished", spy)
     return seen
@@ -210,6 +210,35 @@ def test_progress_reaches_the_last_position(log: Log) -> None:
     assert all(0 <= at <= last for at, _ in told)
 
 
+def test_progress_is_told_without_holding_the_pool(
+    log: Log, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow progress callback (a terminal that blocks) must not hold up the children's
+    answers: another thread can take the pool's lock while it runs."""
+    pools: list[RangePool] = []
+    parts = RangePool.parts
+    monkeypatch.setattr(RangePool, "parts", lambda pool: pools.append(pool) or parts(pool))
+    free: list[bool] = []
+
+    def lock_is_free() -> None:
+        if pools[0].changed.acquire(timeout=1):
+            pools[0].changed.release()
+            free.append(True)
+        else:
+            free.append(False)
+
+    def told(at: int, last: int) -> None:
+        if pools:
+            other = threading.Thread(target=lock_is_free)
+            other.start()
+            other.join()
+
+    spread(log.url, progress=told)
+
+    assert free, "progress was never told during the walk"
+    assert all(free), f"{free.count(False)} of {len(free)} callbacks held the pool's lock"
+
+
 def deep_in_the_first_range(log: Log) -> int:
     """The first child takes the first range: children start before this process takes."""
     return log.positions()[40]
@@ -226,6 +255,7 @@ def test_the_first_range_is_walked_by_a_child_and_a_break_there_is_named(
     assert 0 in walked_by_children
     assert result.broken is not None
     assert (result.broken.position, result.broken.kind) == (target, "changed")
+    assert result.processes == 1  # the ranges this process walked meanwhile lie past the break
     same(result, one_walk(log.url))
 
 

@@ -42,6 +42,8 @@ def test_each_checkpoint_goes_to_the_range_holding_it() -> None:
 
 def test_a_part_survives_its_trip_between_processes() -> None:
     part = Part(
+        start_position=28,
+        start_hash=bytes(range(1, 33)),
         head_position=41,
         head_hash=bytes(range(32)),
         count=12,
