@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 BreakKind = Literal["changed", "removed", "inserted", "reordered"]
+FileProblem = Literal["missing", "altered"]
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,21 @@ class EvidenceRef:
 class EvidenceProblem:
     position: int
     sha256: str
-    problem: Literal["missing", "altered"]
+    problem: FileProblem
 
     @property
     def detail(self) -> str:
         what = "is missing" if self.problem == "missing" else "no longer has its SHA-256"
         return f"evidence {self.sha256} cited at position {self.position} {what}"
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    """One evidence file that is missing or altered, and every position citing it."""
+
+    sha256: str
+    problem: FileProblem
+    positions: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,17 @@ class VerifyResult:
             and all(c.ok for c in self.checkpoints)
             and not self.rejected_digests
         )
+
+    @property
+    def failed_files(self) -> list[FailedFile]:
+        """The evidence problems one per file, in the order the log first cites them."""
+        cited: dict[tuple[str, FileProblem], list[int]] = {}
+        for found in self.evidence_problems:
+            cited.setdefault((found.sha256, found.problem), []).append(found.position)
+        return [
+            FailedFile(sha256, problem, tuple(positions))
+            for (sha256, problem), positions in cited.items()
+        ]
 
     @property
     def first_break(self) -> ChainBreak | None:

@@ -22,7 +22,7 @@ from infrastructure.digests import DigestError, PublicKey, load_public_key, load
 from infrastructure.settings import Settings
 
 NO_CHAIN_EXIT = 3
-MAX_LISTED = 20
+POSITIONS_LISTED = 10  # of one file's citations
 
 
 def verify(
@@ -111,19 +111,17 @@ def _print(result: VerifyResult) -> None:
 
 
 def _print_evidence(result: VerifyResult) -> None:
+    """Every failing file, one line each; a widely cited file names its first citations."""
     if not result.evidence_problems:
         console.print(f"evidence: {result.evidence_checked} file(s) cited, all intact")
         return
-    cited: dict[tuple[str, str], list[int]] = {}
-    for found in result.evidence_problems:
-        cited.setdefault((found.sha256, found.problem), []).append(found.position)
-    console.print(f"[red]evidence[/red]: {len(cited)} of {result.evidence_checked} file(s) fail")
-    for n, ((sha256, problem), positions) in enumerate(cited.items()):
-        if n == MAX_LISTED:
-            console.print(f"  … and {len(cited) - MAX_LISTED} more")
-            break
-        where = ", ".join(str(p) for p in positions)
-        console.print(f"  {sha256} {problem} (cited at position {where})", soft_wrap=True)
+    failed = result.failed_files
+    console.print(f"[red]evidence[/red]: {len(failed)} of {result.evidence_checked} file(s) fail")
+    for file in failed:
+        shown = ", ".join(str(p) for p in file.positions[:POSITIONS_LISTED])
+        if len(file.positions) > POSITIONS_LISTED:
+            shown += f", … ({len(file.positions)} citations)"
+        console.print(f"  {file.sha256} {file.problem} (cited at position {shown})", soft_wrap=True)
 
 
 def digest(

@@ -6,7 +6,8 @@ from typing import Final
 
 from infrastructure.chain_result import VerifyResult
 
-MAX_LISTED: Final = 10
+MAX_LISTED: Final = 10  # files
+POSITIONS_LISTED: Final = 5  # of one file's citations
 BREAKS: Final = {
     "changed": "被修改",
     "removed": "被删除",
@@ -32,22 +33,21 @@ def verify_lines(result: VerifyResult) -> list[tuple[bool, str]]:
     else:
         what = BREAKS.get(found.kind, found.kind)
         lines.append((False, f"日志已被篡改：第 {found.position} 条记录{what}。"))
-    problems = result.evidence_problems
+    failed = result.failed_files
     if result.evidence_checked:
-        verdict = (
-            "均与记录的 SHA-256 一致。" if not problems else f"其中 {len(problems)} 份有问题："
-        )
-        lines.append((not problems, f"核对佐证材料 {result.evidence_checked} 份，{verdict}"))
-    for problem in problems[:MAX_LISTED]:
-        state = "缺失" if problem.problem == "missing" else "内容已被改动"
-        lines.append(
-            (False, f"第 {problem.position} 条记录引用的佐证材料 {problem.sha256[:16]}… {state}。")
-        )
-    if len(problems) > MAX_LISTED:
+        verdict = "均与记录的 SHA-256 一致。" if not failed else f"其中 {len(failed)} 份有问题："
+        lines.append((not failed, f"核对佐证材料 {result.evidence_checked} 份，{verdict}"))
+    for file in failed[:MAX_LISTED]:
+        state = "缺失" if file.problem == "missing" else "内容已被改动"
+        cited = "、".join(str(p) for p in file.positions[:POSITIONS_LISTED])
+        if len(file.positions) > POSITIONS_LISTED:
+            cited += f" 等 {len(file.positions)}"
+        lines.append((False, f"佐证材料 {file.sha256[:16]}… {state}（第 {cited} 条记录引用）。"))
+    if len(failed) > MAX_LISTED:
         lines.append(
             (
                 False,
-                f"另有 {len(problems) - MAX_LISTED} 处问题（命令行 rectify verify 可列出全部）。",
+                f"另有 {len(failed) - MAX_LISTED} 份有问题（命令行 rectify verify 可列出全部）。",
             )
         )
     for checkpoint in result.checkpoints:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.web.audit_text import verify_lines
 from infrastructure.blobstore import DirectoryBlobStore
+from infrastructure.chain_result import FailedFile
 from tests.builders import World
 from tests.integration.test_tamper_kit import (  # noqa: F401 - a fixture found by import
     Log,
@@ -78,3 +80,17 @@ def test_an_evidence_file_gone_from_the_store_is_reported_missing(world: World) 
     result = desk(world).verify(world["auditor"])
     assert [(p.position, p.problem) for p in result.evidence_problems] == [(position, "missing")]
     assert "missing" in result.summary()
+
+
+def test_a_file_cited_twice_is_one_failing_file_naming_both_citations(world: World) -> None:
+    sha256, first = rectified_with_evidence(world)
+    again, second = rectified_with_evidence(world)
+    assert again == sha256
+    alter(world, sha256, None)
+
+    result = desk(world).verify(world["auditor"])
+
+    assert result.failed_files == [FailedFile(sha256, "missing", (first, second))]
+    texts = [text for _, text in verify_lines(result)]
+    assert "核对佐证材料 1 份，其中 1 份有问题：" in texts
+    assert f"佐证材料 {sha256[:16]}… 缺失（第 {first}、{second} 条记录引用）。" in texts
