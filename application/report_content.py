@@ -8,7 +8,7 @@ digest when there is one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -173,17 +173,40 @@ def figures_tables(campaign: Campaign, ledger: Ledger, offices: list[str]) -> li
     ]
 
 
-def work_group_text(campaign: Campaign, record: OfficeRecord | None, office: str) -> str:
+def work_group_text(
+    campaign: Campaign, records: Mapping[str, OfficeRecord | None], office: str
+) -> str:
+    """The office's own work group; else the nearest parent office's, which answers for it
+    (as its milestones count it); else that it has named none."""
     name = campaign.unit(office).name
+    own = _work_group(records.get(office))
+    if own is not None:
+        group, named_on = own
+        leader, liaison = group["leader"], group["liaison"]
+        return (
+            f"{name}于{chinese_date(named_on)}成立工作专班，由{leader['title']}"
+            f"{leader['name']}任分管领导（电话{leader['phone']}），"
+            f"{liaison['title']}{liaison['name']}"
+            f"（{LIAISON_LEVELS.get(liaison.get('level', ''), '')}）任联络员"
+            f"（电话{liaison['phone']}）。"
+        )
+    parent = campaign.unit(office).parent
+    while parent is not None:
+        covering = _work_group(records.get(parent))
+        if covering is not None:
+            return (
+                f"{name}由{campaign.unit(parent).name}于{chinese_date(covering[1])}"
+                "成立的工作专班统筹开展整治工作。"
+            )
+        parent = campaign.unit(parent).parent
+    return f"{name}尚未报送工作专班名单。"
+
+
+def _work_group(record: OfficeRecord | None) -> tuple[dict[str, dict[str, str]], date] | None:
+    """The work group a record names, and the day it was named."""
     if record is None or record.work_group is None or record.work_group_named_on is None:
-        return f"{name}尚未报送工作专班名单。"
-    leader, liaison = record.work_group["leader"], record.work_group["liaison"]
-    return (
-        f"{name}于{chinese_date(record.work_group_named_on)}成立工作专班，由{leader['title']}"
-        f"{leader['name']}任分管领导（电话{leader['phone']}），{liaison['title']}{liaison['name']}"
-        f"（{LIAISON_LEVELS.get(liaison.get('level', ''), '')}）任联络员"
-        f"（电话{liaison['phone']}）。"
-    )
+        return None
+    return record.work_group, record.work_group_named_on
 
 
 def milestone_table(campaign: Campaign, statuses: list[MilestoneStatus]) -> Table:
@@ -239,7 +262,7 @@ def report_document(inputs: ReportInputs) -> FormalDocument:
             "列出问题清单，制定整改方案，落实整改措施。现将整改情况报告如下："
         ),
         Paragraph("一、工作开展情况", HEADING),
-        *[Paragraph(work_group_text(c, inputs.records.get(o), o)) for o in inputs.offices],
+        *[Paragraph(work_group_text(c, inputs.records, o)) for o in inputs.offices],
         milestone_table(c, inputs.milestones),
         Paragraph("二、问题整改总体情况", HEADING),
         Paragraph(

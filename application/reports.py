@@ -33,12 +33,22 @@ class ReportCommands(OfficeWork):
             ledger=ledger,
             office=office,
             offices=offices,
-            records={o: self.office_record(o) for o in offices},
+            records={o: self.office_record(o) for o in self._with_parents(offices)},
             milestones=[m for m in self.milestones(caller) if m.office in offices],
             digest=self.digests.latest() if office is None else None,
             today=self.today(),
             coordination_office=coordination_office(self.campaign),
         )
+
+    def _with_parents(self, offices: list[str]) -> list[str]:
+        """The offices and every office above them: a parent's work group covers its own."""
+        found = dict.fromkeys(offices)
+        for office in offices:
+            parent = self.campaign.unit(office).parent
+            while parent is not None and self.campaign.unit(parent).is_office:
+                found.setdefault(parent)
+                parent = self.campaign.unit(parent).parent
+        return list(found)
 
     def _authorize_report(self, cmd: Command, office: str | None) -> None:
         if office is None:

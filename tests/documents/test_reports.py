@@ -11,6 +11,7 @@ import pytest
 from docx import Document
 
 from application.errors import NotFound, PermissionDenied
+from application.paperwork import Paragraph
 from application.ports import FixedClock
 from infrastructure.audit import AuditDesk
 from tests.builders import World, build_world, write_signing_key
@@ -118,6 +119,27 @@ def test_the_consolidated_report_covers_every_office_and_says_when_no_digest_exi
     assert "审计日志尚无签名摘要" in text
     assert "省机关事务管理局" in text
     assert world.app.get_issue(world["coord"], office_cases["closed_issue"]).status == "reported"  # type: ignore[arg-type]
+
+
+def paragraphs(world: World, by: str, office: str | None) -> list[str]:
+    document = world.app.preview_report(world[by], office=office)
+    return [block.text for block in document.body if isinstance(block, Paragraph)]
+
+
+def test_a_sub_office_is_reported_as_covered_by_its_parents_work_group(
+    world: World, office_cases: dict[str, object]
+) -> None:
+    """bj named its work group on 10-10; tj (bj's sub-office) named none: bj's covers it,
+    as its milestones count it, in bj's report, tj's own and the consolidated one."""
+    covered = "天津办事处由北京办事处于2026年10月10日成立的工作专班统筹开展整治工作。"
+    for by, office in (("bj-clerk", "bj"), ("tj-clerk", "tj"), ("coord", None)):
+        said = paragraphs(world, by, office)
+
+        assert covered in said, (office, said)
+        assert "天津办事处尚未报送工作专班名单。" not in said
+    consolidated = paragraphs(world, "coord", None)
+    assert any(p.startswith("北京办事处于2026年10月10日成立工作专班") for p in consolidated)
+    assert "上海办事处尚未报送工作专班名单。" in consolidated  # no parent to answer for it
 
 
 def test_an_office_cannot_report_for_another_office(world: World) -> None:
