@@ -10,6 +10,7 @@ from uuid import UUID
 
 from api.web.case_actions import Action, issue_actions, item_actions
 from api.web.forms import Form, new_form_id
+from api.web.messages import Refusal
 from api.web.session import WebUser
 from application.errors import NotFound
 from domain.issue import Issue
@@ -72,17 +73,29 @@ class CaseView:
         return self.form.errors if self.form is not None and self.form.name == name else {}
 
     @property
-    def unshown_refusal(self) -> Any:
-        """A refusal whose form is no longer offered (the case moved on): shown on top."""
-        if self.form is None or self.form.refusal is None:
+    def unshown_refusal(self) -> Refusal | None:
+        """What became of a form this page does not offer (the case moved on, or this role
+        may not act here), shown on top: its refusal, or, when its fields were wrong, that
+        the action is not available now (the fields' errors would have nowhere to show)."""
+        if self.form is None or (self.form.refusal is None and not self.form.errors):
             return None
         offered = {f"issue:{a.code}" for a in self.actions} | {
             f"{iv.item.id}:{a.code}" for iv in self.items for a in iv.actions
         }
-        return None if self.form.name in offered else self.form.refusal
+        if self.form.name in offered:
+            return None
+        return self.form.refusal or UNAVAILABLE
 
     def refusal(self, name: str) -> Any:
         return self.form.refusal if self.form is not None and self.form.name == name else None
+
+
+UNAVAILABLE: Final = Refusal(
+    "此操作当前不可用：您的角色无权执行，或事项状态已经变化。请查看下方的最新情况。",
+    None,
+    "action_unavailable",
+    409,
+)
 
 
 def _approvals(item: RectificationItem) -> list[tuple[str, bool]]:

@@ -68,7 +68,8 @@ def show_case(
             message = f"该问题在 {day} 日终时尚未登记（登记于 {found}）。"
             return error_page(request, Refusal(message, None, "not_yet_recorded", 404))
     view = case_view(container, user, issue_id, as_of=as_of, form=form)
-    status = form.refusal.status if form is not None and form.refusal else 422 if form else 200
+    failure = view.unshown_refusal or (form.refusal if form is not None else None)
+    status = failure.status if failure else 422 if form else 200
     return render(
         request,
         "case.html",

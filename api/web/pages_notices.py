@@ -18,7 +18,7 @@ from api.web.posting import form_route, path_id
 from api.web.rendering import render
 from api.web.routing import WebRoute
 from api.web.session import UserDep, WebUser
-from application.errors import ApplicationError, NotFound
+from application.errors import ApplicationError, NotFound, PermissionDenied
 from application.paperwork import FORMATS
 from domain.errors import DomainError
 from infrastructure.container import Container
@@ -48,6 +48,7 @@ def _list(
         chosen=set(form.values.get("records_chosen", "").split()),
         form=form,
         manages=_manages(user),
+        sees_all=app.policy.readable_offices(user.principal) is None,  # drafts too
     )
 
 
@@ -62,7 +63,11 @@ def _draft(request: Request, data: FormData, user: WebUser, container: Container
     records = [str(r) for r in data.getlist("records") if isinstance(r, str)]
     form.values["records_chosen"] = " ".join(records)
     title = form.text("title", "标题", required=False, max_length=200)
-    if not records:
+    if not _manages(user):  # no draft form on this account's page: say why, not which field
+        failure = refusal(PermissionDenied("drafting notices is the coordination office's"))
+        assert failure is not None
+        form.refuse(failure)
+    elif not records:
         form.error("records", "请至少选择一项要通报的问责记录。")
     if form.ok:
         try:

@@ -168,3 +168,38 @@ def test_the_xlsx_of_a_ledger_holds_the_rows_its_filters_select(console: Console
     assert "天津办事处" in cells
     assert "北京办事处" not in cells
     assert console.client.get("/ledgers/nothing.xlsx").status_code == 404
+
+
+def test_a_form_this_page_does_not_offer_says_why_even_when_its_fields_are_wrong(
+    console: Console,
+) -> None:
+    """A clerk's stale or hand-made verification of an approved item: no verification form
+    is on the page, so "请选择决定" would have nowhere to show; the page says the action is
+    not available, and nothing is recorded."""
+    _, item_id = console.world.approved_item()
+    console.settle()
+    version = console.world.app.get_item(console.world["bj-clerk"], item_id).version
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+
+    for fields in ({}, {"decision": "bogus"}):
+        answer = console.post(f"/items/{item_id}/verification", {"version": version, **fields})
+
+        assert answer.status_code == 409
+        assert "此操作当前不可用" in answer.text
+    assert console.world.last_position() == before
+
+
+def test_drafting_a_notice_without_the_role_is_refused_in_words(console: Console) -> None:
+    for account in ("bj-clerk", "auditor"):
+        console.log_in(account)
+        before = console.world.last_position()
+
+        answer = console.post("/notices", {"records": "lagging:sz:work_group_named"})
+
+        assert answer.status_code == 403
+        assert "您的角色无权执行此操作" in answer.text
+        assert console.world.last_position() == before
+    assert "全部通报" in console.client.get("/notices").text  # the auditor reads drafts too
+    console.log_in("bj-clerk")
+    assert "印发给本单位的通报" in console.client.get("/notices").text
