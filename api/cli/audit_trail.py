@@ -45,7 +45,8 @@ def verify(
             fail(f"cannot read digest {path}: {exc.strerror or exc}")
     loaded = settings()
     try:
-        trusted = _trusted_key(loaded, public_key) if kept else None
+        # a key named is read even with no digest to check: a wrong path is said at once
+        trusted = _trusted_key(loaded, public_key) if kept or public_key else None
         heap.settle()  # a long walk: the collector leaves start-up's objects alone
         result = _verify_with_progress(loaded, kept, trusted)
     except DigestError as exc:

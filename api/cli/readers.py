@@ -251,6 +251,9 @@ def audit(
 ) -> None:
     """审计日志: every event, newest first."""
     with fresh_views() as built:
+        codes = [u.code for u in built.campaign.units]
+        if unit is not None and unit not in codes:
+            fail(f"unknown unit {unit!r} (--unit): one of {', '.join(codes)}")
         tz = ZoneInfo(built.campaign.timezone)
         found = built.read_models.audit_events(
             actor=actor,

@@ -103,6 +103,15 @@ def test_a_missing_digest_file_is_a_message_not_a_traceback(store: Store, tmp_pa
     assert "Traceback" not in done.stderr
 
 
+def test_a_public_key_that_cannot_be_read_is_said_even_without_a_digest(
+    store: Store, tmp_path: Path
+) -> None:
+    done = store.rectify("verify", "--public-key", str(tmp_path / "nope.pem"))
+    assert done.returncode == 2
+    assert "cannot read the public key" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_the_memory_store_exits_three(store: Store) -> None:
     done = store.rectify("verify", RECTIFY_DATABASE_URL="memory:")
     assert done.returncode == 3
