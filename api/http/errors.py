@@ -184,12 +184,19 @@ def field_name(loc: tuple[int | str, ...]) -> str:
     return "".join(parts) or "body"
 
 
+def _field_error(error: dict[str, Any]) -> FieldError:
+    """A body that is not JSON is the body's fault: pydantic places it at a character
+    offset (``("body", 10)``), which names no field; the offset goes into the message."""
+    loc, message = tuple(error.get("loc", ())), str(error.get("msg", ""))
+    if error.get("type") == "json_invalid":
+        at = next((part for part in loc if isinstance(part, int)), None)
+        return FieldError(field="body", message=message + ("" if at is None else f" at {at}"))
+    return FieldError(field=field_name(loc), message=message)
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        FieldError(field=field_name(tuple(e.get("loc", ()))), message=str(e.get("msg", "")))
-        for e in exc.errors()
-    ]
+    errors = [_field_error(e) for e in exc.errors()]
     detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or "invalid request"
     first = errors[0].field if errors else None
     return problem(request, 422, detail, code="validation_error", field=first, errors=errors)

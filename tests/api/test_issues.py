@@ -246,3 +246,20 @@ def test_a_malformed_if_match_names_the_header(api: Api) -> None:
 
     assert answer.status_code == 422
     assert answer.json()["field"] == "If-Match"
+
+
+def test_a_body_that_is_not_json_names_the_body(api: Api) -> None:
+    before = api.world.last_position()
+
+    answer = api.client.post(
+        "/api/issues",
+        content=b'{"office": "bj", "title": oops}',
+        headers=api.headers("bj-clerk", **{"Content-Type": "application/json"}),
+    )
+
+    assert answer.status_code == 422
+    problem = answer.json()
+    assert problem["field"] == "body"
+    assert problem["errors"][0]["field"] == "body"
+    assert "JSON" in problem["errors"][0]["message"]
+    assert api.world.last_position() == before
