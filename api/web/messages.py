@@ -115,7 +115,20 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
         return "您不能为该单位登记问题。"
     if "is already taken" in text:
         return f"{name}已被使用，请换一个。"
+    if "is not a document number" in text:
+        return f"{name}格式有误，应如“机管国资〔2026〕3号”。"
+    if field == "records":
+        return _record_message(text)
     return f"{name}填写有误，请检查后重新提交。"
+
+
+def _record_message(text: str) -> str:
+    """An accountability record a notice cannot cite."""
+    if "no longer" in text or "was not missed" in text:
+        return "所选的通报事项已不再成立（情况已经变化），请刷新页面后重新勾选。"
+    if "in your scope" in text or "no milestone" in text:
+        return "所选的通报事项不存在，或不在您的范围内，请从列表中勾选。"
+    return "所选的通报事项无效，请从列表中勾选。"
 
 
 def _deadline_message(text: str, field: str | None, labels: dict[str, str] | None) -> str:

@@ -58,6 +58,28 @@ CASES = [
     ),
     (UnknownUnit("unknown unit 'zz'", field="office"), "单位无效，请从列表中选择。", 422),
     (
+        InvalidInput(
+            "number '3号' is not a document number like 机管国资〔2026〕3号", field="number"
+        ),
+        "文号格式有误，应如“机管国资〔2026〕3号”。",
+        422,
+    ),
+    (
+        InvalidInput("'x:1' is not an accountability record id", field="records"),
+        "所选的通报事项无效，请从列表中勾选。",
+        422,
+    ),
+    (
+        InvalidInput("no item 5f0c in your scope", field="records"),
+        "所选的通报事项不存在，或不在您的范围内，请从列表中勾选。",
+        422,
+    ),
+    (
+        InvalidInput("lagging:sz:work_group_named: the milestone was not missed", field="records"),
+        "所选的通报事项已不再成立（情况已经变化），请刷新页面后重新勾选。",
+        422,
+    ),
+    (
         InvalidTransition("cannot verify: item is planned"),
         "事项当前状态为“待报审”，不能执行此操作。",
         409,
