@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,12 +20,14 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from application.commanding import Command, CommandResult
+from application.errors import NotFound
 from application.office_work import OfficeWork
 from application.principal import Caller
 from application.sheet_rows import (
     HEADERS,
     ISSUE_KEYS,
     ITEM_KEYS,
+    FieldRules,
     ParsedSheet,
     RowErrors,
     SheetError,
@@ -37,7 +39,8 @@ from application.sheet_rows import (
     missing_headers,
     text,
 )
-from domain.errors import DomainError, InvalidInput
+from domain.campaign import Unit
+from domain.errors import DeadlineOutOfRange, DomainError, InvalidInput, IssueNotOpen
 from domain.imported import ImportedRow, SheetImport
 from domain.issue import Issue
 from domain.item import RectificationItem
@@ -74,14 +77,20 @@ def is_blank(row: SheetRow) -> bool:
 
 
 def group_rows(
-    sheet: ParsedSheet, office: str, errors: RowErrors, progress: Progress
+    rows: list[SheetRow],
+    *,
+    office: str,
+    today: date,
+    rules: FieldRules,
+    errors: RowErrors,
+    progress: Progress,
 ) -> list[_Group]:
     """Check every row and gather the rows of each problem (same 问题编号)."""
     groups: dict[str, _Group] = {}
-    rows = [r for r in sheet.rows if not is_blank(r)]
     for done, row in enumerate(rows, start=1):
         progress("check", done, len(rows))
-        values = issue_values(row, errors, office=office)
+        values = issue_values(row, errors, office=office, today=today)
+        _apply(rules.issue, {"office": office, **values}, row.number, errors)
         number = text(row.cells.get("issue_no"))
         issue = {k: values.get(k) for k in ISSUE_KEYS if k != "office"}
         group = groups.get(number)
@@ -98,6 +107,7 @@ def group_rows(
             )
         if has_item(row):
             item = item_values(row, errors)
+            _apply(rules.item, item, row.number, errors)
             key = row_key(group.key, {k: item.get(k) for k in ITEM_KEYS})
             twin = next((n for n, _, k in group.items if k == key), None)
             if twin is not None:
@@ -108,6 +118,32 @@ def group_rows(
     return list(groups.values())
 
 
+def _apply(
+    check: Callable[[Mapping[str, object]], list[tuple[str, str]]],
+    values: dict[str, object],
+    row: int,
+    errors: RowErrors,
+) -> None:
+    """The edge's field rules on the values that could be read (the others are already wrong)."""
+    for key, message in check({k: v for k, v in values.items() if v is not None}):
+        errors.add_new(row, key, message)
+
+
+def _ready(values: dict[str, object], keys: tuple[str, ...]) -> bool:
+    """Every value the domain needs could be read (else the row already has its error)."""
+    return all(values.get(k) is not None for k in keys)
+
+
+def _in_chinese(exc: DomainError, key: str) -> str:
+    """A domain rule the checks above do not mirror, said in the words of the error table."""
+    if isinstance(exc, IssueNotOpen):
+        return "该问题已销号，不能追加整改措施"
+    header = HEADERS.get(key, key)
+    if isinstance(exc, DeadlineOutOfRange):
+        return f"{header}超出允许的范围"
+    return f"{header}不符合要求，请按填表说明填写"
+
+
 class ImportCommands(OfficeWork):
     def _indexed(self, key: str) -> UUID | None:
         try:
@@ -116,15 +152,27 @@ class ImportCommands(OfficeWork):
             return None
         return entry.case_id if isinstance(entry, ImportedRow) else None
 
+    def template_office(self, caller: Caller, office: str) -> Unit:
+        """The office whose blank sheet the caller asks for: one whose cases it may read."""
+        unit = self.campaign.office(office)
+        if not self.policy.can_read(caller.principal, office):
+            raise NotFound(f"no office {office}")
+        return unit
+
     def import_self_inspection(
         self,
         caller: Caller,
         *,
         office: str,
         sheet: ParsedSheet,
+        rules: FieldRules,
         progress: Progress | None = None,
     ) -> CommandResult:
-        """Import the office's filled sheet; the same file twice is imported once."""
+        """Import the office's filled sheet; the same file twice is imported once.
+
+        Every row is checked — the sheet's own checks, the edge's field ``rules`` and the
+        domain's rules — and a sheet with any error imports nothing and names them all.
+        """
         report = progress or (lambda stage, done, total: None)
         args = {"office": office, "sha256": sheet.sha256}
 
@@ -148,11 +196,17 @@ class ImportCommands(OfficeWork):
                 raise SheetRejected(
                     [SheetError(row=1, column=h, message=f"缺少“{h}”列") for h in missing]
                 )
+            rows = [r for r in sheet.rows if not is_blank(r)]
             errors = RowErrors()
-            groups = group_rows(sheet, office, errors, report)
+            groups = group_rows(
+                rows,
+                office=office,
+                today=self.today(),
+                rules=rules,
+                errors=errors,
+                progress=report,
+            )
             self._check_deadlines(groups, errors)
-            if errors:
-                raise SheetRejected(sorted(errors.errors, key=lambda e: e.row))
             created = self._create(office, groups, import_id, errors, report)
             if errors:
                 raise SheetRejected(sorted(errors.errors, key=lambda e: e.row))
@@ -164,7 +218,7 @@ class ImportCommands(OfficeWork):
                 office=office,
                 sha256=sheet.sha256,
                 file_name=sheet.file_name,
-                rows=len(sheet.rows),
+                rows=len(rows),
                 created={"issues": issues, "items": items},
                 existing={"issues": len(groups) - issues, "items": total_items - items},
             )
@@ -192,7 +246,8 @@ class ImportCommands(OfficeWork):
         errors: RowErrors,
         report: Progress,
     ) -> list[Aggregate]:
-        """Build every new issue, item and index entry in memory; errors are collected."""
+        """Build every new issue, item and index entry in memory; the domain's refusals are
+        collected with the sheet's errors (a row whose values could not be read is skipped)."""
         today, end = self.today(), self.campaign.rectification_end
         changed: list[Aggregate] = []
         for done, group in enumerate(groups, start=1):
@@ -201,10 +256,10 @@ class ImportCommands(OfficeWork):
             for number, values, key in group.items:
                 if self._indexed(key) is not None:
                     continue
-                if issue is None:
+                if issue is None or not _ready(values, ("measure_type", "involves", "deadline")):
                     continue
                 if not issue.is_open:
-                    errors.add(number, "measure", "该问题已销号，不能追加整改措施")
+                    errors.add_new(number, "measure", "该问题已销号，不能追加整改措施")
                     continue
                 try:
                     item = RectificationItem.plan(
@@ -215,7 +270,8 @@ class ImportCommands(OfficeWork):
                         **values,  # type: ignore[arg-type]
                     )
                 except DomainError as exc:
-                    errors.add(number, exc.field or "measure", exc.message)
+                    column = exc.field or "measure"
+                    errors.add_new(number, column, _in_chinese(exc, column))
                     continue
                 issue.add_item(item.id)
                 index = ImportedRow(key=key, case_id=item.id, sheet_import_id=import_id)
@@ -236,10 +292,13 @@ class ImportCommands(OfficeWork):
             issue = self.load(Issue, existing)
             changed.append(issue)
             return issue
+        if not _ready(group.values, ("category", "subtype", "source", "found_on")):
+            return None
         try:
             issue = Issue.find(office=office, today=today, **group.values)  # type: ignore[arg-type]
         except DomainError as exc:
-            errors.add(group.first_row, exc.field or "title", exc.message)
+            column = exc.field or "title"
+            errors.add_new(group.first_row, column, _in_chinese(exc, column))
             return None
         changed += [issue, ImportedRow(key=group.key, case_id=issue.id, sheet_import_id=import_id)]
         return issue

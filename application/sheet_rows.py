@@ -9,9 +9,10 @@ here answers in Chinese, naming the row and the column.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Final
+from typing import Final, Protocol
 
 from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, SOURCES
 
@@ -60,14 +61,34 @@ class SheetError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
+class FieldRules(Protocol):
+    """The checks the API and the web forms make on each value (their limits, in Chinese).
+
+    The edge that imports a sheet passes its own rules, so a sheet is held to exactly what
+    a request would be; each answers (column key, message) for every value it refuses.
+    """
+
+    def issue(self, values: Mapping[str, object]) -> list[tuple[str, str]]: ...
+
+    def item(self, values: Mapping[str, object]) -> list[tuple[str, str]]: ...
+
+
 class RowErrors:
     """Collects every error of one sheet, in row and column order."""
 
     def __init__(self) -> None:
         self.errors: list[SheetError] = []
+        self._cells: set[tuple[int, str]] = set()
 
     def add(self, row: int, key: str, message: str) -> None:
-        self.errors.append(SheetError(row=row, column=HEADERS.get(key, key), message=message))
+        column = HEADERS.get(key, key)
+        self.errors.append(SheetError(row=row, column=column, message=message))
+        self._cells.add((row, column))
+
+    def add_new(self, row: int, key: str, message: str) -> None:
+        """An error from a later check: only for a cell that has none yet."""
+        if (row, HEADERS.get(key, key)) not in self._cells:
+            self.add(row, key, message)
 
     def __bool__(self) -> bool:
         return bool(self.errors)
@@ -132,7 +153,9 @@ def choice_message(header: str, value: str, choices: dict[str, str]) -> str:
     return f"未知的{header}“{value}”，应为：{'、'.join(choices.values())}"
 
 
-def issue_values(row: SheetRow, errors: RowErrors, *, office: str) -> dict[str, object]:
+def issue_values(
+    row: SheetRow, errors: RowErrors, *, office: str, today: date
+) -> dict[str, object]:
     """The problem columns of a row, checked; errors are collected, not raised."""
     cells, n = row.cells, row.number
     values: dict[str, object] = {}
@@ -163,13 +186,14 @@ def issue_values(row: SheetRow, errors: RowErrors, *, office: str) -> dict[str, 
     values["title"] = text(cells.get("title"))
     if not values["title"]:
         errors.add(n, "title", "问题名称不能为空")
-    elif len(str(values["title"])) > 200:
-        errors.add(n, "title", "问题名称不能超过200字")
     values["description"] = text(cells.get("description"))
     values["assets"] = parse_assets(text(cells.get("assets")))
-    values["found_on"] = as_date(cells.get("found_on"))
-    if values["found_on"] is None:
+    found_on = values["found_on"] = as_date(cells.get("found_on"))
+    if found_on is None:
         errors.add(n, "found_on", f"发现日期“{text(cells.get('found_on'))}”不是有效日期")
+    elif found_on > today:  # the domain's rule (Issue.find), checked with the others
+        later = f"发现日期{found_on.isoformat()}不能晚于今天（{today.isoformat()}）"
+        errors.add(n, "found_on", later)
     return values
 
 

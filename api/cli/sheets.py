@@ -12,6 +12,7 @@ from rich.table import Table
 
 from api.cli.common import console, container, err_console, fail, reader
 from api.cli.readers import parse_moment
+from api.http.sheet_rules import SHEET_RULES
 from application.errors import AuthenticationFailed
 from application.imports import SheetRejected
 from application.principal import Caller
@@ -123,7 +124,7 @@ def import_self_inspection(
                     progress.update(tasks[stage], completed=done)  # type: ignore[arg-type]
 
                 result = built.app.import_self_inspection(
-                    caller, office=office, sheet=sheet, progress=report
+                    caller, office=office, sheet=sheet, rules=SHEET_RULES, progress=report
                 )
         except SheetRejected as exc:
             table = Table(title=exc.message)

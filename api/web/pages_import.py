@@ -8,13 +8,14 @@ from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData, UploadFile
 
 from api.http.deps import ServicesDep
+from api.http.sheet_rules import SHEET_RULES
 from api.web.downloads import download
 from api.web.forms import Form, new_form_id
-from api.web.messages import refusal
+from api.web.messages import Refusal, refusal
 from api.web.pages_case import settle
 from api.web.posting import form_route
 from api.web.rendering import render
-from api.web.routing import WebRoute
+from api.web.routing import WebRoute, error_page
 from api.web.session import UserDep, WebUser
 from application.errors import NotFound
 from application.imports import SheetRejected
@@ -71,11 +72,28 @@ def import_form(request: Request, user: UserDep, services: ServicesDep) -> Respo
     return _page(request, services.container, user, Form("import"))
 
 
+def _own(offices: dict[str, Unit], user: WebUser) -> Unit:
+    """Without ``office``: the account's own office (its first grant's), else the first listed."""
+    own = (offices[g.unit] for g in user.principal.grants if g.unit in offices)
+    return next(own, next(iter(offices.values())))
+
+
 @router.get("/import/template.xlsx")
 def template(request: Request, user: UserDep, services: ServicesDep) -> Response:
+    """An office's blank sheet: never another office's than the one asked for."""
     container = services.container
     offices = {u.code: u for u in _offices(container, user)}
-    office = offices.get(request.query_params.get("office", "")) or next(iter(offices.values()))
+    wanted = request.query_params.get("office")
+    if wanted is None:
+        office = _own(offices, user)
+    elif not wanted.strip():
+        failure = Refusal("请指定要下载空白表的单位（office）。", "office", "invalid_input", 422)
+        return error_page(request, failure)
+    elif wanted not in offices:
+        text = f"未找到单位“{wanted}”：该单位不存在，或不在您可以导入的单位范围内。"
+        return error_page(request, Refusal(text, "office", "not_found", 404))
+    else:
+        office = offices[wanted]
     data = template_workbook(container.campaign, office=office.code)
     return download(
         data, media_type=MEDIA_TYPE, file_name=f"{office.name}自查问题清单及整改方案.xlsx"
@@ -99,7 +117,7 @@ def _import(request: Request, data: FormData, user: WebUser, container: Containe
             raise SheetRejected([SheetError(row=0, column="", message=too_large)])
         sheet = read_sheet(content, file_name=upload.filename or "sheet.xlsx")
         result = container.app.import_self_inspection(
-            user.caller(form.idempotency_key()), office=office, sheet=sheet
+            user.caller(form.idempotency_key()), office=office, sheet=sheet, rules=SHEET_RULES
         )
     except SheetRejected as exc:
         form.error("file", exc.message)

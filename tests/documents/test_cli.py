@@ -17,18 +17,27 @@ from tests.documents.sheets import GOOD_ROW, fill, values
 PLAN_HEADERS = ("整改措施", "措施类型", "涉及处置或出租", "责任人", "完成时限")
 
 
-def test_export_import_and_report_from_the_command_line(
-    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def one_row_sheet(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, **changes: str
+) -> Path:
+    """A store with the test world (the command line's database from here on) and bj's
+    sheet with one problem, ``changes`` made to its columns. The command line runs on the
+    system clock: a problem without a plan has no deadline to fall in the past, and it was
+    found on a day that is past whenever this runs."""
     url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     world = build_world(url, clock)
     sheet = tmp_path / "自查表.xlsx"
-    # The command line runs on the system clock: a problem without a plan has no deadline
-    # to fall in the past, and it was found on a day that is past whenever this runs.
-    row = {**GOOD_ROW, "发现日期": "2026-01-05", **dict.fromkeys(PLAN_HEADERS)}
+    row = {**GOOD_ROW, "发现日期": "2026-01-05", **dict.fromkeys(PLAN_HEADERS), **changes}
     sheet.write_bytes(fill(template_workbook(world.app.campaign, office="bj"), [row]))
     world.container.close()
     monkeypatch.setenv("RECTIFY_DATABASE_URL", url)
+    return sheet
+
+
+def test_export_import_and_report_from_the_command_line(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = one_row_sheet(tmp_path, clock, monkeypatch)
     runner = CliRunner()
 
     imported = runner.invoke(
@@ -53,3 +62,17 @@ def test_export_import_and_report_from_the_command_line(
     assert reported.exit_code == 0, reported.output
     pdf = next(tmp_path.glob("*整改情况的报告.pdf"))
     assert "办公设备账实不符" in pdf_text(pdf.read_bytes())
+
+
+def test_the_command_line_import_holds_a_sheet_to_the_apis_limits(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = one_row_sheet(tmp_path, clock, monkeypatch, 问题描述="述" * 3000)
+    monkeypatch.setenv("COLUMNS", "200")
+
+    refused = CliRunner().invoke(
+        cli, ["import", "self-inspection", str(sheet), "--office", "bj", "--as", "bj-clerk"]
+    )
+
+    assert refused.exit_code == 1, refused.output
+    assert "问题描述不能超过2000个字" in refused.output

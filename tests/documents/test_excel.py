@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from api.http.sheet_rules import SHEET_RULES
 from application.imports import SheetRejected
 from application.ports import FixedClock
 from infrastructure.spreadsheets.workbook import (
@@ -108,7 +109,7 @@ def test_an_export_imported_into_an_empty_store_exports_the_same_rows(
     empty = build_world("memory:", FixedClock(CAMPAIGN_NOW))
     try:
         result = empty.app.import_self_inspection(
-            empty["bj-clerk"], office="bj", sheet=parsed(exported)
+            empty["bj-clerk"], office="bj", sheet=parsed(exported), rules=SHEET_RULES
         )
 
         assert result.extra["created"] == {"issues": 3, "items": 3}
@@ -130,7 +131,10 @@ def test_a_sheet_with_bad_rows_lists_every_error_and_imports_nothing(world: Worl
 
     with pytest.raises(SheetRejected) as rejected:
         world.app.import_self_inspection(
-            world["bj-clerk"], office="bj", sheet=parsed(fill(_template(world), bad))
+            world["bj-clerk"],
+            office="bj",
+            sheet=parsed(fill(_template(world), bad)),
+            rules=SHEET_RULES,
         )
 
     found = {(e.row, e.column): e.message for e in rejected.value.errors}
@@ -163,8 +167,12 @@ def test_the_same_valid_sheet_twice_is_imported_once(world: World) -> None:
     ]
     sheet = fill(_template(world), rows)
 
-    first = world.app.import_self_inspection(world["bj-clerk"], office="bj", sheet=parsed(sheet))
-    again = world.app.import_self_inspection(world["bj-clerk2"], office="bj", sheet=parsed(sheet))
+    first = world.app.import_self_inspection(
+        world["bj-clerk"], office="bj", sheet=parsed(sheet), rules=SHEET_RULES
+    )
+    again = world.app.import_self_inspection(
+        world["bj-clerk2"], office="bj", sheet=parsed(sheet), rules=SHEET_RULES
+    )
 
     assert first.extra["created"] == {"issues": 2, "items": 2}
     assert again.extra["already_imported"] is True
@@ -178,12 +186,18 @@ def test_the_same_valid_sheet_twice_is_imported_once(world: World) -> None:
 
 def test_a_longer_sheet_imports_only_its_new_rows(world: World) -> None:
     world.app.import_self_inspection(
-        world["bj-clerk"], office="bj", sheet=parsed(fill(_template(world), [GOOD_ROW]))
+        world["bj-clerk"],
+        office="bj",
+        sheet=parsed(fill(_template(world), [GOOD_ROW])),
+        rules=SHEET_RULES,
     )
     longer = [GOOD_ROW, {**GOOD_ROW, "整改措施": "追究相关人员责任", "责任人": "李娜"}]
 
     result = world.app.import_self_inspection(
-        world["bj-clerk"], office="bj", sheet=parsed(fill(_template(world), longer))
+        world["bj-clerk"],
+        office="bj",
+        sheet=parsed(fill(_template(world), longer)),
+        rules=SHEET_RULES,
     )
 
     assert result.extra["created"] == {"issues": 0, "items": 1}

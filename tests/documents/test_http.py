@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from openpyxl import load_workbook
@@ -147,3 +148,32 @@ def test_a_sheet_over_the_size_limit_answers_413_and_imports_nothing(api: Api) -
     assert answer.status_code == 413  # type: ignore[attr-defined]
     assert answer.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
     assert api.world.app.recorder.max_notification_id() == before
+
+
+def test_the_template_of_an_office_outside_the_callers_scope_answers_404(api: Api) -> None:
+    path = "/api/imports/self-inspection/template.xlsx"
+
+    foreign = api.get("bj-clerk", path, params={"office": "sh"})
+    own_sub_office = api.get("bj-clerk", path, params={"office": "tj"})
+    overseen = api.get("coord", path, params={"office": "sh"})
+
+    assert foreign.status_code == 404
+    assert foreign.headers["content-type"] == "application/problem+json"
+    assert own_sub_office.status_code == 200
+    assert overseen.status_code == 200
+    assert quote("上海办事处自查问题清单") in overseen.headers["content-disposition"]
+
+
+def test_an_import_over_the_apis_limits_answers_422_naming_each_column(api: Api) -> None:
+    template = api.get("bj-clerk", "/api/imports/self-inspection/template.xlsx?office=bj").content
+    long = {**GOOD_ROW, "问题描述": "述" * 3000, "涉及资产": "Z" * 303}
+
+    answer = _upload(api, "bj-clerk", fill(template, [long]))
+
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    rows = answer.json()["rows"]  # type: ignore[attr-defined]
+    assert rows == [
+        {"row": 3, "column": "问题描述", "message": "问题描述不能超过2000个字"},
+        {"row": 3, "column": "涉及资产", "message": "涉及资产第1项的编号不能超过100个字"},
+    ]
+    assert api.world.app.ledger(api.world["coord"], office="bj").issues == []

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 from api.http.deps import AppDep, ReaderDep, WriterDep
 from api.http.errors import PROBLEM_JSON, Problem, problem_responses
 from api.http.routers.downloads import attachment
+from api.http.sheet_rules import SHEET_RULES
 from application.imports import SheetRejected
 from infrastructure.spreadsheets.reader import read_sheet
 from infrastructure.spreadsheets.workbook import MEDIA_TYPE, template_workbook
@@ -27,11 +28,13 @@ MAX_SHEET_BYTES = 10 * 1024 * 1024
 def template(
     app: AppDep,
     caller: ReaderDep,
-    office: Annotated[str, Query(description="The office code the sheet is for")],
+    office: Annotated[
+        str, Query(description="The office code the sheet is for (one the caller may read)")
+    ],
 ) -> Response:
-    app.campaign.office(office)
-    data = template_workbook(app.campaign, office=office)
-    name = f"{app.campaign.unit(office).name}自查问题清单及整改方案.xlsx"
+    unit = app.template_office(caller, office)
+    data = template_workbook(app.campaign, office=unit.code)
+    name = f"{unit.name}自查问题清单及整改方案.xlsx"
     return attachment(data, media_type=MEDIA_TYPE, file_name=name)
 
 
@@ -70,7 +73,7 @@ def import_sheet(
         )
     try:
         sheet = read_sheet(data, file_name=file.filename or "sheet.xlsx")
-        result = app.import_self_inspection(caller, office=office, sheet=sheet)
+        result = app.import_self_inspection(caller, office=office, sheet=sheet, rules=SHEET_RULES)
     except SheetRejected as exc:
         return rejected(request, exc)
     return {"already_imported": False, **result.extra, "position": result.position}
