@@ -67,9 +67,14 @@ class Command:
         self.changed: list[Aggregate] = []
         self._token: Token[Recording | None] | None = None
 
-    def act(self, office: str | None, *, command: str | None = None) -> None:
-        """Authorize on this office and record every following event as that actor."""
-        actor = self.app.policy.authorize(self.caller.principal, command or self.name, office)
+    def act(
+        self, office: str | None, *, command: str | None = None, on_office: bool = False
+    ) -> None:
+        """Authorize on this office and record every following event as that actor
+        (``on_office``: the command is on the office itself, not on one of its cases)."""
+        actor = self.app.policy.authorize(
+            self.caller.principal, command or self.name, office, on_office=on_office
+        )
         if self._token is not None:
             _recording.reset(self._token)
         self._token = _recording.set(

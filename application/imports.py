@@ -178,7 +178,7 @@ class ImportCommands(OfficeWork):
 
         def change(cmd: Command) -> CommandResult:
             self.campaign.office(office)
-            cmd.act(office, command="import_self_inspection")
+            cmd.act(office, command="import_self_inspection", on_office=True)
             import_id = SheetImport.create_id(office, sheet.sha256)
             try:
                 earlier: Aggregate = self.repository.get(import_id)

@@ -154,7 +154,7 @@ class OfficeWork(CommandingApp):
 
         def change(cmd: Command) -> CommandResult:
             self.campaign.office(office)
-            cmd.act(office)
+            cmd.act(office, on_office=True)
             record = self._office_record_or_new(office)
             record.name_work_group(
                 leader=leader, liaison=liaison, reason=reason, today=self.today()
@@ -171,7 +171,7 @@ class OfficeWork(CommandingApp):
 
         def change(cmd: Command) -> CommandResult:
             self.campaign.office(office)
-            cmd.act(office)
+            cmd.act(office, on_office=True)
             covers = self.campaign.subtree(office)
             ledger = scan_ledger(self, today=self.today(), offices=covers)
             snapshot = {

@@ -66,16 +66,22 @@ class Policy:
                 return grant
         return None
 
-    def authorize(self, principal: Principal, command: str, office: str | None) -> Actor:
+    def authorize(
+        self, principal: Principal, command: str, office: str | None, *, on_office: bool = False
+    ) -> Actor:
         """The actor to record, or an error.
 
         A caller who may not even read the office's cases is told the case is absent (404),
-        never that it exists; a caller who can read it but may not act gets 403.
+        never that it exists; a caller who can read it but may not act gets 403. A command
+        on an office itself (``on_office``: its report, its sheet, its work group) names the
+        office the caller gave instead of a case.
         """
         grant = self.grant_for(principal, command, office)
         if grant is not None:
             return principal.actor(grant)
         if office is not None and not self.can_read(principal, office):
+            if on_office:
+                raise NotFound(f"office {office!r} is not in this account's scope")
             raise NotFound("no such case")
         raise PermissionDenied(f"your roles do not allow {command}")
 

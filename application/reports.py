@@ -55,7 +55,7 @@ class ReportCommands(OfficeWork):
             cmd.act(None, command="submit_consolidated_report")
         else:
             self.campaign.office(office)
-            cmd.act(office, command="submit_report")
+            cmd.act(office, command="submit_report", on_office=True)
 
     def preview_report(self, caller: Caller, *, office: str | None) -> FormalDocument:
         """The report as it would be submitted now; records nothing."""
@@ -63,7 +63,7 @@ class ReportCommands(OfficeWork):
             self.policy.authorize(caller.principal, "submit_consolidated_report", None)
         else:
             self.campaign.office(office)
-            self.policy.authorize(caller.principal, "submit_report", office)
+            self.policy.authorize(caller.principal, "submit_report", office, on_office=True)
         return report_document(self._report_inputs(caller, office))
 
     def submit_report(self, caller: Caller, *, office: str | None) -> CommandResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -124,3 +125,24 @@ def test_the_progress_view_learns_which_offices_missed_which_milestones(world: W
         "sz": ["work_group_named", "self_inspection_submitted"],
     }
     assert "lagging:sz:work_group_named" in accountability_ids(statuses)
+
+
+def test_an_office_outside_the_callers_scope_is_named_as_an_office_not_a_case(
+    world: World,
+) -> None:
+    """A clerk asking for another office's report, work group or self-inspection is told
+    that office is outside its scope (404): the office is the one it named, so nothing
+    leaks; a case of that office still reads as absent."""
+    clerk = world["bj-clerk"]
+    attempts: list[Callable[[], object]] = [
+        lambda: world.app.preview_report(clerk, office="sh"),
+        lambda: world.app.submit_report(clerk, office="sh"),
+        lambda: world.app.name_work_group(clerk, office="sh", leader=LEADER, liaison=LIAISON),
+        lambda: world.app.submit_self_inspection(clerk, office="sh"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(NotFound, match="office 'sh' is not in this account's scope"):
+            attempt()
+    _, item_id = world.planned_item(office="sh", by="sh-clerk")
+    with pytest.raises(NotFound, match="no RectificationItem"):
+        world.app.request_approval(clerk, item_id)
