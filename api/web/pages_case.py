@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from api.http.deps import EvidenceAccess, ServicesDep
+from api.http.schemas.common import NAME_LENGTH
 from api.web.case_view import DONE, case_view
 from api.web.forms import Form, new_form_id
 from api.web.messages import Refusal, refusal
@@ -123,8 +124,8 @@ def _assets(text: str, form: Form) -> list[dict[str, str]]:
             continue
         parts = _ASSET_SPLIT.split(line.strip(), maxsplit=1)
         code, name = parts[0], parts[1] if len(parts) > 1 else ""
-        if len(code) > 100 or len(name) > 200:
-            form.error("assets", "每行资产的编号或名称过长。")
+        if len(code) > NAME_LENGTH or len(name) > NAME_LENGTH:  # as the API holds them
+            form.error("assets", f"每行资产的编号和名称都不能超过{NAME_LENGTH}个字。")
         assets.append({"code": code, "name": name})
     return assets
 

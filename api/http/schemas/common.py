@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
 
@@ -29,7 +29,8 @@ def one_of(values: Iterable[str]) -> dict[str, JsonValue]:
 
 Text = Annotated[str, Field(max_length=2000), AfterValidator(clean_text)]
 ShortText = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
-Name = Annotated[str, Field(max_length=100), AfterValidator(clean_text)]
+NAME_LENGTH: Final = 100  # a name or a code: an asset's, a person's, a token's
+Name = Annotated[str, Field(max_length=NAME_LENGTH), AfterValidator(clean_text)]
 Code = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
