@@ -114,7 +114,7 @@ def parse(
     elif get.get("overdue") in ("1", "true"):
         p.overdue = True
     elif get.get("overdue") not in (None, "", "0", "false"):
-        p.errors["overdue"] = "“仅看逾期”取值无效，已显示全部事项。"
+        p.errors["overdue"] = "“只看逾期”取值无效，已显示全部事项。"
     q = get.get("q", "")
     if len(q) > 200:
         p.errors["q"] = "关键词不能超过200个字。"

@@ -77,7 +77,7 @@ def test_bad_filters_are_named_in_chinese_and_the_ledger_still_shows(console: Co
     assert answer.status_code == 200
     for warning in ("页码无效", "查询日期不是有效的日期", "排序方式无效", "红黄绿灯取值无效"):
         assert warning in answer.text
-    assert "“仅看逾期”取值无效" in answer.text
+    assert "“只看逾期”取值无效" in answer.text
 
 
 def test_a_refused_plan_shows_the_reason_in_chinese_and_keeps_the_form(
