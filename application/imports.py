@@ -134,10 +134,13 @@ def _ready(values: dict[str, object], keys: tuple[str, ...]) -> bool:
     return all(values.get(k) is not None for k in keys)
 
 
+CLOSED_ISSUE = "该问题已销号，不能追加整改措施"
+
+
 def _in_chinese(exc: DomainError, key: str) -> str:
     """A domain rule the checks above do not mirror, said in the words of the error table."""
     if isinstance(exc, IssueNotOpen):
-        return "该问题已销号，不能追加整改措施"
+        return CLOSED_ISSUE
     header = HEADERS.get(key, key)
     if isinstance(exc, DeadlineOutOfRange):
         return f"{header}超出允许的范围"
@@ -259,7 +262,7 @@ class ImportCommands(OfficeWork):
                 if issue is None or not _ready(values, ("measure_type", "involves", "deadline")):
                     continue
                 if not issue.is_open:
-                    errors.add_new(number, "measure", "该问题已销号，不能追加整改措施")
+                    errors.add_new(number, "measure", CLOSED_ISSUE)
                     continue
                 try:
                     item = RectificationItem.plan(

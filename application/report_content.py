@@ -190,15 +190,13 @@ def work_group_text(
             f"（{LIAISON_LEVELS.get(liaison.get('level', ''), '')}）任联络员"
             f"（电话{liaison['phone']}）。"
         )
-    parent = campaign.unit(office).parent
-    while parent is not None:
+    for parent in campaign.above(office):
         covering = _work_group(records.get(parent))
         if covering is not None:
             return (
                 f"{name}由{campaign.unit(parent).name}于{chinese_date(covering[1])}"
                 "成立的工作专班统筹开展整治工作。"
             )
-        parent = campaign.unit(parent).parent
     return f"{name}尚未报送工作专班名单。"
 
 

@@ -44,10 +44,9 @@ class ReportCommands(OfficeWork):
         """The offices and every office above them: a parent's work group covers its own."""
         found = dict.fromkeys(offices)
         for office in offices:
-            parent = self.campaign.unit(office).parent
-            while parent is not None and self.campaign.unit(parent).is_office:
-                found.setdefault(parent)
-                parent = self.campaign.unit(parent).parent
+            for parent in self.campaign.above(office):
+                if self.campaign.unit(parent).is_office:
+                    found.setdefault(parent)
         return list(found)
 
     def _authorize_report(self, cmd: Command, office: str | None) -> None:

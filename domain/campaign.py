@@ -64,11 +64,14 @@ class Campaign:
                     changed = True
         return frozenset(found)
 
-    def top_office(self, code: str) -> str:
-        unit = self.unit(code)
-        while unit.parent is not None:
-            unit = self.unit(unit.parent)
-        return unit.code
+    def above(self, code: str) -> list[str]:
+        """The units above this one, nearest first (a sub-office's parent office, …)."""
+        found: list[str] = []
+        parent = self.unit(code).parent
+        while parent is not None:
+            found.append(parent)
+            parent = self.unit(parent).parent
+        return found
 
     def milestone(self, code: str) -> Milestone:
         for m in self.milestones:

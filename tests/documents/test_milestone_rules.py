@@ -85,3 +85,9 @@ def test_a_parent_office_acts_for_its_sub_offices_unless_they_acted_earlier(
     assert named["sd"].status == MET
     assert named["sh"].status == MISSED
     assert named["cq"].status == MISSED
+
+
+def test_the_units_above_a_sub_office_are_listed_nearest_first(campaign: Campaign) -> None:
+    assert campaign.above("tj") == ["bj"]  # 北京办事处（含天津、西安、山东）
+    assert campaign.above("cq") == ["sh"]
+    assert campaign.above("bj") == []
