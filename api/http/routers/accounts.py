@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from api.http.answers import WriteDep
 from api.http.deps import AppDep, ReaderDep
 from api.http.errors import problem_responses
+from api.http.offload import OffloadedRoute
 from api.http.schemas.accounts import (
     AccountCreate,
     AccountRead,
@@ -24,6 +25,7 @@ from api.http.schemas.accounts import (
 from domain.account import Account
 
 router = APIRouter(
+    route_class=OffloadedRoute,
     prefix="/api/accounts",
     tags=["accounts"],
     responses=problem_responses(401, 403, 422, 429),

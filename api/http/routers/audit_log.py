@@ -7,9 +7,15 @@ from fastapi import APIRouter
 from api.http.deps import PagingDep, ReadModelsDep, ScopeDep
 from api.http.errors import problem_responses
 from api.http.filters import AuditFiltersDep
+from api.http.offload import OffloadedRoute
 from api.http.schemas.ledgers import AuditPage
 
-router = APIRouter(prefix="/api/audit", tags=["audit"], responses=problem_responses(401, 422, 429))
+router = APIRouter(
+    route_class=OffloadedRoute,
+    prefix="/api/audit",
+    tags=["audit"],
+    responses=problem_responses(401, 422, 429),
+)
 
 
 @router.get(

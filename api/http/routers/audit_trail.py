@@ -6,11 +6,15 @@ from fastapi import APIRouter
 
 from api.http.deps import ReaderDep, ServicesDep, WriterDep
 from api.http.errors import problem_responses
+from api.http.offload import OffloadedRoute
 from api.http.schemas.audit_trail import DigestRead, IssuedDigestRead, VerifyRead
 from infrastructure.audit import AuditDesk
 
 router = APIRouter(
-    prefix="/api/audit", tags=["audit"], responses=problem_responses(401, 403, 422, 429)
+    route_class=OffloadedRoute,
+    prefix="/api/audit",
+    tags=["audit"],
+    responses=problem_responses(401, 403, 422, 429),
 )
 
 

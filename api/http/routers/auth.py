@@ -9,10 +9,11 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from api.http.deps import AppDep, PrincipalDep, ServicesDep, request_id
 from api.http.errors import problem_responses
+from api.http.offload import OffloadedRoute
 from api.http.schemas.accounts import GrantRead, MeRead, TokenRead
 from application.policy import COMMANDS, POLICY
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(route_class=OffloadedRoute, tags=["auth"])
 
 
 @router.post(

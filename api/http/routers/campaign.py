@@ -6,10 +6,13 @@ from fastapi import APIRouter
 
 from api.http.deps import AppDep, ReaderDep
 from api.http.errors import problem_responses
+from api.http.offload import OffloadedRoute
 from api.http.schemas.campaign import CampaignRead, CategoryRead, LabelRead, MilestoneRead, UnitRead
 from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, ROLES, SOURCES
 
-router = APIRouter(tags=["campaign"], responses=problem_responses(401, 429))
+router = APIRouter(
+    route_class=OffloadedRoute, tags=["campaign"], responses=problem_responses(401, 429)
+)
 
 
 def _labels(vocabulary: dict[str, str]) -> list[LabelRead]:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from api.http.deps import AppDep, BlobsDep, EvidenceAccessDep, ReaderDep, SettingsDep, WriterDep
 from api.http.errors import problem_responses
+from api.http.offload import OffloadedRoute
 from api.http.schemas.common import clean_text
 from api.http.schemas.evidence import EvidenceRead
 from application.errors import NotFound
@@ -16,7 +17,10 @@ from domain.errors import InvalidInput
 from infrastructure.blobstore import EvidenceTooLarge
 
 router = APIRouter(
-    prefix="/api/evidence", tags=["evidence"], responses=problem_responses(401, 422, 429)
+    route_class=OffloadedRoute,
+    prefix="/api/evidence",
+    tags=["evidence"],
+    responses=problem_responses(401, 422, 429),
 )
 
 _MULTIPART_OVERHEAD = 64 * 1024

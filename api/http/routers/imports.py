@@ -9,13 +9,18 @@ from starlette.responses import JSONResponse
 
 from api.http.deps import AppDep, ReaderDep, WriterDep
 from api.http.errors import PROBLEM_JSON, Problem, problem_responses
+from api.http.offload import OffloadedRoute
 from api.http.routers.downloads import attachment
 from api.http.sheet_rules import SHEET_RULES
 from application.imports import SheetRejected
 from infrastructure.spreadsheets.reader import read_sheet
 from infrastructure.spreadsheets.workbook import MEDIA_TYPE, template_workbook
 
-router = APIRouter(tags=["imports"], responses=problem_responses(401, 403, 404, 422, 429))
+router = APIRouter(
+    route_class=OffloadedRoute,
+    tags=["imports"],
+    responses=problem_responses(401, 403, 404, 422, 429),
+)
 MAX_SHEET_BYTES = 10 * 1024 * 1024
 
 

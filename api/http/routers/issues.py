@@ -10,6 +10,7 @@ from api.http.answers import CaseWriteDep, WriteDep, issue_detail
 from api.http.deps import AppDep, AsOfDep, PagingDep, ReaderDep, ReadModelsDep, ScopeDep, etag
 from api.http.errors import problem_responses
 from api.http.filters import IssueFiltersDep
+from api.http.offload import OffloadedRoute
 from api.http.schemas.issues import (
     HistoryEntryRead,
     IssueCreate,
@@ -21,7 +22,10 @@ from api.http.schemas.items import ItemCreate, ItemRead
 from api.http.schemas.ledgers import IssuePage
 
 router = APIRouter(
-    prefix="/api/issues", tags=["issues"], responses=problem_responses(401, 422, 429)
+    route_class=OffloadedRoute,
+    prefix="/api/issues",
+    tags=["issues"],
+    responses=problem_responses(401, 422, 429),
 )
 
 

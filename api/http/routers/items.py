@@ -19,6 +19,7 @@ from api.http.deps import (
 )
 from api.http.errors import problem_responses
 from api.http.filters import ItemFiltersDep
+from api.http.offload import OffloadedRoute
 from api.http.schemas.issues import HistoryEntryRead
 from api.http.schemas.items import (
     ApprovalCreate,
@@ -33,7 +34,12 @@ from api.http.schemas.items import (
 )
 from api.http.schemas.ledgers import ItemPage
 
-router = APIRouter(prefix="/api/items", tags=["items"], responses=problem_responses(401, 422, 429))
+router = APIRouter(
+    route_class=OffloadedRoute,
+    prefix="/api/items",
+    tags=["items"],
+    responses=problem_responses(401, 422, 429),
+)
 
 WRITE_ERRORS = problem_responses(403, 404, 409, 412)
 

@@ -8,10 +8,13 @@ from fastapi import APIRouter, Query, Response
 
 from api.http.deps import AppDep, AsOfDep, ReaderDep
 from api.http.errors import problem_responses
+from api.http.offload import OffloadedRoute
 from api.http.routers.downloads import attachment
 from infrastructure.spreadsheets.workbook import MEDIA_TYPE, issues_workbook, items_workbook
 
-router = APIRouter(tags=["ledgers"], responses=problem_responses(401, 404, 422, 429))
+router = APIRouter(
+    route_class=OffloadedRoute, tags=["ledgers"], responses=problem_responses(401, 404, 422, 429)
+)
 XLSX: dict[int | str, dict[str, Any]] = {
     200: {"content": {MEDIA_TYPE: {}}, "description": "The workbook"}
 }

@@ -9,10 +9,15 @@ from pydantic import Field
 
 from api.http.deps import AppDep, ReaderDep, WriterDep
 from api.http.errors import problem_responses
+from api.http.offload import OffloadedRoute
 from api.http.schemas.common import Body
 from domain.milestones import STATUS_LABELS
 
-router = APIRouter(tags=["milestones"], responses=problem_responses(401, 403, 404, 409, 422, 429))
+router = APIRouter(
+    route_class=OffloadedRoute,
+    tags=["milestones"],
+    responses=problem_responses(401, 403, 404, 409, 422, 429),
+)
 
 
 class Person(Body):

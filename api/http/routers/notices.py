@@ -10,11 +10,16 @@ from pydantic import Field
 
 from api.http.deps import AppDep, ExpectedVersionDep, ReaderDep, WriterDep
 from api.http.errors import problem_responses
+from api.http.offload import OffloadedRoute
 from api.http.routers.downloads import attachment
 from api.http.schemas.common import Body
 from application.paperwork import FORMATS
 
-router = APIRouter(tags=["notices"], responses=problem_responses(401, 403, 404, 409, 422, 429))
+router = APIRouter(
+    route_class=OffloadedRoute,
+    tags=["notices"],
+    responses=problem_responses(401, 403, 404, 409, 422, 429),
+)
 Format = Annotated[Literal["docx", "pdf"], Path(description="docx or pdf")]
 
 

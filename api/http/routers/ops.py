@@ -10,8 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.http.deps import ServicesDep
+from api.http.offload import OffloadedRoute
 
-router = APIRouter(tags=["ops"])
+router = APIRouter(route_class=OffloadedRoute, tags=["ops"])
 
 
 class Health(BaseModel):

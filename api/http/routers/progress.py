@@ -8,11 +8,14 @@ from fastapi import APIRouter, Query
 
 from api.http.deps import ReadModelsDep, ScopeDep
 from api.http.errors import problem_responses
+from api.http.offload import OffloadedRoute
 from api.http.schemas.common import Code, one_of
 from projections.labels import ACCOUNTABILITY_KINDS
 from projections.rows import AccountabilityRecord, ProgressView
 
-router = APIRouter(tags=["progress"], responses=problem_responses(401, 422, 429))
+router = APIRouter(
+    route_class=OffloadedRoute, tags=["progress"], responses=problem_responses(401, 422, 429)
+)
 
 
 @router.get(
