@@ -51,6 +51,48 @@ AGGREGATES: Final = {
     "AuditDigest": "审计摘要",
 }
 
+# Every command the application runs or authorizes, as a person would name it (a request
+# sent with an ``Idempotency-Key`` records its command's name; the audit log shows it).
+COMMANDS: Final = {
+    "create_account": "创建账号",
+    "grant_role": "授予角色",
+    "revoke_role": "收回角色",
+    "disable_account": "停用账号",
+    "enable_account": "启用账号",
+    "reset_password": "重置密码",
+    "issue_api_token": "签发API令牌",
+    "revoke_api_token": "吊销API令牌",
+    "find_issue": "登记问题",
+    "plan_item": "制定整改事项",
+    "replan_item": "修改整改方案",
+    "request_approval": "整改事项提请审批",
+    "decide_approval": "审批整改方案",
+    "record_rectification": "录入整改完成情况",
+    "record_verification": "核查整改事项",
+    "request_extension": "申请延期",
+    "decide_extension": "审批延期申请",
+    "reassign": "变更责任人",
+    "flag_falsification": "认定弄虚作假",
+    "reopen_issue": "重新打开问题",
+    "mark_reported": "纳入整改报告",
+    "name_work_group": "报送工作专班名单",
+    "submit_self_inspection": "报送自查材料",
+    "import_self_inspection": "导入自查表",
+    "submit_report": "报送整改情况报告",
+    "submit_consolidated_report": "报送汇总整改报告",
+    "draft_notice": "起草通报",
+    "edit_notice": "修改通报",
+    "issue_notice": "印发通报",
+    "issue_digest": "签发审计摘要",
+    "read_cases": "查阅案件",
+    "read_accounts": "查阅账号",
+    "manage_accounts": "管理账号",
+    "manage_notices": "管理通报",
+    "upload_evidence": "上传佐证材料",
+    "verify_chain": "校验哈希链",
+}
+UNKNOWN_COMMAND: Final = "其他操作"
+
 
 def category(code: str) -> str:
     return CATEGORIES.get(code, (code, {}))[0]
@@ -74,3 +116,8 @@ def involves(code: str) -> str:
 
 def role(code: str) -> str:
     return ROLES.get(code, code)
+
+
+def command(name: str) -> str:
+    """A command's Chinese name; one without a label is named generically, never raw."""
+    return COMMANDS.get(name, UNKNOWN_COMMAND)

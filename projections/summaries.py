@@ -68,6 +68,12 @@ def _password(e: Any, s: str, c: Campaign) -> str:
     return f"管理员重置账号{s}的密码" if e.reset_by_admin else f"账号{s}修改了密码"
 
 
+def _command_recorded(e: Any, s: str, c: Campaign) -> str:
+    if e.command not in labels.COMMANDS:
+        logger.warning("audit_command_unlabelled", command=e.command)
+    return f"记录「{labels.command(e.command)}」请求的结果，重试时原样返回"
+
+
 def _grant(verb: str) -> Summary:
     def summary(e: Any, s: str, c: Campaign) -> str:
         return f"{verb}账号{s}的「{labels.role(e.role)}」角色（{_unit(c, e.unit)}）"
@@ -119,7 +125,7 @@ SUMMARIES: dict[str, Summary] = {
     "Account.PasswordChanged": _password,
     "Account.Disabled": lambda e, s, c: _with(f"停用账号{s}", e.reason),
     "Account.Enabled": lambda e, s, c: _with(f"启用账号{s}", e.reason),
-    "CommandRecord.Recorded": lambda e, s, c: f"记录请求结果（{e.command}），重试时原样返回",
+    "CommandRecord.Recorded": _command_recorded,
     "Account.LoggedIn": lambda e, s, c: f"账号{s}登录（{_LOGIN.get(e.method, e.method)}）",
     "Account.ApiTokenIssued": lambda e, s, c: f"为账号{s}签发API令牌「{e.name}」",
     "Account.ApiTokenRevoked": lambda e, s, c: _with(f"吊销账号{s}的API令牌", e.reason),
@@ -144,7 +150,8 @@ SUMMARIES: dict[str, Summary] = {
     ),
     "ImportedRow.Indexed": lambda e, s, c: "登记导入行与案件的对应关系",
     "AuditDigest.DigestIssued": lambda e, s, c: (
-        f"签发审计摘要（截至位置{e.checkpoint.get('position')}）"
+        f"签发审计摘要：截至链头位置{e.position}，共{e.events}条事件"
+        f"（链头哈希 {e.head_hash[:12]}…）"
     ),
 }
 
@@ -154,18 +161,24 @@ def _group(e: Any) -> str:
 
 
 def summarize(event: Any, subject: str, campaign: Campaign) -> str:
-    """The sentence for this event; an event we have no sentence for is named plainly."""
+    """The sentence for this event; an event we have no sentence for is named plainly, in
+    Chinese (its type stays in the row's own columns)."""
     name = type(event).__qualname__
-    aggregate, _, kind = name.partition(".")
-    plain = f"{labels.AGGREGATES.get(aggregate, aggregate)}：{kind}"
+    aggregate = name.partition(".")[0]
+    plain = f"{labels.AGGREGATES.get(aggregate, '记录')}发生一项变更{_named(subject)}"
     summary = SUMMARIES.get(name)
     if summary is None:
+        logger.warning("audit_summary_missing", event_type=name)
         return plain
     try:
         return summary(event, subject, campaign)
     except (AttributeError, KeyError, TypeError) as exc:  # the event's fields have changed
         logger.warning("audit_summary_failed", event_type=name, error=repr(exc))
         return plain
+
+
+def _named(subject: str) -> str:
+    return f"（{subject}）" if subject else ""
 
 
 def subject_of(event: Any) -> str | None:

@@ -163,14 +163,19 @@ async def _known_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, VersionConflict) and field == "expected_version":
         field = "If-Match"  # over HTTP the expected version is the If-Match header
     detail = f"{field}: {message}" if field and not message.startswith(field) else message
-    code = str(getattr(exc, "code", "") or _snake(type(exc).__name__))
+    code = error_code(exc)
     return problem(
         request, status, detail, code=code, field=field, headers=_headers_for(exc, status)
     )
 
 
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+def error_code(exc: Exception) -> str:
+    """The machine-readable code of a refusal: the error's own ``code``, else its class name
+    in snake_case (``EvidenceTooLarge`` → ``evidence_too_large``); the web console shows
+    the same."""
+    name = type(exc).__name__
+    own = str(getattr(exc, "code", "") or "")
+    return own or "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
 def field_name(loc: tuple[int | str, ...]) -> str:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from api.http.errors import error_code
 from application.errors import (
     ApplicationError,
     AuthenticationFailed,
@@ -109,6 +110,11 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
         return f"请选择有效的{name}。"
     if "cannot be in the future" in text:
         return f"{name}不能晚于今天。"
+    if "before the problem was found" in text:
+        found = _DATE.findall(text)
+        return f"{name}不能早于发现问题的日期{f'（{found[-1]}）' if found else ''}。"
+    if "at least one uploaded evidence file" in text:
+        return "请上传至少一份佐证材料。"
     if "already assigned" in text:
         return "该事项已由此人负责，无需变更。"
     if "you cannot record problems for office" in text:
@@ -181,7 +187,7 @@ def _evidence(exc: EvidenceRejected) -> tuple[str, int]:
 def refusal(exc: Exception, labels: dict[str, str] | None = None) -> Refusal | None:
     """The Chinese refusal for an error the service answers with; None for a bug."""
     field = getattr(exc, "field", None)
-    code = str(getattr(exc, "code", "") or type(exc).__name__)
+    code = error_code(exc)
     if isinstance(exc, EvidenceRejected):
         text, status = _evidence(exc)
         return Refusal(text, "file", code, status)

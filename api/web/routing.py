@@ -19,8 +19,8 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from api.web.messages import Refusal, label, refusal
-from api.web.rendering import render
-from api.web.session import CsrfRejected, LoginRequired
+from api.web.rendering import render, services_of
+from api.web.session import CsrfRejected, LoginRequired, signed_in_user
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -28,7 +28,11 @@ log = structlog.get_logger("rectify.web")
 
 
 def error_page(request: Request, failure: Refusal) -> Response:
+    """The refusal as a page, in the signed-in layout when the session is valid (a bug's
+    500 page reads nothing more: the session store may be what failed)."""
     titles = {401: "需要登录", 403: "无权操作", 404: "未找到", 429: "请稍后再试"}
+    if failure.status != 500:
+        signed_in_user(request, services_of(request))
     return render(
         request,
         "error.html",

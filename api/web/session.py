@@ -142,17 +142,19 @@ class WebUser:
         return command in self.commands
 
 
-def current_user(request: Request, services: Annotated[Services, Depends(get_services)]) -> WebUser:
+def _session_principal(request: Request, services: Services) -> Principal | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
-        raise LoginRequired()
+        return None
     try:
-        principal = authenticate_bearer(services.container.app, services.signer, token)
+        return authenticate_bearer(services.container.app, services.signer, token)
     except AuthenticationFailed:
-        raise LoginRequired() from None
+        return None
+
+
+def _web_user(request: Request, services: Services, principal: Principal) -> WebUser:
     request.state.account = principal.username
     structlog.contextvars.bind_contextvars(account=principal.username)
-    services.limiter.hit(f"account:{principal.account_id}")
     user = WebUser(
         principal=principal,
         request_id=request_id(request),
@@ -161,6 +163,25 @@ def current_user(request: Request, services: Annotated[Services, Depends(get_ser
     )
     request.state.web_user = user
     return user
+
+
+def current_user(request: Request, services: Annotated[Services, Depends(get_services)]) -> WebUser:
+    principal = _session_principal(request, services)
+    if principal is None:
+        raise LoginRequired()
+    user = _web_user(request, services, principal)
+    services.limiter.hit(f"account:{principal.account_id}")
+    return user
+
+
+def signed_in_user(request: Request, services: Services) -> WebUser | None:
+    """The session's account, for a page that did not ask for one (an unknown address, a
+    refusal before the page's own check): None when nobody is signed in."""
+    known: WebUser | None = getattr(request.state, "web_user", None)
+    if known is not None:
+        return known
+    principal = _session_principal(request, services)
+    return None if principal is None else _web_user(request, services, principal)
 
 
 UserDep = Annotated[WebUser, Depends(current_user)]

@@ -96,3 +96,14 @@ def test_milestone_acts_are_logged_under_their_office(world: World) -> None:
         ("WorkGroupNamed", "bj", "北京办事处报送工作专班名单：负责人张主任，联络员李处长"),
         ("Opened", "bj", "建立北京办事处的专项整治档案"),
     ]
+
+
+def test_a_request_sent_with_an_idempotency_key_is_logged_under_its_chinese_name(
+    world: World,
+) -> None:
+    world.issue(by=world.caller("bj-clerk", request_id="req-key", idempotency_key="key-1"))
+
+    rows = fresh_views(world).audit_events(page_size=10).items
+
+    recorded = next(r for r in rows if r.event_type == "Recorded")
+    assert recorded.summary == "记录「登记问题」请求的结果，重试时原样返回"

@@ -3,6 +3,8 @@ the API's status beside it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from api.web.messages import refusal
@@ -34,6 +36,21 @@ CASES = [
     (
         InvalidInput("rectified_on cannot be in the future", field="rectified_on"),
         "整改完成日期不能晚于今天。",
+        422,
+    ),
+    (
+        InvalidInput(
+            "rectified_on cannot be before the problem was found (2026-11-20)",
+            field="rectified_on",
+        ),
+        "整改完成日期不能早于发现问题的日期（2026-11-20）。",
+        422,
+    ),
+    (
+        InvalidInput(
+            "cite at least one uploaded evidence file (POST /api/evidence)", field="evidence"
+        ),
+        "请上传至少一份佐证材料。",
         422,
     ),
     (
@@ -151,3 +168,12 @@ def test_a_form_may_name_its_own_field() -> None:
 
 def test_a_bug_is_not_dressed_up_as_a_refusal() -> None:
     assert refusal(KeyError("oops")) is None
+
+
+@pytest.mark.parametrize(("error", "message", "status"), CASES)
+def test_each_refusal_carries_a_snake_case_code_like_the_api(
+    error: Exception, message: str, status: int
+) -> None:
+    found = refusal(error)
+    assert found is not None
+    assert re.fullmatch(r"[a-z]+(_[a-z]+)*", found.code), found.code
