@@ -188,7 +188,7 @@ class CaseCommands(CommandingApp):
         item_id: UUID,
         *,
         description: str,
-        evidence: list[dict[str, Any]] | None = None,
+        evidence: list[dict[str, Any]],
         rectified_on: date | None = None,
         expected_version: int | None = None,
     ) -> CommandResult:
@@ -196,9 +196,10 @@ class CaseCommands(CommandingApp):
             today = self.today()
             item.rectify(
                 description=description,
-                evidence=evidence or [],
+                evidence=evidence,
                 rectified_on=rectified_on or today,
                 today=today,
+                found_on=self.load(Issue, item.issue_id).found_on,
                 by=str(caller.principal.account_id),
             )
 

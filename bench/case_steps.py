@@ -209,6 +209,7 @@ class CaseSteps:
             ],
             rectified_on=today,
             today=today,
+            found_on=case.issue.found_on if case.issue is not None else today,
             by=case.clerk.id,
         )
         self._touch(case.items[index])

@@ -206,11 +206,19 @@ class RectificationItem(RecordedAggregate):
         evidence: list[dict[str, Any]],
         rectified_on: date,
         today: date,
+        found_on: date,
         by: str,
     ) -> None:
+        """``found_on``: the day the item's problem was found, before which nothing about
+        it can have been rectified."""
         self._require(IN_RECTIFICATION, "record rectification")
         if rectified_on > today:
             raise InvalidInput("rectified_on cannot be in the future", field="rectified_on")
+        if rectified_on < found_on:
+            raise InvalidInput(
+                f"rectified_on cannot be before the problem was found ({found_on})",
+                field="rectified_on",
+            )
         self._rectified(
             description=check_text(description, field="description"),
             evidence=check_evidence(evidence),

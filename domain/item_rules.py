@@ -31,6 +31,12 @@ def check_deadline(deadline: date, *, today: date, campaign_end: date) -> date:
 
 
 def check_evidence(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The files a rectification cites: at least one (a claim without proof is not a
+    rectification), each a complete reference to an uploaded file."""
+    if not evidence:
+        raise InvalidInput(
+            "cite at least one uploaded evidence file (POST /api/evidence)", field="evidence"
+        )
     cleaned = []
     for n, ref in enumerate(evidence):
         where = f"evidence[{n}]"

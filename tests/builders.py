@@ -98,6 +98,24 @@ class World:
         item = self.item(issue.id, by=by, involves=involves)
         return issue.id, item.id
 
+    def evidence(self, by: str = "bj-clerk") -> list[dict[str, Any]]:
+        """A file ``by`` uploaded, as a rectification cites it."""
+        upload = self.container.blobs.upload(
+            b"%PDF-1.4\n% test evidence\n",
+            media_type="application/pdf",
+            file_name="盘点表.pdf",
+            account_id=self[by].principal.account_id,
+        )
+        blob = upload.blob
+        return [
+            {
+                "file_name": "盘点表.pdf",
+                "media_type": blob.media_type,
+                "size": blob.size,
+                "sha256": blob.sha256,
+            }
+        ]
+
     def requested_item(self, **kwargs: Any) -> tuple[UUID, UUID]:
         issue_id, item_id = self.planned_item(**kwargs)
         self.app.request_approval(self[kwargs.get("by", "bj-clerk")], item_id)
@@ -115,14 +133,18 @@ class World:
     def rectified_item(self, **kwargs: Any) -> tuple[UUID, UUID]:
         by = kwargs.get("by", "bj-clerk")
         issue_id, item_id = self.approved_item(**kwargs)
-        self.app.record_rectification(self[by], item_id, description="已补登", evidence=[])
+        self.app.record_rectification(
+            self[by], item_id, description="已补登", evidence=self.evidence(by)
+        )
         return issue_id, item_id
 
     def carry_through(self, item_id: UUID, *, by: str = "bj-clerk") -> None:
         """A planned plain item, from approval requested to verified (by coord2)."""
         self.app.request_approval(self[by], item_id)
         self.app.decide_approval(self["coord"], item_id, approve=True, comment="同意")
-        self.app.record_rectification(self[by], item_id, description="已整改", evidence=[])
+        self.app.record_rectification(
+            self[by], item_id, description="已整改", evidence=self.evidence(by)
+        )
         self.app.record_verification(self["coord2"], item_id, passed=True, comment="到位")
 
     def verified_item(self, **kwargs: Any) -> tuple[UUID, UUID]:

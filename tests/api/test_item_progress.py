@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -9,15 +10,43 @@ import pytest
 from tests.api.conftest import Api
 
 
-def test_recording_a_rectification_without_evidence(api: Api) -> None:
+def cite(api: Api, by: str = "bj-clerk") -> list[dict[str, str]]:
+    """A file ``by`` uploaded, as a rectification's body cites it."""
+    return [
+        {"sha256": ref["sha256"], "file_name": ref["file_name"]} for ref in api.world.evidence(by)
+    ]
+
+
+def test_recording_a_rectification_citing_an_uploaded_file(api: Api) -> None:
     _, item_id = api.world.approved_item()
 
     answer = api.post(
-        "bj-clerk", f"/api/items/{item_id}/rectification", {"description": "已补登台账"}
+        "bj-clerk",
+        f"/api/items/{item_id}/rectification",
+        {"description": "已补登台账", "evidence": cite(api)},
     )
 
     assert answer.status_code == 200
     assert answer.json()["status"] == "rectified"
+    assert [e["file_name"] for e in answer.json()["evidence"]] == ["盘点表.pdf"]
+
+
+@pytest.mark.parametrize("evidence", [None, []], ids=["missing", "empty"])
+def test_a_rectification_without_evidence_is_refused_and_records_nothing(
+    api: Api, evidence: list[Any] | None
+) -> None:
+    _, item_id = api.world.approved_item()
+    before = len(api.events(item_id))
+    body: dict[str, Any] = {"description": "已补登台账"}
+    if evidence is not None:
+        body["evidence"] = evidence
+
+    answer = api.post("bj-clerk", f"/api/items/{item_id}/rectification", body)
+
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "evidence"
+    assert len(api.events(item_id)) == before
+    assert api.get("bj-clerk", f"/api/items/{item_id}").json()["status"] == "approved"
 
 
 def test_citing_a_file_that_was_never_uploaded_names_it(api: Api) -> None:
@@ -37,8 +66,16 @@ def test_rectifying_a_planned_item_is_a_conflict_and_a_coordinator_may_not(api: 
     planned = api.item_id()
     _, approved = api.world.approved_item()
 
-    early = api.post("bj-clerk", f"/api/items/{planned}/rectification", {"description": "x"})
-    coord = api.post("coord", f"/api/items/{approved}/rectification", {"description": "x"})
+    early = api.post(
+        "bj-clerk",
+        f"/api/items/{planned}/rectification",
+        {"description": "x", "evidence": cite(api)},
+    )
+    coord = api.post(
+        "coord",
+        f"/api/items/{approved}/rectification",
+        {"description": "x", "evidence": cite(api, "coord")},
+    )
 
     assert early.status_code == 409
     assert coord.status_code == 403
@@ -180,3 +217,21 @@ def test_flagging_a_planned_item_conflicts_and_office_staff_may_not_flag(api: Ap
 
     assert early.status_code == 409
     assert staff.status_code == 403
+
+
+def test_a_rectification_dated_before_its_problem_was_found_is_refused(api: Api) -> None:
+    found = api.world.today() - timedelta(days=3)
+    issue = api.world.issue(found_on=found).id
+    item_id = api.world.item(issue).id
+    api.world.app.request_approval(api.world["bj-clerk"], item_id)
+    api.world.app.decide_approval(api.world["coord"], item_id, approve=True)
+
+    def rectify(on: date) -> Any:
+        body = {"description": "已补登", "evidence": cite(api), "rectified_on": on.isoformat()}
+        return api.post("bj-clerk", f"/api/items/{item_id}/rectification", body)
+
+    early = rectify(found - timedelta(days=1))
+    assert early.status_code == 422
+    assert early.json()["field"] == "rectified_on"
+    assert api.get("bj-clerk", f"/api/items/{item_id}").json()["status"] == "approved"
+    assert rectify(found).status_code == 200

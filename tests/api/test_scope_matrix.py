@@ -57,6 +57,10 @@ def params(path: str) -> set[str]:
 
 def bodies(api: Api) -> dict[tuple[str, str], Any]:
     later = (api.world.today() + timedelta(days=25)).isoformat()
+    # one file every account uploaded, so that a rectification's body is valid for anyone
+    # and the answer is the case's scope or the caller's role, never the evidence
+    refs = [api.world.evidence(by)[0] for by in api.world.callers]
+    evidence = [{"sha256": refs[0]["sha256"], "file_name": refs[0]["file_name"]}]
     return {
         ("POST", "/api/issues/{issue_id}/reopen"): {"reason": "复查"},
         ("POST", "/api/issues/{issue_id}/items"): {
@@ -73,7 +77,7 @@ def bodies(api: Api) -> dict[tuple[str, str], Any]:
         },
         ("POST", "/api/items/{item_id}/approval-request"): {},
         ("POST", "/api/items/{item_id}/approvals"): {"decision": "approve"},
-        ("POST", "/api/items/{item_id}/rectification"): {"description": "d"},
+        ("POST", "/api/items/{item_id}/rectification"): {"description": "d", "evidence": evidence},
         ("POST", "/api/items/{item_id}/verification"): {"result": "pass"},
         ("POST", "/api/items/{item_id}/deadline-extensions"): {
             "new_deadline": later,

@@ -94,10 +94,15 @@ def test_commands_alternating_between_processes_keep_every_rule_and_version(
 
     first.app.request_approval(first["bj-clerk"], item_id)
     second.app.decide_approval(second["coord"], item_id, approve=True, comment="同意")
-    first.app.record_rectification(first["bj-clerk"], item_id, description="已整改", evidence=[])
+    first.app.record_rectification(
+        first["bj-clerk"], item_id, description="已整改", evidence=first.evidence()
+    )
     with pytest.raises(DomainError):  # already rectified: a rule on the fresh state, no race
         second.app.record_rectification(
-            second["bj-clerk2"], item_id, description="再次整改", evidence=[]
+            second["bj-clerk2"],
+            item_id,
+            description="再次整改",
+            evidence=second.evidence("bj-clerk2"),
         )
     second.app.record_verification(second["coord2"], item_id, passed=True, comment="到位")
 
@@ -113,7 +118,9 @@ def test_a_command_refused_by_a_rule_leaves_the_cached_case_as_stored(
     first.app.load(RectificationItem, item_id)
 
     with pytest.raises(DomainError):  # not approved yet
-        first.app.record_rectification(first["bj-clerk"], item_id, description="x", evidence=[])
+        first.app.record_rectification(
+            first["bj-clerk"], item_id, description="x", evidence=first.evidence()
+        )
 
     assert stored(first.app, item_id) == stored(uncached, item_id)
     assert first.app.load(RectificationItem, item_id).version == 1

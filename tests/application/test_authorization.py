@@ -204,7 +204,9 @@ ACTIONS = (
         "record_rectification",
         "record_rectification",
         _approved,
-        lambda w, c, office, t: w.app.record_rectification(c, _target(t), description="已整改"),
+        lambda w, c, office, t: w.app.record_rectification(
+            c, _target(t), description="已整改", evidence=w.evidence()
+        ),
     ),
     Action(
         "record_verification",

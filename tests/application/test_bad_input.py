@@ -105,7 +105,10 @@ def request_approval_twice(world: World) -> Attempt:
 
 def rectify_unapproved_item(world: World) -> Attempt:
     _, item_id = world.requested_item()
-    return lambda: world.app.record_rectification(world["bj-clerk"], item_id, description="已整改")
+    evidence = world.evidence()
+    return lambda: world.app.record_rectification(
+        world["bj-clerk"], item_id, description="已整改", evidence=evidence
+    )
 
 
 def replan_approved_item(world: World) -> Attempt:

@@ -48,7 +48,7 @@ def test_the_account_that_rectified_cannot_verify_even_with_a_coordinator_role(
 ) -> None:
     hands = both_hands(world)
     _, item_id = world.approved_item()
-    world.app.record_rectification(hands, item_id, description="已整改")
+    world.app.record_rectification(hands, item_id, description="已整改", evidence=world.evidence())
     position = world.last_position()
 
     with pytest.raises(FourEyesViolation):
@@ -75,7 +75,9 @@ def test_a_failed_verification_sends_the_item_back_to_the_office(world: World) -
     _, item_id = world.rectified_item()
 
     world.app.record_verification(world["coord"], item_id, passed=False, comment="账实仍不符")
-    world.app.record_rectification(world["bj-clerk"], item_id, description="重新盘点")
+    world.app.record_rectification(
+        world["bj-clerk"], item_id, description="重新盘点", evidence=world.evidence()
+    )
 
     item = world.app.get_item(world["coord"], item_id)
     assert (item.status, item.failed_verifications) == ("rectified", 1)
@@ -108,7 +110,9 @@ def test_a_reported_issue_reopened_by_a_flag_is_reported_again_once_reverified(
     world.carry_through(other)
     world.app.mark_reported(world["bj-clerk"], issue_id)
     world.app.flag_falsification(world["auditor"], flagged, reason="弄虚作假")
-    world.app.record_rectification(world["bj-clerk"], flagged, description="重新整改")
+    world.app.record_rectification(
+        world["bj-clerk"], flagged, description="重新整改", evidence=world.evidence()
+    )
     world.app.record_verification(world["coord2"], flagged, passed=True)
 
     world.app.mark_reported(world["bj-clerk"], issue_id)

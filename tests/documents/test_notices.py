@@ -17,7 +17,9 @@ from tests.documents.reading import docx_text, pdf_fonts, pdf_text
 def _failed_twice(world: World) -> UUID:
     _issue_id, item_id = world.rectified_item()
     world.app.record_verification(world["coord"], item_id, passed=False, comment="账实仍不相符")
-    world.app.record_rectification(world["bj-clerk"], item_id, description="再次补登")
+    world.app.record_rectification(
+        world["bj-clerk"], item_id, description="再次补登", evidence=world.evidence()
+    )
     world.app.record_verification(world["coord2"], item_id, passed=False, comment="佐证不足")
     return item_id
 

@@ -52,7 +52,9 @@ def test_two_failed_verifications_make_an_item_ineffective(world: World) -> None
     views = fresh_views(world)
     assert item_records(views, offices=None, kind="ineffective") == []
 
-    world.app.record_rectification(world["bj-clerk"], item, description="补充", evidence=[])
+    world.app.record_rectification(
+        world["bj-clerk"], item, description="补充", evidence=world.evidence()
+    )
     world.app.record_verification(world["coord2"], item, passed=False, comment="仍不到位")
     views = fresh_views(world)
 

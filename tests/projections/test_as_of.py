@@ -30,7 +30,9 @@ def any_world(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock)
 
 def early_events(world: World) -> None:
     _, approved = world.approved_item()
-    world.app.record_rectification(world["bj-clerk"], approved, description="已整改", evidence=[])
+    world.app.record_rectification(
+        world["bj-clerk"], approved, description="已整改", evidence=world.evidence()
+    )
     tj = world.issue(office="tj", by="tj-clerk", title="天津问题").id
     world.item(tj, by="tj-clerk")
     world.issue(office="sh", by="sh-clerk", title="上海问题")

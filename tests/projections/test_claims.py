@@ -13,12 +13,15 @@ BACKDATE_DAYS = 7  # the default setting
 
 
 def rectify(world: World, *, claimed_days_ago: int) -> list[str]:
-    _, item = world.approved_item()
+    found = world.issue(found_on=world.today() - timedelta(days=claimed_days_ago)).id
+    item = world.item(found).id
+    world.app.request_approval(world["bj-clerk"], item)
+    world.app.decide_approval(world["coord"], item, approve=True)
     world.app.record_rectification(
         world["bj-clerk"],
         item,
         description="已整改",
-        evidence=[],
+        evidence=world.evidence(),
         rectified_on=world.today() - timedelta(days=claimed_days_ago),
     )
     row = next(i for i in fresh_views(world).items(offices=None).items if i.id == item)
@@ -48,7 +51,7 @@ def test_a_claim_entered_after_its_deadline_is_flagged_even_when_dated_before_it
         world["bj-clerk"],
         item,
         description="已整改",
-        evidence=[],
+        evidence=world.evidence(),
         rectified_on=world.today() - timedelta(days=2),
     )
 

@@ -54,7 +54,9 @@ def test_item_rows_follow_approvals_verification_and_extensions(world: World) ->
     world.app.extend_deadline(
         world["coord"], item_id, new_deadline=world.today() + timedelta(days=40), reason="同意"
     )
-    world.app.record_rectification(world["bj-clerk"], item_id, description="已处置", evidence=[])
+    world.app.record_rectification(
+        world["bj-clerk"], item_id, description="已处置", evidence=world.evidence()
+    )
     world.app.record_verification(world["coord2"], item_id, passed=True, comment="到位")
     row = fresh_views(world).items(offices=None).items[0]
 
@@ -136,7 +138,7 @@ def test_status_shows_position_head_and_lag(world: World) -> None:
 def test_the_offices_citing_a_file_are_those_of_the_items_whose_rectification_cites_it(
     world: World,
 ) -> None:
-    cited, other = "a" * 64, "b" * 64
+    cited, other, elsewhere = "a" * 64, "b" * 64, "d" * 64
 
     def rectify(by: str, office: str, *shas: str) -> None:
         _, item_id = world.approved_item(by=by, office=office)
@@ -148,7 +150,7 @@ def test_the_offices_citing_a_file_are_those_of_the_items_whose_rectification_ci
 
     rectify("bj-clerk", "bj", cited)
     rectify("tj-clerk", "tj", cited, other)
-    rectify("sh-clerk", "sh")
+    rectify("sh-clerk", "sh", elsewhere)
     views = fresh_views(world)
 
     assert views.offices_citing(cited) == {"bj", "tj"}

@@ -74,7 +74,12 @@ def approve(item: RectificationItem) -> None:
 
 def rectify(item: RectificationItem, *, by: str = CLERK) -> None:
     item.rectify(
-        description="已补登台账", evidence=EVIDENCE, rectified_on=TODAY, today=TODAY, by=by
+        description="已补登台账",
+        evidence=EVIDENCE,
+        rectified_on=TODAY,
+        today=TODAY,
+        found_on=TODAY,
+        by=by,
     )
 
 

@@ -35,7 +35,14 @@ def test_evidence_digests_are_stored_in_lower_case() -> None:
     _, item = item_in("approved")
     upper = [{**EVIDENCE[0], "sha256": SHA.upper()}]
 
-    item.rectify(description="已整改", evidence=upper, rectified_on=TODAY, today=TODAY, by=CLERK)
+    item.rectify(
+        description="已整改",
+        evidence=upper,
+        rectified_on=TODAY,
+        today=TODAY,
+        found_on=TODAY,
+        by=CLERK,
+    )
 
     assert item.evidence[0]["sha256"] == SHA
 
@@ -56,7 +63,12 @@ def test_malformed_evidence_is_refused(reference: dict[str, Any]) -> None:
 
     with pytest.raises(InvalidInput) as refused:
         item.rectify(
-            description="已整改", evidence=[reference], rectified_on=TODAY, today=TODAY, by=CLERK
+            description="已整改",
+            evidence=[reference],
+            rectified_on=TODAY,
+            today=TODAY,
+            found_on=TODAY,
+            by=CLERK,
         )
 
     assert refused.value.field == "evidence"
@@ -72,17 +84,55 @@ def test_a_rectification_cannot_be_dated_in_the_future() -> None:
             evidence=[],
             rectified_on=TODAY + timedelta(days=1),
             today=TODAY,
+            found_on=TODAY,
             by=CLERK,
         )
 
     assert refused.value.field == "rectified_on"
 
 
+def test_a_rectification_needs_at_least_one_evidence_file() -> None:
+    _, item = item_in("approved")
+
+    with pytest.raises(InvalidInput) as refused:
+        item.rectify(
+            description="已整改",
+            evidence=[],
+            rectified_on=TODAY,
+            today=TODAY,
+            found_on=TODAY,
+            by=CLERK,
+        )
+
+    assert refused.value.field == "evidence"
+    assert item.status == "approved"
+    assert item.evidence == []
+
+
+def test_a_rectification_cannot_be_dated_before_the_problem_was_found() -> None:
+    _, item = item_in("approved")
+
+    with pytest.raises(InvalidInput) as refused:
+        item.rectify(
+            description="已整改",
+            evidence=EVIDENCE,
+            rectified_on=TODAY - timedelta(days=1),
+            today=TODAY,
+            found_on=TODAY,
+            by=CLERK,
+        )
+
+    assert refused.value.field == "rectified_on"
+    assert item.status == "approved"
+
+
 def test_a_rectification_needs_a_description() -> None:
     _, item = item_in("approved")
 
     with pytest.raises(InvalidInput) as refused:
-        item.rectify(description="", evidence=[], rectified_on=TODAY, today=TODAY, by=CLERK)
+        item.rectify(
+            description="", evidence=[], rectified_on=TODAY, today=TODAY, found_on=TODAY, by=CLERK
+        )
 
     assert refused.value.field == "description"
 

@@ -150,7 +150,12 @@ class ItemLifecycle(RuleBasedStateMachine):
 
         def rectify() -> None:
             self.item.rectify(
-                description="已整改", evidence=EVIDENCE, rectified_on=TODAY, today=TODAY, by=who
+                description="已整改",
+                evidence=EVIDENCE,
+                rectified_on=TODAY,
+                today=TODAY,
+                found_on=TODAY,
+                by=who,
             )
 
         if self.attempt(allowed, rectify):

@@ -100,7 +100,9 @@ class RectificationCreate(Body):
     )
 
     description: Text
-    evidence: list[EvidenceCite] = Field(default_factory=list, max_length=50)
+    evidence: list[EvidenceCite] = Field(
+        min_length=1, max_length=50, description="The uploaded files that prove it: at least one"
+    )
     rectified_on: date | None = Field(default=None, description="Defaults to today")
 
 
