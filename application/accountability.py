@@ -42,6 +42,11 @@ EVENT_LABELS: Final = {
     "WorkGroupChanged": "调整工作专班",
     "SelfInspectionSubmitted": "报送自查材料",
     "ReportSubmitted": "报送整改情况报告",
+    "ItemAdded": "新增整改事项",
+    "ItemVerified": "整改事项核验通过",
+    "ItemSentBack": "整改事项退回重新整改",
+    "Closed": "问题销号",
+    "Reopened": "重新打开问题",
 }
 
 _CITED: Final = {

@@ -14,7 +14,16 @@ import typer
 from eventsourcing.persistence import PersistenceError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.cli.common import console, container, err_console, fail, reader, settings
+from api.cli.common import (
+    console,
+    container,
+    err_console,
+    fail,
+    output_file,
+    reader,
+    settings,
+    write_file,
+)
 from infrastructure import heap
 from infrastructure.audit import AuditDesk, verify_store
 from infrastructure.chain_result import VerifyResult
@@ -129,18 +138,15 @@ def digest(
     out: Path = typer.Option(..., "--out", help="Where to write the signed digest (JSON)"),
 ) -> None:
     """Sign the verified chain head, record DigestIssued, write the digest file."""
+    output_file(out, option="--out")  # before DigestIssued is recorded
     if out.exists():
-        fail(f"{out} exists: will not overwrite a kept digest")
+        fail(f"--out: {out} exists: will not overwrite a kept digest")
     with container() as built:
         try:
             issued = AuditDesk.of(built).issue_digest(reader())
         except DigestError as exc:
             fail(str(exc), 1)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(issued.to_json(), encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror or exc}")
+    write_file(out, issued.to_json().encode("utf-8"), option="--out")
     console.print(
         f"digest written to {out}: position {issued.position}, {issued.events} events, "
         f"key {issued.key_id}"
@@ -152,6 +158,8 @@ def public_key(
     out: Path | None = typer.Option(None, "--out", help="Write the PEM here, not to stdout"),
 ) -> None:
     """Print the service's public key (PEM): auditors check digests with it."""
+    if out is not None:
+        output_file(out, option="--out")
     try:
         key = load_signing_key(settings()).public
     except DigestError as exc:
@@ -159,10 +167,7 @@ def public_key(
     if out is None:
         typer.echo(key.pem, nl=False)
         return
-    try:
-        out.write_text(key.pem, encoding="ascii")
-    except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror or exc}")
+    write_file(out, key.pem.encode("ascii"), option="--out")
     console.print(f"public key {key.key_id} written to {out}")
 
 

@@ -1,10 +1,12 @@
-"""What every CLI command shares: settings, the container, errors as messages."""
+"""What every CLI command shares: settings, the container, errors as messages, output files."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -30,24 +32,40 @@ CLI_READER = Principal(
 )
 
 
+OUT_NAMES = "-o/--out"
+OUT = typer.Option(..., "--out", "-o", help="Where to write the file (missing folders are made)")
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     err_console.print(f"[red]error:[/red] {message}")
     raise typer.Exit(code)
 
 
-def settings() -> Settings:
+COMMAND_LOG_LEVEL = "warning"
+
+
+def settings(*, service: bool = False) -> Settings:
+    """The settings, with logging configured.
+
+    A command that answers and exits prints its answer, not the machinery's info lines
+    (views catching up, indexes built): it logs warnings and errors only, unless
+    RECTIFY_LOG_LEVEL is set. A ``service`` (the server, the views' worker) logs at
+    RECTIFY_LOG_LEVEL or its default, as operators read it.
+    """
     try:
         loaded = load_settings()
     except SettingsError as exc:
         fail(str(exc))
-    configure_logging(log_format=loaded.log_format, level=loaded.log_level)
+    chosen = service or "log_level" in loaded.model_fields_set
+    level = loaded.log_level if chosen else COMMAND_LOG_LEVEL
+    configure_logging(log_format=loaded.log_format, level=level)
     return loaded
 
 
 @contextmanager
-def container() -> Iterator[Container]:
+def container(*, service: bool = False) -> Iterator[Container]:
     """The wired application; domain and application errors become messages, not tracebacks."""
-    loaded = settings()
+    loaded = settings(service=service)
     try:
         built = build_container(loaded)
     except CampaignFileError as exc:
@@ -76,3 +94,52 @@ def parse_uuid(value: str, *, what: str) -> UUID:
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def output_file(path: Path, *, option: str) -> Path:
+    """Check, before any work, that ``path`` can be written as a file.
+
+    Missing folders are fine (``write_file`` makes them); a directory, a file where a folder
+    should be, or no right to write stop the command with a message naming ``option``.
+    """
+    if path.is_dir():
+        fail(f"{option}: {path} is a directory; name the file to write")
+    _check_folder(path.parent, path, option=option)
+    if path.exists() and not os.access(path, os.W_OK):
+        fail(f"{option}: cannot write {path}: permission denied")
+    return path
+
+
+def output_dir(path: Path, *, option: str) -> Path:
+    """Check, before any work, that files can be written into the folder ``path``."""
+    if path.exists() and not path.is_dir():
+        fail(f"{option}: {path} is a file, not a directory")
+    _check_folder(path, path, option=option)
+    return path
+
+
+def write_file(path: Path, data: bytes, *, option: str) -> None:
+    """Write ``data`` to ``path``, making its missing folders; a failure names ``option``."""
+    output_file(path, option=option)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        fail(f"{option}: cannot write {path}: {exc.strerror or exc}")
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """``write_file`` for an ``OUT`` option, saying what was written."""
+    write_file(path, data, option=OUT_NAMES)
+    console.print(f"wrote {path} ({len(data):,} bytes)")
+
+
+def _check_folder(folder: Path, path: Path, *, option: str) -> None:
+    """The nearest existing folder at or above ``folder`` must be one, and writable."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        fail(f"{option}: cannot write {path}: {existing} is a file, not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        fail(f"{option}: cannot write {path}: permission denied in {existing}")

@@ -10,7 +10,18 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from api.cli.common import console, container, parse_uuid, reader
+from api.cli.common import (
+    OUT,
+    OUT_NAMES,
+    console,
+    container,
+    output_dir,
+    output_file,
+    parse_uuid,
+    reader,
+    write_file,
+    write_output,
+)
 from api.cli.sheets import acting, export_cli, import_cli
 from domain.milestones import STATUS_LABELS
 
@@ -21,12 +32,7 @@ report_cli = typer.Typer(
 
 AS = typer.Option(..., "--as", help="The account that acts (recorded on the events)")
 FORMAT = typer.Option("pdf", "--format", "-f", help="docx or pdf")
-OUT = typer.Option(..., "--out", "-o", help="Where to write the file")
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-    console.print(f"wrote {path} ({len(data):,} bytes)")
+OUT_DIR = "--out-dir"
 
 
 @notice_cli.command("candidates")
@@ -93,6 +99,7 @@ def issue(
 
 @notice_cli.command("list")
 def list_notices() -> None:
+    """Every notice: id, status, number (文号) and title."""
     with container() as built:
         for notice in built.app.notices(reader()):
             console.print(f"{notice.id}  {notice.status:6}  {notice.number or '—'}  {notice.title}")
@@ -101,9 +108,10 @@ def list_notices() -> None:
 @notice_cli.command("render")
 def render(notice_id: str, fmt: str = FORMAT, out: Path = OUT) -> None:
     """The notice as a formal DOCX or PDF."""
+    output_file(out, option=OUT_NAMES)
     with container() as built:
         uid = parse_uuid(notice_id, what="NOTICE_ID")
-        _write(out, built.app.render_notice(reader(), uid, fmt))
+        write_output(out, built.app.render_notice(reader(), uid, fmt))
 
 
 @report_cli.command("preview")
@@ -114,18 +122,21 @@ def preview(
     as_user: str = AS,
 ) -> None:
     """The report as it would be submitted now (records nothing)."""
+    output_file(out, option=OUT_NAMES)
     with container() as built:
         document = built.app.preview_report(acting(built.app, as_user), office=office)
-        _write(out, built.app.renderer.render(document, fmt))
+        write_output(out, built.app.renderer.render(document, fmt))
 
 
 @report_cli.command("submit")
 def submit(
     office: str = typer.Option(None, "--office", help="Omit for the consolidated report"),
-    out_dir: Path = typer.Option(None, "--out-dir", help="Also write the files here"),
+    out_dir: Path = typer.Option(None, OUT_DIR, help="Also write the files here"),
     as_user: str = AS,
 ) -> None:
     """Generate and submit the report; its closed issues and items become reported."""
+    if out_dir is not None:
+        output_dir(out_dir, option=OUT_DIR)  # before the report is recorded
     with container() as built:
         caller = acting(built.app, as_user)
         result = built.app.submit_report(caller, office=office)
@@ -134,15 +145,18 @@ def submit(
             console.print(f"  {ref['format']}  sha256 {ref['sha256']}")
             if out_dir is not None:
                 data, _ = built.app.report_file(caller, result.id, ref["format"])
-                _write(out_dir / ref["file_name"], data)
+                path = out_dir / ref["file_name"]
+                write_file(path, data, option=OUT_DIR)
+                console.print(f"wrote {path} ({len(data):,} bytes)")
 
 
 @report_cli.command("download")
 def download(report_id: str, fmt: str = FORMAT, out: Path = OUT) -> None:
     """A submitted report's file, byte for byte as recorded."""
+    output_file(out, option=OUT_NAMES)
     with container() as built:
         data, _ = built.app.report_file(reader(), parse_uuid(report_id, what="REPORT_ID"), fmt)
-        _write(out, data)
+        write_output(out, data)
 
 
 def milestones() -> None:

@@ -13,9 +13,11 @@ from api.cli.common import console, container, fail, parse_uuid, reader, setting
 from api.cli.documents import register as register_documents
 from api.cli.projections import register as register_projections
 from api.cli.readers import register as register_readers
+from application.accountability import EVENT_LABELS
 from application.demo import load_demo
 from infrastructure.chain_setup import ChainSetupError, prepare_postgres_log
 from infrastructure.database import DatabaseUrl
+from projections import labels
 
 cli = typer.Typer(
     help="整改台账 rectify: the event-sourced case ledger.",
@@ -28,6 +30,8 @@ register_projections(cli)
 register_readers(cli)
 register_documents(cli)
 register_audit_trail(cli)
+
+HISTORY_COLUMNS = ("时间", "操作人", "角色", "单位", "记录", "事件", "意见/理由")
 
 
 @db_cli.command("init")
@@ -73,17 +77,17 @@ def history(case_id: str = typer.Argument(..., help="An issue or item id")) -> N
     with container() as built:
         entries = built.app.case_history(reader(), parse_uuid(case_id, what="CASE_ID"))
         tz = ZoneInfo(built.campaign.timezone)
-        table = Table(title=f"case {case_id}")
-        for column in ("time", "actor", "role", "unit", "record", "event", "comment"):
+        table = Table(title=f"案件记录 {case_id}")
+        for column in HISTORY_COLUMNS:
             table.add_column(column)
         for e in entries:
             table.add_row(
                 e.recorded_at.astimezone(UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M"),
                 e.actor.get("name", ""),
-                e.actor.get("role", ""),
+                labels.role(e.actor.get("role", "")),
                 e.actor.get("unit", ""),
-                f"{e.aggregate_type}#{e.version}",
-                e.event_type,
+                f"{labels.AGGREGATES.get(e.aggregate_type, e.aggregate_type)}#{e.version}",
+                EVENT_LABELS.get(e.event_type, e.event_type),
                 e.comment,
             )
         console.print(table)
@@ -98,7 +102,7 @@ def serve() -> None:
     """
     import uvicorn
 
-    loaded = settings()
+    loaded = settings(service=True)
     uvicorn.run(
         "api.http.app:create_app",
         factory=True,

@@ -48,13 +48,13 @@ def run(
     for name in names or ():
         if name not in VIEW_NAMES:
             fail(f"unknown view {name!r}; views: {', '.join(VIEW_NAMES)}")
-    loaded = settings()
+    loaded = settings(service=True)
     postgres = DatabaseUrl.parse(loaded.database_url).dialect == "postgres"
     if processes is not None and processes > 1 and not postgres:
         fail("--processes above 1 needs PostgreSQL: SQLite takes one writer at a time")
     wanted = list(dict.fromkeys(names or VIEW_NAMES))
     signalled = Signalled()
-    with container() as built:
+    with container(service=True) as built:
         host = build_host(built.app, built.db, built.campaign, names=wanted, batch_size=batch_size)
         backlog = host.log.head() - min(host.positions().values(), default=0)
         shares = spread_shares(loaded, wanted, backlog, processes=processes)

@@ -10,7 +10,17 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from api.cli.common import console, container, err_console, fail, reader
+from api.cli.common import (
+    OUT,
+    OUT_NAMES,
+    console,
+    container,
+    err_console,
+    fail,
+    output_file,
+    reader,
+    write_output,
+)
 from api.cli.readers import parse_moment
 from api.http.sheet_rules import SHEET_RULES
 from application.errors import AuthenticationFailed
@@ -28,7 +38,6 @@ import_cli = typer.Typer(
     help="Import an office's filled self-inspection sheet.", no_args_is_help=True
 )
 
-OUT = typer.Option(..., "--out", "-o", help="Where to write the file")
 OFFICE = typer.Option(None, "--office", help="An office code (with its sub-offices)")
 AS_OF = typer.Option(None, "--as-of", help="The ledger as it stood then (date or time)")
 
@@ -42,11 +51,6 @@ def acting(app: RectifyApp, username: str) -> Caller:
     return Caller(principal, request_id=f"cli-{uuid4().hex[:16]}")
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-    console.print(f"wrote {path} ({len(data):,} bytes)")
-
-
 def _export(
     kind: str,
     out: Path,
@@ -56,6 +60,7 @@ def _export(
     overdue: bool | None,
     as_of: str | None,
 ) -> None:
+    output_file(out, option=OUT_NAMES)
     with container() as built:
         tz = ZoneInfo(built.campaign.timezone)
         at = parse_moment(as_of, tz, end_of_day=True, what="--as-of")
@@ -67,7 +72,7 @@ def _export(
         else:
             ledger = ledger.filtered(category=category, item_status=status, overdue=overdue)
             data = items_workbook(built.campaign, ledger)
-        _write(out, data)
+        write_output(out, data)
 
 
 @export_cli.command("issues")
@@ -98,9 +103,10 @@ def export_items(
 @export_cli.command("template")
 def export_template(out: Path = OUT, office: str = typer.Option(..., "--office")) -> None:
     """The blank self-inspection sheet for one office."""
+    output_file(out, option=OUT_NAMES)
     with container() as built:
         built.campaign.office(office)
-        _write(out, template_workbook(built.campaign, office=office))
+        write_output(out, template_workbook(built.campaign, office=office))
 
 
 @import_cli.command("self-inspection")

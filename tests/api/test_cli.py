@@ -7,12 +7,19 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
+import typer
+from typer.core import TyperGroup
+
+from api.cli.main import cli
+from domain.taxonomy import ROLES
 
 RECTIFY = Path(sys.executable).with_name("rectify")
 STRONG_SECRET = "s" * 48
@@ -107,10 +114,25 @@ def test_history_prints_a_cases_trail_with_actors_names(demo: Demo) -> None:
     run = rectify("history", issue_id, db=demo.db)
 
     assert run.code == 0, run.err
-    found_line = next(line for line in run.out.splitlines() if "Found" in line)
+    found_line = next(line for line in run.out.splitlines() if "登记问题" in line)
     assert found_by["name"] in found_line
-    assert found_by["role"] in found_line
+    assert ROLES[found_by["role"]] in found_line
     assert found_by["unit"] in found_line
+
+
+def test_history_speaks_chinese_like_the_other_tables(demo: Demo) -> None:
+    issue_id, found_by = first_issue(demo.db)
+
+    run = rectify("history", issue_id, db=demo.db)
+
+    assert run.code == 0, run.err
+    header = next(line for line in run.out.splitlines() if "时间" in line)
+    for column in ("时间", "操作人", "角色", "单位", "记录", "事件"):
+        assert column in header
+    assert "问题#1" in run.out
+    assert "核验通过" in run.out
+    for code in (found_by["role"], "Found", "VerificationPassed", "RectificationItem", "ItemAdded"):
+        assert code not in run.out
 
 
 @pytest.mark.parametrize(
@@ -135,3 +157,62 @@ def test_a_bad_setting_stops_the_command_naming_the_variable(tmp_path: Path) -> 
     assert run.code != 0
     assert "RECTIFY_PORT" in run.err
     assert "Traceback" not in run.err
+
+
+def test_a_reader_prints_its_table_without_log_lines(demo: Demo) -> None:
+    run = rectify("ledger", "issues", "--as-of", "2026-10-01", db=demo.db)
+
+    assert run.code == 0, run.err
+    assert "问题清单" in run.out
+    assert "view_indexes_built" not in run.err
+    assert '"level": "info"' not in run.err
+
+
+def test_a_reader_logs_info_lines_when_asked_to(demo: Demo) -> None:
+    run = rectify("ledger", "issues", "--as-of", "2026-10-01", db=demo.db, RECTIFY_LOG_LEVEL="info")
+
+    assert run.code == 0, run.err
+    assert "view_indexes_built" in run.err
+
+
+def test_the_views_worker_still_logs_at_info(demo: Demo) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECTIFY_")}
+    env["RECTIFY_DATABASE_URL"] = f"sqlite:///{demo.db}"
+    worker = subprocess.Popen(
+        [str(RECTIFY), "projections", "run"],
+        env=env,
+        cwd=demo.db.parent,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    watchdog = threading.Timer(60, worker.kill)
+    watchdog.start()
+    try:
+        assert worker.stderr is not None
+        lines = iter(worker.stderr.readline, "")
+        started = next((line for line in lines if "projection_worker_started" in line), "")
+    finally:
+        watchdog.cancel()
+        worker.kill()  # only its first lines matter here
+        worker.communicate(timeout=30)
+
+    assert '"level": "info"' in started
+
+
+def _commands(group: TyperGroup, path: str = "rectify") -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for name, command in group.commands.items():
+        found.append((f"{path} {name}", command))
+        if isinstance(command, TyperGroup):
+            found += _commands(command, f"{path} {name}")
+    return found
+
+
+def test_every_command_and_command_group_has_a_help_text() -> None:
+    root = typer.main.get_command(cli)
+    assert isinstance(root, TyperGroup)
+
+    silent = [path for path, command in _commands(root) if not (command.help or "").strip()]
+
+    assert silent == []
