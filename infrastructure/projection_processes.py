@@ -87,17 +87,28 @@ def worker_started(host: ProjectionHost) -> None:
 
 class Signalled:
     """A stop signal (SIGTERM, or SIGINT: Ctrl+C reaches every process of the group) seen by
-    this process. Its handler only flips a flag: setting a multiprocessing event there can
-    deadlock with the wait it interrupted."""
+    this process. Its handler only notes the signal: setting a multiprocessing event there
+    can deadlock with the wait it interrupted, and so could logging, when the signal comes
+    while this thread is writing a log line (the line's lock is held and not re-entrant).
+    The stop is logged by whoever first reads ``raised``."""
 
     def __init__(self) -> None:
-        self.raised = False
+        self.signum: int | None = None
+        self._told = False
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        logger.info("projection_worker_stopping", signal=signal.Signals(signum).name)
-        self.raised = True
+        self.signum = signum
+
+    @property
+    def raised(self) -> bool:
+        if self.signum is None:
+            return False
+        if not self._told:
+            self._told = True
+            logger.info("projection_worker_stopping", signal=signal.Signals(self.signum).name)
+        return True
 
 
 def catch_up_share(
