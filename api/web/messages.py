@@ -115,6 +115,8 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
         return f"{name}不能早于发现问题的日期{f'（{found[-1]}）' if found else ''}。"
     if "at least one uploaded evidence file" in text:
         return "请上传至少一份佐证材料。"
+    if "changes nothing" in text:
+        return "没有修改任何内容，无需保存。"
     if "already assigned" in text:
         return "该事项已由此人负责，无需变更。"
     if "you cannot record problems for office" in text:

@@ -103,6 +103,44 @@ def test_a_coordinator_drafts_issues_and_downloads_a_notice(api: Api) -> None:
     assert "补登台账" in pdf_text(pdf.content)
 
 
+def test_a_notice_answers_with_its_version_as_the_etag_and_an_empty_edit_is_refused(
+    api: Api,
+) -> None:
+    issue = api.world.issue()
+    api.world.item(issue.id, measure="补登台账", deadline=api.world.today() + timedelta(days=1))
+    api.world.clock.set(CAMPAIGN_NOW + timedelta(days=5))
+    record = next(
+        c["id"] for c in api.get("coord", "/api/accountability/candidates").json() if c["item_id"]
+    )
+    drafted = api.post("coord", "/api/notices", json={"records": [record]})
+    url = f"/api/notices/{drafted.json()['id']}"
+    assert drafted.headers["ETag"] == '"1"'
+    assert api.get("coord", url).headers["ETag"] == '"1"'
+
+    empty = api.client.patch(url, json={}, headers=api.headers("coord", **{"If-Match": '"1"'}))
+    same_title = api.client.patch(
+        url, json={"title": drafted.json()["title"]}, headers=api.headers("coord")
+    )
+    assert (empty.status_code, same_title.status_code) == (422, 422)
+    assert "changes nothing" in empty.json()["detail"]
+    assert api.get("coord", url).json()["version"] == 1
+
+    edited = api.client.patch(
+        url,
+        json={"title": "关于整改滞后的通报"},
+        headers=api.headers("coord", **{"If-Match": '"1"'}),
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.headers["ETag"] == '"2"'
+    issued = api.post(
+        "coord",
+        f"{url}/issue",
+        json={"number": "机管国资〔2026〕13号"},
+        headers={"If-Match": '"2"'},
+    )
+    assert issued.headers["ETag"] == '"3"'
+
+
 def test_an_office_submits_its_report_and_downloads_the_recorded_file(api: Api) -> None:
     _, item_id = api.world.rectified_item()
     api.world.app.record_verification(api.world["coord"], item_id, passed=True)

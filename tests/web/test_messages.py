@@ -54,6 +54,11 @@ CASES = [
         422,
     ),
     (
+        InvalidInput("the edit changes nothing: give a new title", field="title"),
+        "没有修改任何内容，无需保存。",
+        422,
+    ),
+    (
         DeadlineOutOfRange("deadline 2026-01-01 is in the past", field="deadline"),
         "完成时限不能早于今天。",
         422,

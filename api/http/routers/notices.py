@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Response
 from pydantic import Field
 
-from api.http.deps import AppDep, ExpectedVersionDep, ReaderDep, WriterDep
+from api.http.deps import AppDep, ExpectedVersionDep, ReaderDep, WriterDep, etag
 from api.http.errors import problem_responses
 from api.http.offload import OffloadedRoute
 from api.http.routers.downloads import attachment
@@ -59,7 +59,9 @@ def list_notices(app: AppDep, caller: ReaderDep) -> list[dict[str, Any]]:
 
 
 @router.post("/api/notices", status_code=201, summary="Draft a notice from chosen records")
-def draft(app: AppDep, caller: WriterDep, body: NoticeDraft) -> dict[str, Any]:
+def draft(
+    app: AppDep, caller: WriterDep, body: NoticeDraft, response: Response
+) -> dict[str, Any]:
     result = app.draft_notice(
         caller,
         record_ids=body.records,
@@ -67,7 +69,7 @@ def draft(app: AppDep, caller: WriterDep, body: NoticeDraft) -> dict[str, Any]:
         recipients=body.recipients,
         copy_to=body.copy_to,
     )
-    return app.get_notice(caller, result.id).summary()
+    return tagged(response, app.get_notice(caller, result.id).summary())
 
 
 @router.get(
@@ -83,8 +85,16 @@ def download(app: AppDep, caller: ReaderDep, notice_id: UUID, fmt: Format) -> Re
 
 
 @router.get("/api/notices/{notice_id}", summary="One notice")
-def get_notice(app: AppDep, caller: ReaderDep, notice_id: UUID) -> dict[str, Any]:
-    return app.get_notice(caller, notice_id).summary()
+def get_notice(
+    app: AppDep, caller: ReaderDep, notice_id: UUID, response: Response
+) -> dict[str, Any]:
+    return tagged(response, app.get_notice(caller, notice_id).summary())
+
+
+def tagged(response: Response, notice: dict[str, Any]) -> dict[str, Any]:
+    """The notice, its version as the ETag (what ``If-Match`` on an edit or issue expects)."""
+    response.headers["ETag"] = etag(int(notice["version"]))
+    return notice
 
 
 @router.patch("/api/notices/{notice_id}", summary="Edit a draft notice")
@@ -94,9 +104,10 @@ def edit(
     notice_id: UUID,
     body: NoticeEdit,
     expected_version: ExpectedVersionDep,
+    response: Response,
 ) -> dict[str, Any]:
     app.edit_notice(caller, notice_id, **body.model_dump(), expected_version=expected_version)
-    return app.get_notice(caller, notice_id).summary()
+    return tagged(response, app.get_notice(caller, notice_id).summary())
 
 
 @router.post("/api/notices/{notice_id}/issue", summary="Issue the notice under its number")
@@ -106,6 +117,7 @@ def issue(
     notice_id: UUID,
     body: NoticeIssue,
     expected_version: ExpectedVersionDep,
+    response: Response,
 ) -> dict[str, Any]:
     app.issue_notice(caller, notice_id, number=body.number, expected_version=expected_version)
-    return app.get_notice(caller, notice_id).summary()
+    return tagged(response, app.get_notice(caller, notice_id).summary())
