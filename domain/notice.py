@@ -113,18 +113,21 @@ class Notice(RecordedAggregate):
             raise InvalidTransition("the notice is issued; an issued notice no longer changes")
         if not recipients:
             raise InvalidInput("a notice needs at least one recipient", field="recipients")
-        changed = {
-            "title": check_text(title, field="title", max_length=200),
-            "body": check_text(body, field="body", max_length=50_000),
-            "recipients": list(recipients),
-            "copy_to": list(copy_to),
-        }
-        if all(getattr(self, name) == value for name, value in changed.items()):
+        title = check_text(title, field="title", max_length=200)
+        body = check_text(body, field="body", max_length=50_000)
+        now = (self.title, self.body, self.recipients, self.copy_to)
+        if now == (title, body, list(recipients), list(copy_to)):
             raise InvalidInput(
                 "the edit changes nothing: give a new title, body, recipients or copy_to",
                 field="title",
             )
-        self._edited(**changed, reason=reason.strip())
+        self._edited(
+            title=title,
+            body=body,
+            recipients=list(recipients),
+            copy_to=list(copy_to),
+            reason=reason.strip(),
+        )
 
     @event("Edited")
     def _edited(

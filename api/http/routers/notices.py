@@ -59,9 +59,7 @@ def list_notices(app: AppDep, caller: ReaderDep) -> list[dict[str, Any]]:
 
 
 @router.post("/api/notices", status_code=201, summary="Draft a notice from chosen records")
-def draft(
-    app: AppDep, caller: WriterDep, body: NoticeDraft, response: Response
-) -> dict[str, Any]:
+def draft(app: AppDep, caller: WriterDep, body: NoticeDraft, response: Response) -> dict[str, Any]:
     result = app.draft_notice(
         caller,
         record_ids=body.records,
