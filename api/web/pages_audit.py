@@ -1,5 +1,6 @@
-"""审计: the audit log with filters (actor, unit, case, time), the hash-chain verification with
-kept digests, and signed digests to issue and download (coordinators and auditors)."""
+"""审计: the audit log with filters (actor, unit, case, time) for every account, scoped like
+``GET /api/audit/events`` to the offices it may read; the hash-chain verification with kept
+digests, and signed digests to issue and download, for coordinators and auditors only."""
 
 from __future__ import annotations
 
@@ -72,8 +73,8 @@ def _page(
     issued: Digest | None = None,
     failure: str = "",
 ) -> Response:
-    desk = AuditDesk.of(container)
-    digests = desk.digests(user.caller())  # coordinators and auditors only (else 403)
+    may_verify = user.may("verify_chain")  # the digests' list needs it too
+    digests = AuditDesk.of(container).digests(user.caller()) if may_verify else []
     filters, errors = audit_filters(request.query_params, container.campaign.timezone)
     rows = container.read_models.audit_events(**filters, page_size=PAGE_SIZE, offices=user.readable)
     link = {
@@ -94,6 +95,7 @@ def _page(
         lines=verify_lines(result) if result is not None else [],
         issued=issued,
         failure=failure,
+        may_verify=may_verify,
         may_issue=user.may("issue_digest"),
     )
 
