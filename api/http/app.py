@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 from pydantic.json_schema import models_json_schema
 
 from api import web
@@ -107,7 +108,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
             if owned:
                 container.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # FastAPI with /docs' scripts served here, not from a CDN
         title="rectify 整改台账",
         version="0.1.0",
         description=DESCRIPTION,
