@@ -76,7 +76,15 @@ def _page(
     may_verify = user.may("verify_chain")  # the digests' list needs it too
     digests = AuditDesk.of(container).digests(user.caller()) if may_verify else []
     filters, errors = audit_filters(request.query_params, container.campaign.timezone)
+    unit = filters["unit"]
+    if unit and unit not in {u.code for u in container.campaign.units}:
+        errors["unit"] = f"没有代码为“{unit}”的单位，请从列表中选择。"
     rows = container.read_models.audit_events(**filters, page_size=PAGE_SIZE, offices=user.readable)
+    if filters["actor"] and rows.total == 0 and not errors:
+        errors["actor"] = (
+            f"没有“{filters['actor']}”的操作记录。请填写操作人的完整姓名"
+            "（如“王协调（国资处）”）或账号名（如 coord）。"
+        )
     link = {
         k: (request.query_params.get(k) or "") for k in ("actor", "unit", "case", "since", "until")
     }

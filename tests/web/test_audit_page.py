@@ -169,3 +169,18 @@ def test_coordinators_and_auditors_still_verify_and_handle_digests(
     download = web.client.get(f"/audit/digests/{link.group(1)}.json")
     assert download.status_code == 200
     assert download.json()["position"] > 0
+
+
+def test_a_partial_actor_name_gets_a_hint_and_an_unknown_unit_a_warning(web: Console) -> None:
+    web.log_in("coord")
+
+    partial = web.client.get("/audit", params={"actor": "王"}).text
+    unknown_unit = web.client.get("/audit", params={"unit": "zz"}).text
+    known = web.client.get("/audit", params={"actor": "coord", "unit": "admin-bureau"}).text
+
+    assert "没有“王”的操作记录" in partial
+    assert "账号名" in partial
+    assert "没有代码为“zz”的单位" in unknown_unit
+    assert "操作记录。请填写" not in known
+    assert "的单位，请从列表中选择" not in known
+    assert _positions(known)
