@@ -43,10 +43,17 @@ CLERK_OF = {"bj": "bj-clerk", "sh": "sh-clerk"}
 
 
 def routes(api: Api) -> list[tuple[str, str]]:
-    """(method, path) of every API route, routers included."""
+    """(method, path) of every API route, routers included (not the pages that document
+    the API, /docs and /redoc)."""
     found = []
     for context in iter_route_contexts(api.app.routes):
-        if isinstance(context.original_route, APIRoute) and context.path and context.methods:
+        route = context.original_route
+        if (
+            isinstance(route, APIRoute)
+            and route.include_in_schema
+            and context.path
+            and context.methods
+        ):
             found.extend((method, context.path) for method in sorted(context.methods))
     return found
 
