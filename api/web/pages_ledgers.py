@@ -1,22 +1,23 @@
 """问题清单 and 整改台账: the API's filters, sorting and paging, the lights, "as of" a day,
-and the XLSX of exactly what is shown."""
+and the XLSX of exactly what is shown — or, when a filter typed is not valid, no file but
+the page saying what is wrong (an export never drops a filter silently)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
 from api.http.deps import ServicesDep
+from api.http.filters import selected_ledger, sheet_scope
 from api.web.ledger_params import PAGE_SIZES, LedgerParams, parse
-from api.web.messages import refusal
+from api.web.messages import Refusal, refusal
+from api.web.messages import label as field_label
 from api.web.rendering import render
 from api.web.routing import WebRoute
 from api.web.session import UserDep, WebUser
 from application.errors import NotFound
-from application.ledger_scan import Ledger
 from domain.errors import DomainError
 from domain.taxonomy import CATEGORIES, SOURCES
 from infrastructure.container import Container
@@ -52,15 +53,22 @@ def _read(
     )
 
 
-def _ledger_page(kind: str, request: Request, user: WebUser, services: ServicesDep) -> Response:
+def _ledger_page(
+    kind: str,
+    request: Request,
+    user: WebUser,
+    services: ServicesDep,
+    *,
+    refused: Refusal | None = None,
+) -> Response:
     container = services.container
     p = _params(kind, request, user, container)
     rows: Page[Any] = Page(items=[], total=0, page=p.page, page_size=p.page_size)
-    failure = None
+    failure = refused
     try:
         rows = _read(kind, container, user, p, page=p.page, size=p.page_size)
     except DomainError as exc:
-        failure = refusal(exc)
+        failure = failure or refusal(exc)
     offices = [
         u for u in container.campaign.offices() if user.readable is None or u.code in user.readable
     ]
@@ -90,30 +98,23 @@ def item_ledger(request: Request, user: UserDep, services: ServicesDep) -> Respo
     return _ledger_page("items", request, user, services)
 
 
-def _shown_ids(kind: str, container: Container, user: WebUser, p: LedgerParams) -> list[Any]:
-    """Every row the filters select (all pages), in the order shown."""
-    size = container.settings.max_page_size
-    ids, page = [], 1
-    while True:
-        rows = _read(kind, container, user, p, page=page, size=size)
-        ids += [row.id for row in rows.items]
-        if page >= rows.pages:
-            return ids
-        page += 1
+# Paging is not a filter of the export (it holds every page): only these refuse it.
+NOT_EXPORT_FILTERS = ("page", "page_size")
+EXPORT_LABELS = {"overdue": "只看逾期"}
 
 
-def shown_ledger(ledger: Ledger, kind: str, ids: list[Any]) -> Ledger:
-    """The ledger cut to the rows shown: those problems, or those measures (by their problem)."""
-    rank = {row_id: n for n, row_id in enumerate(ids)}
-    if kind == "issues":
-        issues = sorted((i for i in ledger.issues if i.id in rank), key=lambda i: rank[i.id])
-        return replace(ledger, issues=issues)
-    kept = []
-    for issue in ledger.issues:
-        items = tuple(i for i in issue.items if i.id in rank)
-        if items:
-            kept.append(replace(issue, items=items))
-    return replace(ledger, issues=kept)
+def _not_exported(p: LedgerParams) -> Refusal | None:
+    """The refusal of an export with a filter that is not valid, naming the filters."""
+    wrong = [key for key in p.errors if key not in NOT_EXPORT_FILTERS]
+    if not wrong:
+        return None
+    names = "、".join(field_label(key, EXPORT_LABELS) for key in wrong)
+    return Refusal(
+        f"筛选条件“{names}”无效，未导出 Excel。请按提示更正后重新导出。",
+        wrong[0],
+        "invalid_input",
+        422,
+    )
 
 
 @router.get("/ledgers/{kind}.xlsx")
@@ -122,14 +123,26 @@ def export(kind: str, request: Request, user: UserDep, services: ServicesDep) ->
         raise NotFound(f"no ledger {kind}")
     container = services.container
     p = _params(kind, request, user, container)
-    as_of = p.as_of(container.campaign.timezone)
-    ledger = container.app.ledger(user.caller(), office=p.office, as_of=as_of)
-    ledger = shown_ledger(ledger, kind, _shown_ids(kind, container, user, p))
+    refused = _not_exported(p)
+    if refused is not None:
+        return _ledger_page(kind, request, user, services, refused=refused)
+    ledger = selected_ledger(
+        container,
+        user.caller(),
+        rows=kind,
+        offices=user.readable,
+        as_of=p.as_of(container.campaign.timezone),
+        filters=p.filters(),
+    )
     build = issues_workbook if kind == "issues" else items_workbook
     name = "问题清单" if kind == "issues" else "整改台账"
     day = (p.as_of_day or container.app.today()).isoformat()
     return Response(
-        build(container.campaign, ledger),
+        build(
+            container.campaign,
+            ledger,
+            scope=sheet_scope(container.campaign, p.office),
+        ),
         media_type=XLSX,
         headers={
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'{name}-{day}.xlsx')}",

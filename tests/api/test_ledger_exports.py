@@ -1,0 +1,165 @@
+"""The ledgers as XLSX over HTTP: the list's filters, checked and applied as the list does."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.api.conftest import Api
+from tests.conftest import CAMPAIGN_NOW
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REAL_ESTATE = {"category": "real_estate", "subtype": "long_idle"}
+
+
+def sheet(answer: Any) -> tuple[str, list[dict[str, Any]]]:
+    """The title and the rows (by header) of an exported workbook."""
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == XLSX
+    ws = load_workbook(io.BytesIO(answer.content)).active
+    assert ws is not None
+    title, headers, *rows = ws.iter_rows(values_only=True)
+    return str(title[0]), [dict(zip(headers, row, strict=True)) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("export", "listed", "params", "field"),
+    [
+        ("issues", "issues", {"status": "zz"}, "status"),
+        ("issues", "issues", {"category": "zz"}, "category"),
+        ("issues", "issues", {"office": "zz"}, "office"),
+        ("issues", "issues", {"source": "zz"}, "source"),
+        ("issues", "issues", {"light": "zz"}, "light"),
+        ("issues", "issues", {"sort": "zz"}, "sort"),
+        ("issues", "issues", {"q": "字" * 201}, "q"),
+        ("issues", "issues", {"as_of": "garbage"}, "as_of"),
+        ("issues", "issues", {"as_of": "1900-01-01T00:00:00"}, "as_of"),
+        ("items", "items", {"status": "bogus"}, "status"),
+        ("items", "items", {"category": "zz"}, "category"),
+        ("items", "items", {"overdue": "maybe"}, "overdue"),
+        ("items", "items", {"light": "zz"}, "light"),
+        ("items", "items", {"sort": "found_on"}, "sort"),
+    ],
+)
+def test_an_export_refuses_a_filter_value_as_its_list_does(
+    api: Api, export: str, listed: str, params: dict[str, str], field: str
+) -> None:
+    answer = api.get("bj-clerk", f"/api/ledgers/{export}.xlsx", params=params)
+    the_list = api.get("bj-clerk", f"/api/{listed}", params=params)
+
+    assert (answer.status_code, the_list.status_code) == (422, 422)
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["field"] == the_list.json()["field"] == field
+    assert answer.json()["code"] == the_list.json()["code"]
+
+
+def test_an_office_outside_the_callers_scope_exports_what_the_list_shows_titled_by_it(
+    api: Api,
+) -> None:
+    api.issue_id(by="sh-clerk", office="sh")
+    api.issue_id(office="bj")
+    api.settle()
+
+    listed = api.get("bj-clerk", "/api/issues", params={"office": "sh"})
+    title, rows = sheet(api.get("bj-clerk", "/api/ledgers/issues.xlsx", params={"office": "sh"}))
+
+    assert listed.status_code == 200
+    assert listed.json()["total"] == 0
+    assert rows == []
+    assert title.startswith("上海办事处资产管理问题清单")
+
+
+def test_a_sheet_filtered_to_one_office_is_titled_by_it(api: Api) -> None:
+    api.issue_id(office="tj")
+    api.settle()
+
+    title, rows = sheet(api.get("bj-clerk", "/api/ledgers/items.xlsx", params={"office": "tj"}))
+
+    assert title.startswith("天津办事处资产管理问题整改台账")
+    assert [row["单位代码"] for row in rows] == ["tj"]
+
+
+def test_the_issue_sheet_holds_the_rows_the_lists_filters_select(api: Api) -> None:
+    api.issue_id(title="台账不全")
+    api.issue_id(title="房屋闲置", **REAL_ESTATE)
+    api.issue_id(title="违规出租", source="spot_check", **REAL_ESTATE)
+    api.settle()
+
+    def titles(**params: str) -> list[str]:
+        _, rows = sheet(api.get("bj-clerk", "/api/ledgers/issues.xlsx", params=params))
+        return [row["问题名称"] for row in rows]
+
+    assert titles(category="real_estate", sort="title") == ["房屋闲置", "违规出租"]
+    assert titles(category="real_estate", source="spot_check") == ["违规出租"]
+    assert titles(q="闲置") == ["房屋闲置"]
+    assert titles(status="closed") == []
+    assert sorted(titles(status="open")) == ["台账不全", "房屋闲置", "违规出租"]
+
+
+def test_the_issue_sheet_keeps_the_lists_order(api: Api) -> None:
+    for title in ("乙", "甲", "丙"):
+        api.issue_id(title=title)
+    api.settle()
+
+    for sort in ("title", "-title"):
+        listed = api.get("bj-clerk", "/api/issues", params={"sort": sort}).json()["items"]
+        _, rows = sheet(api.get("bj-clerk", "/api/ledgers/issues.xlsx", params={"sort": sort}))
+
+        assert [row["问题名称"] for row in rows] == [row["title"] for row in listed]
+
+
+def test_the_item_sheet_holds_the_measures_the_lists_filters_select(api: Api) -> None:
+    api.world.planned_item()
+    api.world.requested_item()
+    api.settle()
+
+    def measures(**params: str) -> list[str]:
+        _, rows = sheet(api.get("bj-clerk", "/api/ledgers/items.xlsx", params=params))
+        return [row["状态"] for row in rows]
+
+    assert measures(status="approval_requested") == ["待审批"]
+    assert measures(status="planned") == ["已制定方案"]
+    assert measures(overdue="true") == []
+    assert sorted(measures()) == ["已制定方案", "待审批"]
+
+
+def test_the_item_sheet_keeps_a_problem_without_measures_unless_measures_are_filtered(
+    api: Api,
+) -> None:
+    api.issue_id(title="尚无措施")
+    api.world.planned_item()
+    api.settle()
+
+    _, everything = sheet(api.get("bj-clerk", "/api/ledgers/items.xlsx"))
+    _, planned = sheet(api.get("bj-clerk", "/api/ledgers/items.xlsx?status=planned"))
+
+    assert [row["问题名称"] for row in everything] == ["资产台账不健全", "尚无措施"]
+    assert everything[1]["整改措施"] is None
+    assert [row["问题名称"] for row in planned] == ["资产台账不健全"]
+
+
+def test_an_export_as_of_a_moment_holds_the_rows_of_that_moment(api: Api) -> None:
+    api.issue_id(title="早先")
+    api.world.clock.set(CAMPAIGN_NOW + timedelta(days=3))
+    api.issue_id(title="后来")
+    api.settle()
+    moment = (CAMPAIGN_NOW + timedelta(hours=1)).isoformat()
+
+    title, rows = sheet(api.get("bj-clerk", "/api/ledgers/issues.xlsx", params={"as_of": moment}))
+
+    assert [row["问题名称"] for row in rows] == ["早先"]
+    assert "截至2026-10-10" in title
+
+
+def test_a_sheet_holds_the_problems_recorded_just_before_it(api: Api) -> None:
+    """The rows are selected from the views: the export waits for them to reach the log."""
+    for n in range(3):
+        api.issue_id(title=f"刚登记{n}")
+
+    _, rows = sheet(api.get("bj-clerk", "/api/ledgers/issues.xlsx", params={"sort": "title"}))
+
+    assert [row["问题名称"] for row in rows] == ["刚登记0", "刚登记1", "刚登记2"]
