@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import structlog
 from hypothesis import settings as hypothesis_settings
 
 from application.ports import FixedClock
@@ -18,6 +19,16 @@ hypothesis_settings.load_profile("ci")
 
 # 2026-10-10 10:00 in Shanghai: inside the campaign's rectification phase.
 CAMPAIGN_NOW = datetime(2026, 10, 10, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logging() -> Iterator[None]:
+    """Every test starts from (and leaves) structlog's defaults: once configured it prints
+    to the stream of its day, which pytest then closes, and at the level of its day (a CLI
+    command run in process logs warnings only), which would hide a later test's info lines."""
+    structlog.reset_defaults()
+    yield
+    structlog.reset_defaults()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-import structlog
 from fastapi import FastAPI
 
 from api.http.app import create_app
@@ -72,15 +71,6 @@ class Api:
 
     def events(self, aggregate_id: UUID) -> list[Any]:
         return list(self.world.app.repository.event_store.get(aggregate_id))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_logging() -> Iterator[None]:
-    """Structlog once configured prints to the stream of its day, which pytest then closes:
-    start from (and leave) the defaults."""
-    structlog.reset_defaults()
-    yield
-    structlog.reset_defaults()
 
 
 def open_api(world: World) -> Iterator[Api]:
