@@ -46,3 +46,11 @@ class IdempotencyKeyReused(ApplicationError):
     """The idempotency key was first used for a different command (422)."""
 
     code = "idempotency_key_reused"
+
+
+class ReadModelsBehind(ApplicationError):
+    """The read models did not reach the log's head in time: an answer chosen from them would
+    miss the latest writes, so none is given (503; retry after ``retry_after`` seconds)."""
+
+    code = "read_models_behind"
+    retry_after = 5

@@ -21,6 +21,7 @@ from application.errors import (
     IdempotencyKeyReused,
     NotFound,
     PermissionDenied,
+    ReadModelsBehind,
     VersionConflict,
 )
 from domain.errors import DomainError, FourEyesViolation, InvalidInput, InvalidTransition
@@ -54,6 +55,7 @@ STATUS: dict[type[Exception], int] = {
     UploadKeyReused: 422,
     ContentMismatch: 422,
     RateLimited: 429,
+    ReadModelsBehind: 503,
 }
 
 TITLES = {
@@ -68,6 +70,7 @@ TITLES = {
     415: "Unsupported media type",
     422: "Invalid input",
     429: "Too many requests",
+    503: "Service unavailable",
     500: "Internal server error",
 }
 
@@ -151,7 +154,7 @@ def status_for(exc: Exception) -> int | None:
 def _headers_for(exc: Exception, status: int) -> dict[str, str] | None:
     if status == 401:
         return {"WWW-Authenticate": "Bearer"}
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | ReadModelsBehind):
         return {"Retry-After": str(exc.retry_after)}
     return None
 

@@ -18,6 +18,7 @@ from fastapi import Depends, Query
 
 from api.http.deps import SettingsDep, moment
 from api.http.schemas.common import Code, ShortText, one_of
+from application.errors import NotFound, ReadModelsBehind
 from application.ledger_scan import Ledger, LedgerIssue
 from application.principal import Caller
 from domain.campaign import Campaign
@@ -174,6 +175,10 @@ def selected_ledger(
         seconds = container.settings.read_your_writes_seconds
         if not container.projections.wait_for(head, seconds, views=LEDGER_VIEWS):
             structlog.get_logger("rectify.http").warning("export_views_behind", position=head)
+            raise ReadModelsBehind(
+                "the ledgers are still catching up with the latest records; "
+                "export again in a few seconds"
+            )
     reads = container.read_models
     ids = selected_ids(
         reads.issues if rows == "issues" else reads.items,
@@ -222,7 +227,14 @@ def shown_ledger(ledger: Ledger, ids: Sequence[UUID], *, rows: str, bare: bool =
     return replace(ledger, issues=[issue for _, issue in kept])
 
 
-def sheet_scope(campaign: Campaign, office: str | None) -> str | None:
-    """What a sheet filtered to one office is titled by: that office (None: by the reader's
-    scope)."""
-    return campaign.unit(office).name if office else None
+def sheet_scope(
+    campaign: Campaign, office: str | None, readable: frozenset[str] | None
+) -> str | None:
+    """What a sheet filtered to one office is titled by: that office (None: by the offices
+    the sheet holds). An office the reader may not read answers 404, as its import template
+    does: an empty sheet titled by it would read as that office's having no problems."""
+    if office is None:
+        return None
+    if readable is not None and office not in readable:
+        raise NotFound(f"office {office!r} is not in this account's scope", field="office")
+    return campaign.unit(office).name

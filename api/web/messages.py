@@ -18,6 +18,7 @@ from application.errors import (
     IdempotencyKeyReused,
     NotFound,
     PermissionDenied,
+    ReadModelsBehind,
     VersionConflict,
 )
 from domain.errors import (
@@ -195,6 +196,9 @@ def refusal(exc: Exception, labels: dict[str, str] | None = None) -> Refusal | N
         return Refusal(text, "file", code, status)
     if isinstance(exc, RateLimited):
         return Refusal(f"操作过于频繁，请{exc.retry_after}秒后再试。", None, "rate_limited", 429)
+    if isinstance(exc, ReadModelsBehind):
+        text = f"台账正在更新最新的记录，请{exc.retry_after}秒后重新导出。"
+        return Refusal(text, None, code, 503)
     if isinstance(exc, ApplicationError):
         return _application(exc, field, code, labels)
     if isinstance(exc, DomainError):

@@ -141,7 +141,7 @@ def export(kind: str, request: Request, user: UserDep, services: ServicesDep) ->
         build(
             container.campaign,
             ledger,
-            scope=sheet_scope(container.campaign, p.office),
+            scope=sheet_scope(container.campaign, p.office, user.readable),
         ),
         media_type=XLSX,
         headers={

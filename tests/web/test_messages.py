@@ -8,7 +8,13 @@ import re
 import pytest
 
 from api.web.messages import refusal
-from application.errors import ConcurrentWrite, NotFound, PermissionDenied, VersionConflict
+from application.errors import (
+    ConcurrentWrite,
+    NotFound,
+    PermissionDenied,
+    ReadModelsBehind,
+    VersionConflict,
+)
 from domain.errors import (
     AlreadyDecided,
     DeadlineOutOfRange,
@@ -151,6 +157,11 @@ CASES = [
         415,
     ),
     (RateLimited(limit=600, retry_after=12), "操作过于频繁，请12秒后再试。", 429),
+    (
+        ReadModelsBehind("the ledgers are still catching up"),
+        "台账正在更新最新的记录，请5秒后重新导出。",
+        503,
+    ),
 ]
 
 

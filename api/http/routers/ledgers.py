@@ -45,7 +45,7 @@ def issues_xlsx(
         container, caller, rows="issues", offices=scope, as_of=as_of, filters=filters.as_kwargs()
     )
     data = issues_workbook(
-        container.campaign, ledger, scope=sheet_scope(container.campaign, filters.office)
+        container.campaign, ledger, scope=sheet_scope(container.campaign, filters.office, scope)
     )
     return attachment(data, media_type=MEDIA_TYPE, file_name="问题清单.xlsx")
 
@@ -75,6 +75,6 @@ def items_xlsx(
         bare=not filters.look_at_measures,
     )
     data = items_workbook(
-        container.campaign, ledger, scope=sheet_scope(container.campaign, filters.office)
+        container.campaign, ledger, scope=sheet_scope(container.campaign, filters.office, scope)
     )
     return attachment(data, media_type=MEDIA_TYPE, file_name="整改台账.xlsx")
