@@ -22,8 +22,14 @@ from starlette.concurrency import run_in_threadpool
 
 
 def offloaded(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """``handler`` as a coroutine function that runs it in the thread pool."""
-    if inspect.iscoroutinefunction(handler):
+    """``handler`` as a coroutine function that runs it in the thread pool; a coroutine
+    function, a generator function (a streamed answer) or any other callable is left as it
+    is, for FastAPI to run its own way."""
+    if not inspect.isfunction(handler) or (
+        inspect.iscoroutinefunction(handler)
+        or inspect.isgeneratorfunction(handler)
+        or inspect.isasyncgenfunction(handler)
+    ):
         return handler
 
     @functools.wraps(handler)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import anyio.to_thread
@@ -105,7 +106,11 @@ def test_async_handlers_are_left_on_the_event_loop(hops: list[Any]) -> None:
     async def handler() -> None:
         return None
 
+    def stream() -> Iterator[str]:
+        yield "row"
+
     assert offloaded(handler) is handler
+    assert offloaded(stream) is stream
     seen: list[str] = []
     with TestClient(_app(OffloadedRoute, seen)) as client:
         assert client.get("/things/desk/async").json() == {"name": "desk", "count": 0}
