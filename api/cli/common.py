@@ -104,9 +104,11 @@ def output_file(path: Path, *, option: str) -> Path:
     """
     if path.is_dir():
         fail(f"{option}: {path} is a directory; name the file to write")
+    if path.exists():  # a file (or /dev/stdout): its own right to be written is what counts
+        if not os.access(path, os.W_OK):
+            fail(f"{option}: cannot write {path}: permission denied")
+        return path
     _check_folder(path.parent, path, option=option)
-    if path.exists() and not os.access(path, os.W_OK):
-        fail(f"{option}: cannot write {path}: permission denied")
     return path
 
 

@@ -43,18 +43,17 @@ CLERK_OF = {"bj": "bj-clerk", "sh": "sh-clerk"}
 
 
 def routes(api: Api) -> list[tuple[str, str]]:
-    """(method, path) of every API route, routers included (not the pages that document
-    the API, /docs and /redoc)."""
+    """(method, path) of every API route, routers included, hidden ones too (not the pages
+    that document the API: /docs, /redoc and Swagger UI's OAuth2 redirect)."""
+    documenting = {"/docs", "/redoc", api.app.swagger_ui_oauth2_redirect_url}
     found = []
     for context in iter_route_contexts(api.app.routes):
         route = context.original_route
-        if (
-            isinstance(route, APIRoute)
-            and route.include_in_schema
-            and context.path
-            and context.methods
-        ):
-            found.extend((method, context.path) for method in sorted(context.methods))
+        if not isinstance(route, APIRoute) or not context.path or not context.methods:
+            continue
+        if context.path in documenting:
+            continue
+        found.extend((method, context.path) for method in sorted(context.methods))
     return found
 
 
