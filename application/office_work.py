@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -100,7 +101,10 @@ class OfficeWork(CommandingApp):
             self.campaign.office(office)
             wanted = self.campaign.subtree(office)
             readable = wanted if readable is None else wanted & readable
-        return scan_ledger(self, today=self.today(), offices=readable, as_of=as_of)
+        # as it stood then, overdue included: the day of ``as_of`` is that ledger's today
+        zone = ZoneInfo(self.campaign.timezone)
+        today = self.today() if as_of is None else as_of.astimezone(zone).date()
+        return scan_ledger(self, today=today, offices=readable, as_of=as_of)
 
     def office_record(self, office: str) -> OfficeRecord | None:
         try:

@@ -155,6 +155,22 @@ def test_an_export_as_of_a_moment_holds_the_rows_of_that_moment(api: Api) -> Non
     assert "截至2026-10-10" in title
 
 
+def test_an_export_as_of_a_moment_marks_overdue_as_it_stood_then(api: Api) -> None:
+    issue = api.issue_id()
+    api.world.item(issue, deadline=api.world.today() + timedelta(days=2))
+    then = (CAMPAIGN_NOW + timedelta(hours=1)).isoformat()
+    api.world.clock.set(CAMPAIGN_NOW + timedelta(days=5))  # past the deadline now
+    api.settle()
+
+    _, at_then = sheet(
+        api.get("bj-clerk", "/api/ledgers/items.xlsx", params={"as_of": then, "overdue": "false"})
+    )
+    _, now = sheet(api.get("bj-clerk", "/api/ledgers/items.xlsx", params={"overdue": "true"}))
+
+    assert [row["是否逾期"] for row in at_then] == ["否"]
+    assert [row["是否逾期"] for row in now] == ["是"]
+
+
 def test_a_sheet_holds_the_problems_recorded_just_before_it(api: Api) -> None:
     """The rows are selected from the views: the export waits for them to reach the log."""
     for n in range(3):
