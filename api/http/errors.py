@@ -253,6 +253,11 @@ _EXAMPLES: dict[int, tuple[str, str, str | None]] = {
     415: ("media type 'application/zip' is not allowed", "media_type_not_allowed", "file"),
     422: ("deadline: Field required", "validation_error", "deadline"),
     429: ("more than 600 requests in a minute; retry in 12 s", "rate_limited", None),
+    503: (
+        "the ledgers are still catching up with the latest records; export again in a few seconds",
+        "read_models_behind",
+        None,
+    ),
 }
 
 

@@ -19,7 +19,9 @@ from api.http.routers.downloads import attachment
 from infrastructure.spreadsheets.workbook import MEDIA_TYPE, issues_workbook, items_workbook
 
 router = APIRouter(
-    route_class=OffloadedRoute, tags=["ledgers"], responses=problem_responses(401, 422, 429)
+    route_class=OffloadedRoute,
+    tags=["ledgers"],
+    responses=problem_responses(401, 404, 422, 429, 503),
 )
 XLSX: dict[int | str, dict[str, Any]] = {
     200: {"content": {MEDIA_TYPE: {}}, "description": "The workbook"}
