@@ -123,7 +123,11 @@ class CommandingApp(Application[UUID]):
         return repository
 
     def today(self) -> date:
-        return self.clock.now().astimezone(ZoneInfo(self.campaign.timezone)).date()
+        return self.local_date(self.clock.now())
+
+    def local_date(self, moment: datetime) -> date:
+        """The campaign's calendar day at ``moment``."""
+        return moment.astimezone(ZoneInfo(self.campaign.timezone)).date()
 
     def execute(
         self,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -102,8 +101,7 @@ class OfficeWork(CommandingApp):
             wanted = self.campaign.subtree(office)
             readable = wanted if readable is None else wanted & readable
         # as it stood then, overdue included: the day of ``as_of`` is that ledger's today
-        zone = ZoneInfo(self.campaign.timezone)
-        today = self.today() if as_of is None else as_of.astimezone(zone).date()
+        today = self.today() if as_of is None else self.local_date(as_of)
         return scan_ledger(self, today=today, offices=readable, as_of=as_of)
 
     def office_record(self, office: str) -> OfficeRecord | None:

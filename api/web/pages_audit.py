@@ -21,6 +21,7 @@ from api.web.rendering import render
 from api.web.routing import WebRoute
 from api.web.session import UserDep, WebUser
 from application.errors import NotFound
+from domain.errors import UnknownUnit
 from infrastructure.audit import AuditDesk
 from infrastructure.container import Container
 from infrastructure.digests import Digest, DigestError
@@ -77,7 +78,10 @@ def _page(
     digests = AuditDesk.of(container).digests(user.caller()) if may_verify else []
     filters, errors = audit_filters(request.query_params, container.campaign.timezone)
     unit = filters["unit"]
-    if unit and unit not in {u.code for u in container.campaign.units}:
+    try:
+        if unit:
+            container.campaign.unit(unit)
+    except UnknownUnit:
         errors["unit"] = f"没有代码为“{unit}”的单位，请从列表中选择。"
     rows = container.read_models.audit_events(**filters, page_size=PAGE_SIZE, offices=user.readable)
     if filters["actor"] and rows.total == 0 and not errors:
