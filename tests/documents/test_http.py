@@ -81,13 +81,22 @@ def test_a_sheet_with_bad_rows_answers_422_with_every_row_error(api: Api) -> Non
     assert {(r["row"], r["column"]) for r in body["rows"]} == {(3, "责任人"), (4, "单位代码")}
 
 
-def test_a_coordinator_drafts_issues_and_downloads_a_notice(api: Api) -> None:
+def _lagging_record(api: Api) -> str:
+    """An item five days past its one-day deadline: the accountability record a notice cites."""
     issue = api.world.issue()
     api.world.item(issue.id, measure="补登台账", deadline=api.world.today() + timedelta(days=1))
     api.world.clock.set(CAMPAIGN_NOW + timedelta(days=5))
-    record = next(
-        c["id"] for c in api.get("coord", "/api/accountability/candidates").json() if c["item_id"]
+    return str(
+        next(
+            c["id"]
+            for c in api.get("coord", "/api/accountability/candidates").json()
+            if c["item_id"]
+        )
     )
+
+
+def test_a_coordinator_drafts_issues_and_downloads_a_notice(api: Api) -> None:
+    record = _lagging_record(api)
 
     drafted = api.post("coord", "/api/notices", json={"records": [record]})
     notice_id = drafted.json()["id"]
@@ -106,12 +115,7 @@ def test_a_coordinator_drafts_issues_and_downloads_a_notice(api: Api) -> None:
 def test_a_notice_answers_with_its_version_as_the_etag_and_an_empty_edit_is_refused(
     api: Api,
 ) -> None:
-    issue = api.world.issue()
-    api.world.item(issue.id, measure="补登台账", deadline=api.world.today() + timedelta(days=1))
-    api.world.clock.set(CAMPAIGN_NOW + timedelta(days=5))
-    record = next(
-        c["id"] for c in api.get("coord", "/api/accountability/candidates").json() if c["item_id"]
-    )
+    record = _lagging_record(api)
     drafted = api.post("coord", "/api/notices", json={"records": [record]})
     url = f"/api/notices/{drafted.json()['id']}"
     assert drafted.headers["ETag"] == '"1"'
