@@ -68,6 +68,13 @@ def _page(
     return total, rows
 
 
+def _ids(db: SideDatabase, table: str, where: Where, order: str) -> list[UUID]:
+    return [
+        UUID(row_id)
+        for (row_id,) in fetch(db, f"SELECT id FROM {table}{where.sql()}{order}", where.params)
+    ]
+
+
 def read_issues(
     db: SideDatabase,
     campaign: Campaign,
@@ -77,20 +84,7 @@ def read_issues(
     source: str | None,
     backdate_days: int,
 ) -> Page[IssueRow]:
-    where = query.where(labels.ISSUE_STATUS)
-    check_choice(source, SOURCES, field="source")
-    order = order_by(query.sort, ISSUE_SORTS, tiebreak="id")
-    if source is not None:
-        where.add("source = %s", source)
-    if query.q:
-        where.like(("title", "description"), query.q)
-    if query.light is not None:
-        red, yellow = (_issue_has(rule, light) for light in (RED, YELLOW))
-        if query.light == RED:
-            where.add(red[0], *red[1])
-        else:
-            where.add(f"NOT {red[0]}", *red[1])
-            where.add(yellow[0] if query.light == YELLOW else f"NOT {yellow[0]}", *yellow[1])
+    where, order = _issue_selection(rule, query, source=source)
     total, rows = _page(db, ISSUES.name, ISSUES.columns, where, query, order)
     issues = [ISSUES.decode(r) for r in rows]
     items: dict[str, list[tuple[str, str]]] = {i["id"]: [] for i in issues}
@@ -105,6 +99,34 @@ def read_issues(
     tz = ZoneInfo(campaign.timezone)
     found = [_issue_row(i, items[i["id"]], campaign, rule, tz, backdate_days) for i in issues]
     return Page(items=found, total=total, page=query.page, page_size=query.page_size)
+
+
+def issue_ids(
+    db: SideDatabase, rule: LightRule, query: LedgerQuery, *, source: str | None
+) -> list[UUID]:
+    """Every problem ``read_issues`` selects (its paging apart), in its order."""
+    where, order = _issue_selection(rule, query, source=source)
+    return _ids(db, ISSUES.name, where, order)
+
+
+def _issue_selection(
+    rule: LightRule, query: LedgerQuery, *, source: str | None
+) -> tuple[Where, str]:
+    where = query.where(labels.ISSUE_STATUS)
+    check_choice(source, SOURCES, field="source")
+    order = order_by(query.sort, ISSUE_SORTS, tiebreak="id")
+    if source is not None:
+        where.add("source = %s", source)
+    if query.q:
+        where.like(("title", "description"), query.q)
+    if query.light is not None:
+        red, yellow = (_issue_has(rule, light) for light in (RED, YELLOW))
+        if query.light == RED:
+            where.add(red[0], *red[1])
+        else:
+            where.add(f"NOT {red[0]}", *red[1])
+            where.add(yellow[0] if query.light == YELLOW else f"NOT {yellow[0]}", *yellow[1])
+    return where, order
 
 
 def _issue_has(rule: LightRule, light: str) -> tuple[str, list[str]]:
@@ -171,6 +193,24 @@ def read_items(
     overdue: bool | None,
     backdate_days: int,
 ) -> Page[ItemRow]:
+    where, order = _item_selection(rule, query, overdue=overdue)
+    total, rows = _page(db, ITEMS.name, ITEMS.columns, where, query, order)
+    tz = ZoneInfo(campaign.timezone)
+    found = [_item_row(ITEMS.decode(r), campaign, rule, tz, backdate_days) for r in rows]
+    return Page(items=found, total=total, page=query.page, page_size=query.page_size)
+
+
+def item_ids(
+    db: SideDatabase, rule: LightRule, query: LedgerQuery, *, overdue: bool | None
+) -> list[UUID]:
+    """Every measure ``read_items`` selects (its paging apart), in its order."""
+    where, order = _item_selection(rule, query, overdue=overdue)
+    return _ids(db, ITEMS.name, where, order)
+
+
+def _item_selection(
+    rule: LightRule, query: LedgerQuery, *, overdue: bool | None
+) -> tuple[Where, str]:
     where = query.where(labels.ITEM_STATUS)
     order = order_by(query.sort, ITEM_SORTS, tiebreak="id")
     if query.q:
@@ -181,10 +221,7 @@ def read_items(
     if overdue is not None:
         condition, params = rule.sql(RED)
         where.add(condition if overdue else f"NOT {condition}", *params)
-    total, rows = _page(db, ITEMS.name, ITEMS.columns, where, query, order)
-    tz = ZoneInfo(campaign.timezone)
-    found = [_item_row(ITEMS.decode(r), campaign, rule, tz, backdate_days) for r in rows]
-    return Page(items=found, total=total, page=query.page, page_size=query.page_size)
+    return where, order
 
 
 def claim_flags(claims: list[dict[str, str]], backdate_days: int) -> list[str]:

@@ -8,7 +8,7 @@ Lights are computed at read time against the clock; times come back in the campa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -23,7 +23,15 @@ from projections.accountability import read_accountability
 from projections.asof import ledgers_as_of
 from projections.audit_reads import read_audit, read_case
 from projections.item_ledger import ITEM_EVIDENCE
-from projections.ledger_reads import ISSUE_SORTS, ITEM_SORTS, LedgerQuery, read_issues, read_items
+from projections.ledger_reads import (
+    ISSUE_SORTS,
+    ITEM_SORTS,
+    LedgerQuery,
+    issue_ids,
+    item_ids,
+    read_issues,
+    read_items,
+)
 from projections.lights import LIGHTS, LightRule
 from projections.progress import read_progress
 from projections.reading import check_choice, check_page, fetch, office_scope
@@ -66,6 +74,12 @@ __all__ = [
 ]
 
 ACCOUNTABILITY_KINDS = ("lagging", "ineffective", "falsified")
+_LEDGER_FILTERS = ("offices", "office", "category", "status", "light", "q", "sort", "as_of")
+
+
+def _ledger_filters(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The filters both ledgers share, from a read's own arguments."""
+    return {name: arguments[name] for name in _LEDGER_FILTERS}
 
 
 class ReadModels:
@@ -111,23 +125,25 @@ class ReadModels:
         ) as memory:
             yield memory
 
+    @contextmanager
     def _ledger(
         self,
-        read: Callable[..., Page[Any]],
         *,
         offices: frozenset[str] | None,
-        office: str | None,
-        category: str | None,
-        status: str | None,
-        light: str | None,
-        q: str | None,
         sort: str,
-        page: int,
-        page_size: int,
         as_of: datetime | None,
-        **extra: Any,
-    ) -> Page[Any]:
-        check_page(page, page_size, max_page_size=self.settings.max_page_size)
+        office: str | None = None,
+        category: str | None = None,
+        status: str | None = None,
+        light: str | None = None,
+        q: str | None = None,
+        page: int = 1,
+        page_size: int | None = None,
+    ) -> Iterator[tuple[SideDatabase, LightRule, LedgerQuery]]:
+        """Where a ledger query runs (the views, or the ledgers replayed as of a moment),
+        the light rule it is judged by and the query; ``page_size`` None: every row."""
+        size = self.settings.max_page_size if page_size is None else page_size
+        check_page(page, size, max_page_size=self.settings.max_page_size)
         query = LedgerQuery(
             scope=office_scope(self.campaign, offices, office),
             category=category,
@@ -136,13 +152,10 @@ class ReadModels:
             q=q,
             sort=sort,
             page=page,
-            page_size=page_size,
+            page_size=size,
         )
         with self._source(as_of, query.scope) as db:
-            rule = self.rule(as_of)
-            return read(
-                db, self.campaign, rule, query, backdate_days=self.settings.backdate_days, **extra
-            )
+            yield db, self.rule(as_of), query
 
     def issues(
         self,
@@ -160,9 +173,12 @@ class ReadModels:
         as_of: datetime | None = None,
     ) -> Page[IssueRow]:
         """The 问题清单; ``sort`` is one of ISSUE_SORTS, ``-`` in front for descending."""
-        filters = dict(locals())
-        del filters["self"]
-        return self._ledger(read_issues, **filters)
+        common = _ledger_filters(locals())
+        with self._ledger(**common, page=page, page_size=page_size) as (db, rule, query):
+            backdate_days = self.settings.backdate_days
+            return read_issues(
+                db, self.campaign, rule, query, source=source, backdate_days=backdate_days
+            )
 
     def items(
         self,
@@ -180,9 +196,32 @@ class ReadModels:
         as_of: datetime | None = None,
     ) -> Page[ItemRow]:
         """The 整改台账; ``sort`` is one of ITEM_SORTS, ``-`` in front for descending."""
-        filters = dict(locals())
-        del filters["self"]
-        return self._ledger(read_items, **filters)
+        common = _ledger_filters(locals())
+        with self._ledger(**common, page=page, page_size=page_size) as (db, rule, query):
+            backdate_days = self.settings.backdate_days
+            return read_items(
+                db, self.campaign, rule, query, overdue=overdue, backdate_days=backdate_days
+            )
+
+    def row_ids(
+        self,
+        ledger: str,
+        *,
+        offices: frozenset[str] | None,
+        as_of: datetime | None = None,
+        sort: str | None = None,
+        source: str | None = None,
+        overdue: bool | None = None,
+        **filters: Any,
+    ) -> list[UUID]:
+        """Every row the list ``ledger`` ("issues" or "items") selects with these filters
+        (its ``source`` or ``overdue`` among them): all its pages, in its order, read in one
+        query and, as of a moment, from one replay of the log. What a sheet of it holds."""
+        sort = sort or ("-found_on" if ledger == "issues" else "deadline")
+        with self._ledger(offices=offices, as_of=as_of, sort=sort, **filters) as (db, rule, query):
+            if ledger == "issues":
+                return issue_ids(db, rule, query, source=source)
+            return item_ids(db, rule, query, overdue=overdue)
 
     def progress(self, *, offices: frozenset[str] | None) -> ProgressView:
         """Per office (sub-offices rolled into the parent and on their own) and per category."""

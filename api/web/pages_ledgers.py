@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 
 from api.http.deps import ServicesDep
-from api.http.filters import selected_ledger, sheet_scope
+from api.http.exports import selected_ledger, sheet_scope
 from api.web.ledger_params import PAGE_SIZES, LedgerParams, parse
 from api.web.messages import Refusal, refusal
 from api.web.messages import label as field_label

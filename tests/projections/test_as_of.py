@@ -15,6 +15,7 @@ import pytest
 
 from application.ports import FixedClock
 from infrastructure.projection_setup import build_host
+from projections import queries
 from projections.rows import Page
 from tests.builders import World, build_world
 from tests.conftest import database_url
@@ -97,3 +98,30 @@ def test_as_of_does_not_wait_for_the_audit_log(any_world: World) -> None:
     assert views.status()[-1].position == 0, "the audit log has not moved"
     assert views.items(offices=None, office="bj", as_of=moment) == then
     assert views.issues(offices=None, as_of=moment - timedelta(days=1)).total == 0
+
+
+def test_a_sheets_ids_as_of_a_moment_come_from_one_replay_of_the_log(
+    any_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early_events(any_world)
+    views = fresh_views(any_world)
+    moment = any_world.clock.now()
+    later(any_world, hours=1)
+    later_events(any_world)
+    views = fresh_views(any_world)
+    replays = []
+    replay = queries.ledgers_as_of
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        replays.append(kwargs["at"])
+        return replay(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "ledgers_as_of", counted)
+    pages = [views.items(offices=None, as_of=moment, page=n, page_size=1) for n in (1, 2, 3)]
+    replays.clear()
+
+    ids = views.row_ids("items", offices=None, as_of=moment)
+
+    assert replays == [moment]
+    assert ids == [row.id for page in pages for row in page.items]
+    assert len(ids) == pages[0].total == 2

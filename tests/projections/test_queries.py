@@ -98,6 +98,33 @@ def test_sorting_and_paging(world: World) -> None:
 
 
 @pytest.mark.parametrize(
+    ("read", "filters"),
+    [
+        ("items", {"sort": "deadline"}),
+        ("items", {"sort": "-responsible", "status": "planned"}),
+        ("items", {"sort": "-deadline", "overdue": False, "q": "人"}),
+        ("issues", {"sort": "title"}),
+        ("issues", {"sort": "-found_on", "category": "basic_management"}),
+    ],
+)
+def test_a_querys_ids_are_its_rows_on_every_page_in_its_order(
+    world: World, read: str, filters: dict[str, Any]
+) -> None:
+    for title in ("乙", "甲", "丙"):
+        issue = world.issue(title=title).id
+        for days in (30, 10):
+            deadline = world.today() + timedelta(days=days)
+            world.item(issue, deadline=deadline, responsible=f"人{days}")
+    views = fresh_views(world)
+
+    pages = [getattr(views, read)(offices=None, page=n, page_size=2, **filters) for n in (1, 2, 3)]
+    ids = views.row_ids(read, offices=None, **filters)
+
+    assert ids == [row.id for page in pages for row in page.items]
+    assert len(ids) == pages[0].total > 2
+
+
+@pytest.mark.parametrize(
     ("method", "arguments", "field"),
     [
         ("issues", {"sort": "colour"}, "sort"),
@@ -156,3 +183,24 @@ def test_the_offices_citing_a_file_are_those_of_the_items_whose_rectification_ci
     assert views.offices_citing(cited) == {"bj", "tj"}
     assert views.offices_citing(other) == {"tj"}
     assert views.offices_citing("c" * 64) == set()
+
+
+@pytest.mark.parametrize(
+    ("ledger", "arguments", "field"),
+    [
+        ("issues", {"sort": "colour"}, "sort"),
+        ("issues", {"source": "rumour"}, "source"),
+        ("items", {"light": "blue"}, "light"),
+        ("items", {"office": "mars"}, "office"),
+        ("items", {"sort": "found_on"}, "sort"),
+    ],
+)
+def test_a_querys_ids_refuse_what_its_list_refuses(
+    world: World, ledger: str, arguments: dict[str, Any], field: str
+) -> None:
+    views = fresh_views(world)
+
+    with pytest.raises(InvalidInput) as raised:
+        views.row_ids(ledger, offices=None, **arguments)
+
+    assert raised.value.field == field

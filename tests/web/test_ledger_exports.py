@@ -84,3 +84,19 @@ def test_an_export_holds_every_page_whatever_paging_the_address_asks(console: Co
 
     assert answer.status_code == 200
     assert titles(answer.content) == ["乙", "甲"]
+
+
+def test_the_item_sheet_keeps_a_problem_without_measures_as_the_apis_does(
+    console: Console,
+) -> None:
+    console.world.issue(title="尚无措施")
+    console.world.planned_item()
+    console.settle()
+    console.log_in("bj-clerk")
+
+    everything = console.client.get("/ledgers/items.xlsx")
+    planned = console.client.get("/ledgers/items.xlsx?status=planned")
+
+    assert everything.status_code == 200
+    assert titles(everything.content) == ["资产台账不健全", "尚无措施"]
+    assert titles(planned.content) == ["资产台账不健全"]

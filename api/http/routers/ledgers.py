@@ -13,7 +13,8 @@ from fastapi import APIRouter, Response
 
 from api.http.deps import AsOfDep, ReaderDep, ScopeDep, ServicesDep
 from api.http.errors import problem_responses
-from api.http.filters import IssueFiltersDep, ItemFiltersDep, selected_ledger, sheet_scope
+from api.http.exports import selected_ledger, sheet_scope
+from api.http.filters import IssueFiltersDep, ItemFiltersDep
 from api.http.offload import OffloadedRoute
 from api.http.routers.downloads import attachment
 from infrastructure.spreadsheets.workbook import MEDIA_TYPE, issues_workbook, items_workbook
@@ -68,13 +69,7 @@ def items_xlsx(
 ) -> Response:
     container = services.container
     ledger = selected_ledger(
-        container,
-        caller,
-        rows="items",
-        offices=scope,
-        as_of=as_of,
-        filters=filters.as_kwargs(),
-        bare=not filters.look_at_measures,
+        container, caller, rows="items", offices=scope, as_of=as_of, filters=filters.as_kwargs()
     )
     data = items_workbook(
         container.campaign, ledger, scope=sheet_scope(container.campaign, filters.office, scope)
