@@ -103,27 +103,11 @@ class Ledger:
     def items(self) -> list[LedgerItem]:
         return [item for issue in self.issues for item in issue.items]
 
-    def filtered(
-        self,
-        *,
-        category: str | None = None,
-        issue_status: str | None = None,
-        item_status: str | None = None,
-        overdue: bool | None = None,
-    ) -> Ledger:
-        """The ledgers' filters; with an item filter, only problems with a matching item."""
-        issues = []
-        for issue in self.issues:
-            if category not in (None, issue.category) or issue_status not in (None, issue.status):
-                continue
-            items = tuple(
-                i
-                for i in issue.items
-                if item_status in (None, i.status) and overdue in (None, i.overdue)
-            )
-            if items or (item_status is None and overdue is None):
-                issues.append(replace(issue, items=items))
-        return replace(self, issues=issues)
+    def in_category(self, category: str | None) -> Ledger:
+        """The problems of one category (None: every problem)."""
+        if category is None:
+            return self
+        return replace(self, issues=[i for i in self.issues if i.category == category])
 
     def issue(self, issue_id: UUID) -> LedgerIssue:
         for issue in self.issues:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,8 @@ from api.cli.common import (
     reader,
     write_output,
 )
-from api.cli.readers import parse_moment
+from api.cli.readers import fresh_views, parse_moment
+from api.http.exports import selected_ledger, sheet_scope
 from api.http.sheet_rules import SHEET_RULES
 from application.errors import AuthenticationFailed
 from application.imports import SheetRejected
@@ -40,6 +42,7 @@ import_cli = typer.Typer(
 
 OFFICE = typer.Option(None, "--office", help="An office code (with its sub-offices)")
 AS_OF = typer.Option(None, "--as-of", help="The ledger as it stood then (date or time)")
+LIGHT = typer.Option(None, help="green | yellow | red")
 
 
 def acting(app: RectifyApp, username: str) -> Caller:
@@ -51,28 +54,18 @@ def acting(app: RectifyApp, username: str) -> Caller:
     return Caller(principal, request_id=f"cli-{uuid4().hex[:16]}")
 
 
-def _export(
-    kind: str,
-    out: Path,
-    office: str | None,
-    category: str | None,
-    status: str | None,
-    overdue: bool | None,
-    as_of: str | None,
-) -> None:
+def _export(kind: str, out: Path, as_of: str | None, filters: dict[str, Any]) -> None:
+    """The sheet of the rows ``rectify ledger`` lists with these filters, every page, in its
+    order (the API's and the console's sheets select theirs the same way)."""
     output_file(out, option=OUT_NAMES)
-    with container() as built:
-        tz = ZoneInfo(built.campaign.timezone)
-        at = parse_moment(as_of, tz, end_of_day=True, what="--as-of")
-        ledger = built.app.ledger(reader(), office=office, as_of=at)
-        if kind == "issues":
-            data = issues_workbook(
-                built.campaign, ledger.filtered(category=category, issue_status=status)
-            )
-        else:
-            ledger = ledger.filtered(category=category, item_status=status, overdue=overdue)
-            data = items_workbook(built.campaign, ledger)
-        write_output(out, data)
+    with fresh_views() as built:
+        at = parse_moment(as_of, ZoneInfo(built.campaign.timezone), end_of_day=True, what="--as-of")
+        ledger = selected_ledger(
+            built, reader(), rows=kind, offices=None, as_of=at, filters=filters, wait=False
+        )
+        build = issues_workbook if kind == "issues" else items_workbook
+        scope = sheet_scope(built.campaign, filters["office"], None)
+        write_output(out, build(built.campaign, ledger, scope=scope))
 
 
 @export_cli.command("issues")
@@ -81,10 +74,16 @@ def export_issues(
     office: str = OFFICE,
     as_of: str = AS_OF,
     category: str = typer.Option(None),
-    status: str = typer.Option(None),
+    status: str = typer.Option(None, help="open | closed | reported"),
+    source: str = typer.Option(
+        None, help="self_inspection | spot_check | annual_supervision | inspection_tour"
+    ),
+    light: str = LIGHT,
+    sort: str = typer.Option("-found_on", help="A column of the list; - in front: descending"),
 ) -> None:
     """问题清单 as XLSX."""
-    _export("issues", out, office, category, status, None, as_of)
+    filters = {"office": office, "category": category, "status": status, "source": source}
+    _export("issues", out, as_of, filters | {"light": light, "sort": sort})
 
 
 @export_cli.command("items")
@@ -95,9 +94,12 @@ def export_items(
     category: str = typer.Option(None),
     status: str = typer.Option(None),
     overdue: bool = typer.Option(None, "--overdue/--not-overdue"),
+    light: str = LIGHT,
+    sort: str = typer.Option("deadline", help="A column of the list; - in front: descending"),
 ) -> None:
     """整改台账 as XLSX (importable again as a self-inspection sheet)."""
-    _export("items", out, office, category, status, overdue, as_of)
+    filters = {"office": office, "category": category, "status": status, "overdue": overdue}
+    _export("items", out, as_of, filters | {"light": light, "sort": sort})
 
 
 @export_cli.command("template")

@@ -33,6 +33,7 @@ def selected_ledger(
     offices: frozenset[str] | None,
     as_of: datetime | None,
     filters: Mapping[str, Any],
+    wait: bool = True,
 ) -> Ledger:
     """The ledger folded from the log, cut to the rows the list's query selects (``rows``:
     "issues" or "items"), in the list's order. A measure sheet whose filters look at no
@@ -40,23 +41,29 @@ def selected_ledger(
 
     The list's query checks every filter: a bad one raises the ``InvalidInput`` naming it,
     as the list answers. Without ``as_of`` that query reads the views, so they are first
-    let reach the log's head (bounded, as a write's answer waits) lest a sheet miss a row.
+    let reach the log's head (bounded, as a write's answer waits) lest a sheet miss a row;
+    ``wait=False`` for a caller that has caught them up itself (the command line).
     """
-    if as_of is None:
-        head = container.app.recorder.max_notification_id()
-        seconds = container.settings.read_your_writes_seconds
-        if not container.projections.wait_for(head, seconds, views=LEDGER_VIEWS):
-            structlog.get_logger("rectify.http").warning("export_views_behind", position=head)
-            raise ReadModelsBehind(
-                "the ledgers are still catching up with the latest records; "
-                "export again in a few seconds"
-            )
+    if as_of is None and wait:
+        _wait_for_ledgers(container)
     ids = container.read_models.row_ids(rows, offices=offices, as_of=as_of, **filters)
     ledger = container.app.ledger(caller, office=filters.get("office"), as_of=as_of)
     bare = rows == "items" and not looks_at_measures(filters)
     if bare:
-        ledger = ledger.filtered(category=filters.get("category"))
+        ledger = ledger.in_category(filters.get("category"))
     return shown_ledger(ledger, ids, rows=rows, bare=bare)
+
+
+def _wait_for_ledgers(container: Container) -> None:
+    """Let the ledger views reach the log's head (bounded, as a write's answer waits)."""
+    head = container.app.recorder.max_notification_id()
+    seconds = container.settings.read_your_writes_seconds
+    if not container.projections.wait_for(head, seconds, views=LEDGER_VIEWS):
+        structlog.get_logger("rectify.http").warning("export_views_behind", position=head)
+        raise ReadModelsBehind(
+            "the ledgers are still catching up with the latest records; "
+            "export again in a few seconds"
+        )
 
 
 def looks_at_measures(filters: Mapping[str, Any]) -> bool:

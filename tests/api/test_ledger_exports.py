@@ -131,15 +131,19 @@ def test_the_item_sheet_keeps_a_problem_without_measures_unless_measures_are_fil
     api: Api,
 ) -> None:
     api.issue_id(title="尚无措施")
+    api.issue_id(title="房产尚无措施", **REAL_ESTATE)
     api.world.planned_item()
     api.settle()
 
-    _, everything = sheet(api.get("bj-clerk", "/api/ledgers/items.xlsx"))
+    _, everything = sheet(api.get("bj-clerk", "/api/ledgers/items.xlsx?sort=deadline"))
     _, planned = sheet(api.get("bj-clerk", "/api/ledgers/items.xlsx?status=planned"))
+    _, real_estate = sheet(api.get("bj-clerk", "/api/ledgers/items.xlsx?category=real_estate"))
 
-    assert [row["问题名称"] for row in everything] == ["资产台账不健全", "尚无措施"]
+    assert everything[0]["问题名称"] == "资产台账不健全"
+    assert sorted(row["问题名称"] for row in everything[1:]) == ["尚无措施", "房产尚无措施"]
     assert everything[1]["整改措施"] is None
     assert [row["问题名称"] for row in planned] == ["资产台账不健全"]
+    assert [row["问题名称"] for row in real_estate] == ["房产尚无措施"]
 
 
 def test_an_export_as_of_a_moment_holds_the_rows_of_that_moment(api: Api) -> None:

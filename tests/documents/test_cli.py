@@ -76,3 +76,56 @@ def test_the_command_line_import_holds_a_sheet_to_the_apis_limits(
 
     assert refused.exit_code == 1, refused.output
     assert "问题描述不能超过2000个字" in refused.output
+
+
+def test_an_exported_sheet_holds_what_the_list_selects_in_its_order(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    world = build_world(url, clock)
+    for title, source in (("乙问题", "spot_check"), ("甲问题", "self_inspection")):
+        world.issue(title=title, source=source)
+    world.issue(office="sh", by="sh-clerk", title="上海问题")
+    world.container.close()
+    monkeypatch.setenv("RECTIFY_DATABASE_URL", url)
+    runner = CliRunner()
+
+    def titles(*options: str) -> list[str]:
+        out = tmp_path / f"{len(options)}-{'-'.join(options)}.xlsx"
+        done = runner.invoke(cli, ["export", "issues", "-o", str(out), *options])
+        assert done.exit_code == 0, done.output
+        rows = values(out.read_bytes())
+        return [row[rows[0].index("问题名称")] for row in rows[1:]]
+
+    assert titles("--sort", "title") == ["上海问题", "乙问题", "甲问题"]
+    assert titles("--office", "bj", "--sort", "-title") == ["甲问题", "乙问题"]
+    assert titles("--source", "spot_check") == ["乙问题"]
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (["issues", "--status", "lost"], "(status)"),
+        (["issues", "--sort", "colour"], "(sort)"),
+        (["items", "--light", "blue"], "(light)"),
+        (["items", "--office", "mars"], "mars"),
+    ],
+)
+def test_an_export_with_a_wrong_filter_writes_nothing_and_says_which(
+    tmp_path: Path,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+    options: list[str],
+    named: str,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    build_world(url, clock).container.close()
+    monkeypatch.setenv("RECTIFY_DATABASE_URL", url)
+    out = tmp_path / "sheet.xlsx"
+
+    done = CliRunner().invoke(cli, ["export", options[0], "-o", str(out), *options[1:]])
+
+    assert done.exit_code == 1
+    assert named in done.output
+    assert "Traceback" not in done.output
+    assert not out.exists()
