@@ -139,19 +139,34 @@ def digest(
 ) -> None:
     """Sign the verified chain head, record DigestIssued, write the digest file."""
     output_file(out, option="--out")  # before DigestIssued is recorded
-    if out.exists():
-        fail(f"--out: {out} exists: will not overwrite a kept digest")
-    with container() as built:
-        try:
-            issued = AuditDesk.of(built).issue_digest(reader())
-        except DigestError as exc:
-            fail(str(exc), 1)
+    _reserve(out)
+    try:
+        with container() as built:
+            try:
+                issued = AuditDesk.of(built).issue_digest(reader())
+            except DigestError as exc:
+                fail(str(exc), 1)
+    except BaseException:
+        out.unlink(missing_ok=True)  # the empty file this command made, nothing kept
+        raise
     write_file(out, issued.to_json().encode("utf-8"), option="--out")
     console.print(
         f"digest written to {out}: position {issued.position}, {issued.events} events, "
         f"key {issued.key_id}"
     )
     console.print(f"hash {issued.hash}")
+
+
+def _reserve(out: Path) -> None:
+    """Create ``out`` empty, only if no file is there: a kept digest is never overwritten,
+    not even by another ``digest`` run at the same moment."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.open("xb").close()
+    except FileExistsError:
+        fail(f"--out: {out} exists: will not overwrite a kept digest")
+    except OSError as exc:
+        fail(f"--out: cannot write {out}: {exc.strerror or exc}")
 
 
 def public_key(

@@ -3,12 +3,17 @@ refused before any work, with a message naming the option, and nothing is writte
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
+from typer.testing import CliRunner
 
+from api.cli.main import cli
+from infrastructure.audit import AuditDesk
 from tests.api.test_cli import Run, event_count, rectify
 
 NOTICE_ID = str(uuid4())
@@ -134,3 +139,26 @@ def test_public_key_refuses_an_out_below_a_file(db: Path, a_file: Path) -> None:
     run = rectify("public-key", "--out", str(a_file / "rectify.pem"), db=db)
 
     refused(run, "--out", f"{a_file} is a file, not a directory")
+
+
+def test_digest_holds_its_file_while_it_issues_the_digest(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second ``digest`` run at the same moment finds the file taken, and does not
+    overwrite the first run's digest when it writes its own."""
+    out = tmp_path / "digest.json"
+    seen: list[bool] = []
+    issue = AuditDesk.issue_digest
+
+    def issuing(desk: AuditDesk, *args: Any, **kwargs: Any) -> Any:
+        seen.append(out.exists())
+        return issue(desk, *args, **kwargs)
+
+    monkeypatch.setattr(AuditDesk, "issue_digest", issuing)
+    monkeypatch.setenv("RECTIFY_DATABASE_URL", f"sqlite:///{db}")
+
+    done = CliRunner().invoke(cli, ["digest", "--out", str(out)])
+
+    assert done.exit_code == 0, done.output
+    assert seen == [True]
+    assert json.loads(out.read_text(encoding="utf-8"))["position"] > 0

@@ -135,3 +135,11 @@ def test_an_auditor_checks_digests_with_the_public_key_alone(store: Store, tmp_p
     refused = store.rectify("verify", "--digest", str(out), **without_private_key)
     assert refused.returncode == 2
     assert "RECTIFY_SIGNING_KEY_FILE must be set" in refused.stderr
+
+
+def test_a_digest_that_cannot_be_issued_leaves_no_file(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "kept" / "digest.json"
+    done = store.rectify("digest", "--out", str(out), RECTIFY_DATABASE_URL="memory:")
+    assert done.returncode == 1, done.stdout
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
