@@ -16,6 +16,7 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from api.web.messages import Refusal, label, refusal
@@ -71,18 +72,20 @@ class WebRoute(APIRoute):
                 return login_redirect(request)
             except CsrfRejected:
                 message = "表单已过期或来源不明，请刷新页面后重新提交。"
-                return error_page(request, Refusal(message, None, "csrf", 403))
+                failure = Refusal(message, None, "csrf", 403)
             except RequestValidationError as exc:
-                return error_page(request, _bad_query(exc))
+                failure = _bad_query(exc)
             except HTTPException:
                 raise  # the app's own answer (the API's 404 under /api)
             except Exception as exc:
-                failure = refusal(exc)
-                if failure is None:
+                refused = refusal(exc)
+                if refused is None:
                     log.exception("web_page_failed", path=request.url.path)
-                    failure = Refusal(
+                    refused = Refusal(
                         "服务出现意外错误，已记录，请稍后再试。", None, "internal", 500
                     )
-                return error_page(request, failure)
+                failure = refused
+            # off the event loop: the page reads the signed-in account from the database
+            return await run_in_threadpool(error_page, request, failure)
 
         return page

@@ -3,8 +3,12 @@ for a valid session, the sign-in link for nobody."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 
+from api.web import routing
 from api.web.session import SESSION_COOKIE
 from tests.web.conftest import Console
 
@@ -50,3 +54,27 @@ def test_an_unknown_address_with_a_forged_session_is_shown_as_signed_out(
     assert page.status_code == 404
     assert MENU not in page.text
     assert SIGN_IN_LINK in page.text
+
+
+def test_an_error_page_reads_the_session_off_the_event_loop(
+    console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its account lookup is a database query: on the loop it would stall every request."""
+    console.log_in("coord")
+    loops: list[bool] = []
+    read = routing.signed_in_user
+
+    def reading(*args: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+            loops.append(True)
+        except RuntimeError:
+            loops.append(False)
+        return read(*args)
+
+    monkeypatch.setattr(routing, "signed_in_user", reading)
+
+    page = console.client.get("/nonexistent")
+
+    assert page.status_code == 404
+    assert loops == [False]
