@@ -134,16 +134,16 @@ class AccountCommands(CommandingApp):
         password: str,
         grants: list[tuple[str, str]],
     ) -> CommandResult:
-        check_password_strength(password)
         args = {"username": username, "display_name": display_name, "grants": grants}
 
         def change(cmd: Command) -> CommandResult:
             cmd.act(None, command="manage_accounts")
+            check_password_strength(password)
             if self.account_exists(username):
                 raise InvalidInput(f"username {username!r} is taken", field="username")
             account = Account.register(username=username, display_name=display_name)
-            for role, unit in grants:
-                self.campaign.unit(unit)
+            for n, (role, unit) in enumerate(grants):
+                self.campaign.check_grant(role, unit, field=f"grants[{n}].")
                 account.grant(role=role, unit=unit)
             account.note_password_changed(reset_by_admin=True)
             return cmd.done(account, result_of=account)
@@ -166,12 +166,15 @@ class AccountCommands(CommandingApp):
     def grant_role(
         self, caller: Caller, account_id: UUID, *, role: str, unit: str
     ) -> CommandResult:
-        self.campaign.unit(unit)
+        def grant(account: Account) -> None:
+            self.campaign.check_grant(role, unit)
+            account.grant(role=role, unit=unit)
+
         return self._on_account(
             caller,
             "grant_role",
             account_id,
-            lambda a: a.grant(role=role, unit=unit),
+            grant,
             {"role": role, "unit": unit},
         )
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from domain.errors import UnknownUnit
+from domain.errors import InvalidInput, UnknownUnit
+from domain.taxonomy import COORDINATION_UNIT, FINANCE_UNIT, ROLES, check_choice
+
+OFFICE_ROLES = frozenset({"office_staff", "office_lead"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,28 @@ class Campaign:
         if not unit.is_office:
             raise UnknownUnit(f"{code!r} is not an office", field="office")
         return unit
+
+    def check_grant(self, role: str, unit: str, *, field: str = "") -> None:
+        """A role fits one kind of unit: an office's roles an office, the coordination
+        office's and the Finance Department's their own unit, auditors and administrators
+        a unit that is not an office. Else an office could approve a disposal as 省财政厅.
+        ``field``: where the grant sits in the caller's input (``grants[0].``)."""
+        check_choice(role, ROLES, field=f"{field}role")
+        try:
+            found = self.unit(unit)
+        except UnknownUnit as exc:
+            raise UnknownUnit(exc.message, field=f"{field}unit") from None
+        if role in OFFICE_ROLES:
+            fits, where = found.is_office, "an office"
+        elif role in ("coordinator", "finance"):
+            own = COORDINATION_UNIT if role == "coordinator" else FINANCE_UNIT
+            fits, where = unit == own, repr(own)
+        else:
+            fits, where = not found.is_office, "a unit that is not an office"
+        if not fits:
+            raise InvalidInput(
+                f"role {role} is held at {where}, not at {unit!r}", field=f"{field}unit"
+            )
 
     def offices(self) -> list[Unit]:
         return [u for u in self.units if u.is_office]

@@ -41,8 +41,8 @@ def test_an_administrator_creates_an_account_that_can_sign_in(api: Api) -> None:
         ({"username": "bj-clerk"}, 422, "username"),
         ({"username": "Bad Name"}, 422, "username"),
         ({"password": "abc"}, 422, "password"),
-        ({"grants": [{"role": "king", "unit": "xa"}]}, 422, "role"),
-        ({"grants": [{"role": "office_staff", "unit": "mars"}]}, 422, "office"),
+        ({"grants": [{"role": "king", "unit": "xa"}]}, 422, "grants[0].role"),
+        ({"grants": [{"role": "office_staff", "unit": "mars"}]}, 422, "grants[0].unit"),
         ({"is_admin": True}, 422, "is_admin"),
     ],
 )
@@ -53,6 +53,56 @@ def test_a_bad_account_names_the_field(
 
     assert answer.status_code == status
     assert answer.json()["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("role", "unit"),
+    [
+        ("finance", "bj"),
+        ("coordinator", "sz"),
+        ("coordinator", "finance"),
+        ("office_staff", "finance"),
+        ("office_lead", "admin-bureau"),
+        ("auditor", "bj"),
+        ("admin", "tj"),
+    ],
+)
+def test_a_role_is_granted_only_at_its_kind_of_unit(api: Api, role: str, unit: str) -> None:
+    """Else an office's account could approve its own disposal as 省财政厅."""
+    tj = account_of(api, "tj-clerk")
+    before = api.get("admin", f"/api/accounts/{tj}").json()["grants"]
+    grants = [{"role": "office_staff", "unit": "xa"}, {"role": role, "unit": unit}]
+
+    created = api.post("admin", "/api/accounts", NEW | {"grants": grants})
+    granted = api.post("admin", f"/api/accounts/{tj}/role-grants", {"role": role, "unit": unit})
+
+    assert created.status_code == 422
+    assert created.json()["field"] == "grants[1].unit"
+    assert api.get("admin", "/api/accounts/by-username/xa-clerk").status_code == 404
+    assert granted.status_code == 422
+    assert granted.json()["field"] == "unit"
+    assert api.get("admin", f"/api/accounts/{tj}").json()["grants"] == before
+
+
+@pytest.mark.parametrize(
+    ("role", "unit"),
+    [("finance", "finance"), ("auditor", "finance"), ("coordinator", "admin-bureau")],
+)
+def test_the_units_a_role_fits_are_granted(api: Api, role: str, unit: str) -> None:
+    tj = account_of(api, "tj-clerk")
+
+    granted = api.post("admin", f"/api/accounts/{tj}/role-grants", {"role": role, "unit": unit})
+
+    assert granted.status_code == 200
+    assert {"role": role, "unit": unit} in granted.json()["grants"]
+
+
+def test_a_bad_grant_from_a_non_administrator_is_refused_as_not_allowed(api: Api) -> None:
+    tj = account_of(api, "tj-clerk")
+    grant = {"role": "finance", "unit": "bj"}
+
+    assert api.post("coord", f"/api/accounts/{tj}/role-grants", grant).status_code == 403
+    assert api.post("coord", "/api/accounts", NEW | {"password": "abc"}).status_code == 403
 
 
 @pytest.mark.parametrize("who", ["coord", "auditor", "bj-clerk"])
