@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import console, container, fail, parse_uuid
+from api.moments import read_moment
 from infrastructure.container import Container
 from projections import labels
 from projections.lights import LIGHT_LABELS
@@ -42,17 +43,9 @@ def parse_moment(
     if value is None:
         return None
     try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            if end_of_day:
-                return datetime.combine(day + timedelta(days=1), time(0), tz) - timedelta(
-                    microseconds=1
-                )
-            return datetime.combine(day, time(0), tz)
-        moment = datetime.fromisoformat(value)
+        return read_moment(value, tz, end_of_day=end_of_day)
     except ValueError:
         fail(f"{what} must be a date (2026-09-01) or a time (2026-09-01T12:00), got {value!r}")
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
 
 
 def _light(code: str) -> str:

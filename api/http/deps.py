@@ -28,6 +28,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from api.http.schemas.items import EvidenceCite
 from api.http.security import TokenSigner, authenticate_bearer
+from api.moments import read_moment
 from application.commanding import CommandResult
 from application.errors import AuthenticationFailed
 from application.principal import Caller, Principal
@@ -193,28 +194,43 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+MOMENT_TEXT = (
+    "a date (that day in the campaign's time zone) or a moment (ISO 8601; without a zone "
+    "offset it is read in the campaign's time zone)"
+)
+
+
 async def get_as_of(
     settings: SettingsDep,
     as_of: Annotated[
-        datetime | None,
+        str | None,
         Query(
-            description="Show the state at this moment (ISO 8601; without a zone offset "
-            "it is read in the campaign's time zone)",
-            examples=["2026-10-01T12:00:00+08:00"],
+            max_length=40,
+            description=f"Show the state at this moment: {MOMENT_TEXT}; a date means the end "
+            "of that day",
+            examples=["2026-10-01", "2026-10-01T12:00:00+08:00"],
         ),
     ] = None,
 ) -> datetime | None:
-    return moment(settings, as_of, field="as_of")
+    return moment(settings, as_of, field="as_of", end_of_day=True)
 
 
-def moment(settings: Settings, value: datetime | None, *, field: str) -> datetime | None:
-    """A moment from a query parameter, in UTC; a zone-less one is read in the campaign's."""
-    if value is None:
+def moment(
+    settings: Settings, text: str | None, *, field: str, end_of_day: bool
+) -> datetime | None:
+    """A moment from a query parameter, in UTC: a date is the start of that day or, for
+    an upper bound, its end (as in the console and on the command line)."""
+    if text is None:
         return None
+    try:
+        value = read_moment(text, ZoneInfo(settings.timezone), end_of_day=end_of_day)
+    except ValueError:
+        raise InvalidInput(
+            f"{field} must be a date (2026-09-01) or a moment (2026-09-01T12:00:00+08:00)",
+            field=field,
+        ) from None
     if not 1970 <= value.year <= 9000:
         raise InvalidInput(f"{field} must be between the years 1970 and 9000", field=field)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(settings.timezone))
     return value.astimezone(UTC)
 
 

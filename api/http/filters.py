@@ -13,7 +13,7 @@ from uuid import UUID
 
 from fastapi import Depends, Query
 
-from api.http.deps import SettingsDep, moment
+from api.http.deps import MOMENT_TEXT, SettingsDep, moment
 from api.http.schemas.common import Code, ShortText, one_of
 from domain.taxonomy import CATEGORIES, SOURCES
 from projections.labels import ISSUE_STATUS, ITEM_STATUS
@@ -117,18 +117,24 @@ async def audit_filters(
     unit: Annotated[Code | None, Query(description="The actor's unit")] = None,
     case: Annotated[UUID | None, Query(description="An issue (with its items) or an item")] = None,
     since: Annotated[
-        datetime | None, Query(alias="from", description="Recorded at or after (ISO 8601)")
+        str | None,
+        Query(alias="from", max_length=40, description=f"Recorded at or after: {MOMENT_TEXT}"),
     ] = None,
     until: Annotated[
-        datetime | None, Query(alias="to", description="Recorded before (ISO 8601)")
+        str | None,
+        Query(
+            alias="to",
+            max_length=40,
+            description=f"Recorded at or before: {MOMENT_TEXT}; a date means the end of that day",
+        ),
     ] = None,
 ) -> AuditFilters:
     return AuditFilters(
         actor=actor,
         unit=unit,
         case=case,
-        since=moment(settings, since, field="from"),
-        until=moment(settings, until, field="to"),
+        since=moment(settings, since, field="from", end_of_day=False),
+        until=moment(settings, until, field="to", end_of_day=True),
     )
 
 

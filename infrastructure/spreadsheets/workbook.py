@@ -100,7 +100,9 @@ def _scope_name(campaign: Campaign, ledger: Ledger) -> str:
 
 
 def _as_of_text(ledger: Ledger) -> str:
-    return f"（截至{(ledger.as_of.date() if ledger.as_of else ledger.today).isoformat()}）"
+    """The ledger's day: today's, or the campaign's calendar day of its as-of moment (not
+    the UTC date, which is the day before until 08:00 in Shanghai)."""
+    return f"（截至{ledger.today.isoformat()}）"
 
 
 def _ledger_workbook(

@@ -198,3 +198,32 @@ def test_an_export_while_the_ledgers_lag_behind_the_log_is_refused_for_now(api: 
     assert answer.json()["code"] == "read_models_behind"
     api.settle()
     assert api.get("bj-clerk", "/api/ledgers/issues.xlsx").status_code == 200
+
+
+def test_a_date_alone_means_the_end_of_that_day_in_lists_and_sheets(api: Api) -> None:
+    """The console and the command line read a date so; so does the API, and a sheet as of
+    a day is titled by that day, not by its UTC date."""
+    api.world.clock.set(CAMPAIGN_NOW - timedelta(hours=9))  # 2026-10-10 01:00 in Shanghai
+    api.issue_id(title="当天凌晨")
+    api.world.clock.set(CAMPAIGN_NOW + timedelta(days=1))
+    api.issue_id(title="次日")
+    api.settle()
+
+    listed = api.get("bj-clerk", "/api/issues", params={"as_of": "2026-10-10"}).json()
+    early = api.get("bj-clerk", "/api/issues", params={"as_of": "2026-10-10T00:30:00"}).json()
+    title, rows = sheet(
+        api.get("bj-clerk", "/api/ledgers/issues.xlsx", params={"as_of": "2026-10-10"})
+    )
+
+    assert [row["title"] for row in listed["items"]] == ["当天凌晨"]
+    assert early["total"] == 0
+    assert [row["问题名称"] for row in rows] == ["当天凌晨"]
+    assert "截至2026-10-10" in title
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "garbage", "1969-12-31", "2026-10-10T25:00"])
+def test_a_moment_that_is_no_moment_is_refused_naming_the_field(api: Api, value: str) -> None:
+    answer = api.get("bj-clerk", "/api/issues", params={"as_of": value})
+
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "as_of"

@@ -102,6 +102,24 @@ def test_the_audit_log_filters_by_actor_and_case(api: Api) -> None:
     assert {row["actor_name"] for row in by_actor["items"]} == {"sh-clerk"}
 
 
+def test_the_audit_log_from_a_day_to_the_same_day_holds_that_days_events(api: Api) -> None:
+    """A date alone is that whole day: ``from`` its start, ``to`` its end (as the console's
+    audit page and ``rectify audit`` read it)."""
+    issue = api.issue_id()  # 2026-10-10 10:00 in Shanghai
+    api.settle()
+
+    def found(**params: str) -> list[str]:
+        answer = api.get("auditor", "/api/audit/events", params={"case": str(issue), **params})
+        assert answer.status_code == 200, answer.text
+        return [row["event_type"] for row in answer.json()["items"]]
+
+    assert found(**{"from": "2026-10-10", "to": "2026-10-10"}) == ["Found"]
+    assert found(to="2026-10-09") == []
+    assert found(**{"from": "2026-10-11"}) == []
+    assert found(to="2026-10-10T09:59:59") == []
+    assert found(to="2026-10-10T10:00:00+08:00") == ["Found"]
+
+
 def test_office_staff_see_no_other_offices_events(api: Api) -> None:
     api.issue_id(by="sh-clerk", office="sh")
     api.settle()
