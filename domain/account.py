@@ -42,7 +42,9 @@ class Account(RecordedAggregate):
             )
         return cls(
             username=username,
-            display_name=check_text(display_name, field="display_name", max_length=100),
+            display_name=check_text(
+                display_name, field="display_name", max_length=100, single_line=True
+            ),
         )
 
     def grant(self, *, role: str, unit: str) -> None:
@@ -85,7 +87,7 @@ class Account(RecordedAggregate):
         """Record that a token was issued; its secret and hash never enter the log."""
         if self.disabled:
             raise InvalidTransition(f"{self.username} is disabled")
-        name = check_text(name, field="name", max_length=100)
+        name = check_text(name, field="name", max_length=100, single_line=True)
         if name in self.api_tokens.values():
             raise InvalidTransition(f"{self.username} already has a token named {name!r}")
         self._api_token_issued(token_id=token_id, name=name)

@@ -82,7 +82,7 @@ class Issue(RecordedAggregate):
             category=category,
             subtype=subtype,
             source=source,
-            title=check_text(title, field="title", max_length=200),
+            title=check_text(title, field="title", max_length=200, single_line=True),
             description=description.strip(),
             assets=check_assets(assets),
             found_on=found_on,

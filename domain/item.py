@@ -108,7 +108,9 @@ class RectificationItem(RecordedAggregate):
             office=issue.office,
             measure=check_text(measure, field="measure"),
             measure_type=check_choice(measure_type, MEASURE_TYPES, field="measure_type"),
-            responsible=check_text(responsible, field="responsible", max_length=100),
+            responsible=check_text(
+                responsible, field="responsible", max_length=100, single_line=True
+            ),
             deadline=check_deadline(deadline, today=today, campaign_end=campaign_end),
             involves=check_choice(involves, INVOLVES, field="involves"),
         )
@@ -142,7 +144,9 @@ class RectificationItem(RecordedAggregate):
         self._replanned(
             measure=check_text(measure, field="measure"),
             measure_type=check_choice(measure_type, MEASURE_TYPES, field="measure_type"),
-            responsible=check_text(responsible, field="responsible", max_length=100),
+            responsible=check_text(
+                responsible, field="responsible", max_length=100, single_line=True
+            ),
             deadline=check_deadline(deadline, today=today, campaign_end=campaign_end),
             involves=check_choice(involves, INVOLVES, field="involves"),
         )
@@ -307,7 +311,7 @@ class RectificationItem(RecordedAggregate):
 
     def reassign(self, *, responsible: str, reason: str) -> None:
         self._require(NOT_YET_RECTIFIED | {RECTIFIED}, "reassign")
-        responsible = check_text(responsible, field="responsible", max_length=100)
+        responsible = check_text(responsible, field="responsible", max_length=100, single_line=True)
         if responsible == self.responsible:
             raise InvalidInput("the item is already assigned to that person", field="responsible")
         self._reassigned(

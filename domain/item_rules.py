@@ -52,8 +52,12 @@ def check_evidence(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
             raise InvalidInput(f"{where}.size must be a non-negative integer", field="evidence")
         cleaned.append(
             {
-                "file_name": check_text(str(ref["file_name"]), field="evidence", max_length=255),
-                "media_type": check_text(str(ref["media_type"]), field="evidence", max_length=100),
+                "file_name": check_text(
+                    str(ref["file_name"]), field="evidence", max_length=255, single_line=True
+                ),
+                "media_type": check_text(
+                    str(ref["media_type"]), field="evidence", max_length=100, single_line=True
+                ),
                 "size": size,
                 "sha256": sha,
             }

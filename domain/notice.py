@@ -92,12 +92,14 @@ class Notice(RecordedAggregate):
         if not recipients:
             raise InvalidInput("a notice needs at least one recipient", field="recipients")
         return cls(
-            title=check_text(title, field="title", max_length=200),
+            title=check_text(title, field="title", max_length=200, single_line=True),
             recipients=list(recipients),
             copy_to=list(copy_to),
             body=check_text(body, field="body", max_length=50_000),
             records=check_records(records),
-            issuing_unit=check_text(issuing_unit, field="issuing_unit", max_length=100),
+            issuing_unit=check_text(
+                issuing_unit, field="issuing_unit", max_length=100, single_line=True
+            ),
         )
 
     def edit(
@@ -113,7 +115,7 @@ class Notice(RecordedAggregate):
             raise InvalidTransition("the notice is issued; an issued notice no longer changes")
         if not recipients:
             raise InvalidInput("a notice needs at least one recipient", field="recipients")
-        title = check_text(title, field="title", max_length=200)
+        title = check_text(title, field="title", max_length=200, single_line=True)
         body = check_text(body, field="body", max_length=50_000)
         now = (self.title, self.body, self.recipients, self.copy_to)
         if now == (title, body, list(recipients), list(copy_to)):

@@ -36,9 +36,15 @@ def check_person(person: dict[str, str], *, field: str, with_level: bool) -> dic
     if unknown:
         raise InvalidInput(f"{field} has unknown fields: {', '.join(sorted(unknown))}", field=field)
     cleaned = {
-        "name": check_text(person.get("name", ""), field=f"{field}.name", max_length=50),
-        "title": check_text(person.get("title", ""), field=f"{field}.title", max_length=100),
-        "phone": check_text(person.get("phone", ""), field=f"{field}.phone", max_length=50),
+        "name": check_text(
+            person.get("name", ""), field=f"{field}.name", max_length=50, single_line=True
+        ),
+        "title": check_text(
+            person.get("title", ""), field=f"{field}.title", max_length=100, single_line=True
+        ),
+        "phone": check_text(
+            person.get("phone", ""), field=f"{field}.phone", max_length=50, single_line=True
+        ),
         "email": person.get("email", "").strip(),
     }
     if with_level:

@@ -86,7 +86,7 @@ class Report(RecordedAggregate):
         return cls(
             kind=kind,
             office=office,
-            title=check_text(title, field="title", max_length=200),
+            title=check_text(title, field="title", max_length=200, single_line=True),
             covers=sorted(covers),
             files=check_files(files),
             issue_ids=list(issue_ids),

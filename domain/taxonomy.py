@@ -5,6 +5,8 @@ Codes are stored in events; labels are what people read.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Final
 
@@ -85,10 +87,52 @@ def check_category(category: str, subtype: str) -> None:
     check_choice(subtype, CATEGORIES[category][1], field="subtype")
 
 
-def check_text(value: str, *, field: str, max_length: int = 2000) -> str:
+# Characters no text field holds: the C0 and C1 controls but line feed, carriage return and
+# tab; and Unicode's Bidi_Control characters, which reorder what a reader sees around them.
+_HIDDEN: Final = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"  # controls (category Cc)
+    "|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # bidirectional controls
+)
+# What ends a line (or jumps like one) in a field that is one line on the form.
+_LINE_BREAKS: Final = frozenset("\n\r\t\u2028\u2029")
+# Default-ignorable characters outside category Cf: they too show as nothing.
+_IGNORABLE: Final = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
+
+
+def _shows_nothing(char: str) -> bool:
+    """Whitespace, or a character that is not drawn (zero-width space, joiners, BOM...)."""
+    return char.isspace() or char in _IGNORABLE or unicodedata.category(char) == "Cf"
+
+
+def _refuse_hidden(value: str, *, field: str) -> None:
+    found = _HIDDEN.search(value)
+    if found is None:
+        return
+    char = found.group()
+    kind = "control" if unicodedata.category(char) == "Cc" else "bidirectional control"
+    raise InvalidInput(
+        f"{field} must not contain {kind} characters (found U+{ord(char):04X})", field=field
+    )
+
+
+def check_text(value: str, *, field: str, max_length: int = 2000, single_line: bool = False) -> str:
+    """The text as stored (stripped), or ``InvalidInput`` naming the field.
+
+    Text that shows nothing counts as empty; control and bidirectional control characters
+    are refused everywhere; a ``single_line`` field (an input on the form, not a textarea)
+    also refuses line breaks and tabs. The defaults describe prose: up to 2000 characters
+    over as many lines as it needs.
+    """
+    _refuse_hidden(value, field=field)
     text = value.strip()
-    if not text:
+    if all(_shows_nothing(char) for char in text):
         raise InvalidInput(f"{field} must not be empty", field=field)
+    if single_line and not _LINE_BREAKS.isdisjoint(text):
+        raise InvalidInput(f"{field} must be a single line (no line breaks or tabs)", field=field)
     if len(text) > max_length:
         raise InvalidInput(f"{field} is longer than {max_length} characters", field=field)
     return text

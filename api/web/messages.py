@@ -104,6 +104,12 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
     name = label(field, labels)
     if "must not be empty" in text or "Field required" in text:
         return f"请填写{name}。"
+    if "must be a single line" in text:
+        return f"{name}只能填写一行，不能换行或使用制表符。"
+    if "must not contain bidirectional control characters" in text:
+        return f"{name}含有改变文字显示方向的不可见字符，请删除后重新填写。"
+    if "must not contain control characters" in text:
+        return f"{name}含有不可见的控制字符，请删除后重新填写。"
     longer = _LONGER.search(text)
     if longer:
         return f"{name}不能超过{longer.group(1)}个字。"

@@ -1,0 +1,85 @@
+"""A title that shows nothing, reorders what is read, or breaks its one line is refused at
+both edges: the API answers 422 naming the field; the console says why beside the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from api.web.messages import refusal
+from domain.errors import InvalidInput
+from tests.api.conftest import Api
+from tests.web.conftest import Console
+
+NEW_ISSUE: dict[str, Any] = {
+    "office": "bj",
+    "category": "real_estate",
+    "subtype": "long_idle",
+    "source": "self_inspection",
+    "title": "办公用房长期闲置",
+    "description": "三楼两间办公室闲置两年",
+    "assets": [],
+}
+
+# A title, and what the console says beside it.
+BAD_TITLES = {
+    "zero-width-only": ("\u200b\u200b", "请填写问题标题。"),
+    "lone-override": ("\u202e", "问题标题含有改变文字显示方向的不可见字符"),
+    "override": ("\u202etxet", "问题标题含有改变文字显示方向的不可见字符"),
+    "line-break-and-tab": ("a\nb\tc", "问题标题只能填写一行"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_TITLES)
+def test_the_api_refuses_a_bad_title_with_422_naming_the_field(api: Api, case: str) -> None:
+    title, _ = BAD_TITLES[case]
+    before = api.world.last_position()
+
+    answer = api.post("bj-clerk", "/api/issues", NEW_ISSUE | {"title": title})
+
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "title"
+    assert answer.json()["code"] == "invalid_input"
+    assert api.world.last_position() == before
+
+
+@pytest.mark.parametrize("case", BAD_TITLES)
+def test_the_issue_form_shows_why_a_title_is_refused_beside_it(console: Console, case: str) -> None:
+    title, message = BAD_TITLES[case]
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+    fields = {
+        "office": "bj",
+        "kind": "real_estate/long_idle",
+        "source": "self_inspection",
+        "title": title,
+        "found_on": console.world.today().isoformat(),
+    }
+
+    answer = console.post("/issues/new", fields)
+
+    assert answer.status_code == 422
+    assert f'<p class="field-error" id="title-error">{message}' in answer.text
+    assert console.world.last_position() == before
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("responsible must be a single line (no line breaks or tabs)", "责任人只能填写一行"),
+        (
+            "reason must not contain bidirectional control characters (found U+202E)",
+            "理由含有改变文字显示方向的不可见字符",
+        ),
+        ("body must not contain control characters (found U+0000)", "正文含有不可见的控制字符"),
+    ],
+)
+def test_each_new_text_refusal_reads_in_chinese(english: str, chinese: str) -> None:
+    field = english.split()[0]
+
+    found = refusal(InvalidInput(english, field=field))
+
+    assert found is not None
+    assert found.message.startswith(chinese)
+    assert (found.field, found.status) == (field, 422)
