@@ -3,17 +3,13 @@
 A sheet with any wrong row imports nothing and answers with every error (row, column,
 message). A valid sheet creates its problems and plans as that office's events in one
 write. Rows are keyed by their content: importing the same file again, or a longer version
-of it, creates only what is new.
+of it, creates only what is new. A row of an exported ledger names its case (问题ID,
+措施ID): a case the log holds counts as present, a measure added under it is a new plan.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -23,29 +19,21 @@ from application.commanding import Command, CommandResult
 from application.errors import NotFound
 from application.office_work import OfficeWork
 from application.principal import Caller
+from application.sheet_groups import Group, Progress, group_rows, is_blank
 from application.sheet_rows import (
     HEADERS,
-    ISSUE_KEYS,
-    ITEM_KEYS,
     FieldRules,
     ParsedSheet,
     RowErrors,
     SheetError,
-    SheetRow,
     deadline_problem,
-    has_item,
-    issue_values,
-    item_values,
     missing_headers,
-    text,
 )
 from domain.campaign import Unit
 from domain.errors import DeadlineOutOfRange, DomainError, InvalidInput, IssueNotOpen
 from domain.imported import ImportedRow, SheetImport
 from domain.issue import Issue
 from domain.item import RectificationItem
-
-Progress = Callable[[str, int, int], None]
 
 
 class SheetRejected(InvalidInput):
@@ -56,77 +44,6 @@ class SheetRejected(InvalidInput):
     def __init__(self, errors: list[SheetError]) -> None:
         super().__init__(f"表格有{len(errors)}处错误，未导入任何数据", field="file")
         self.errors = errors
-
-
-def row_key(*parts: Any) -> str:
-    body = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
-@dataclass
-class _Group:
-    first_row: int
-    values: dict[str, object]
-    key: str
-    items: list[tuple[int, dict[str, object], str]]
-
-
-def is_blank(row: SheetRow) -> bool:
-    """Blank but for what the template fills in ahead (序号, 单位代码, 单位)."""
-    return not any(text(v) for k, v in row.cells.items() if k not in ("office", "office_name"))
-
-
-def group_rows(
-    rows: list[SheetRow],
-    *,
-    office: str,
-    today: date,
-    rules: FieldRules,
-    errors: RowErrors,
-    progress: Progress,
-) -> list[_Group]:
-    """Check every row and gather the rows of each problem (same 问题编号)."""
-    groups: dict[str, _Group] = {}
-    for done, row in enumerate(rows, start=1):
-        progress("check", done, len(rows))
-        values = issue_values(row, errors, office=office, today=today)
-        _apply(rules.issue, {"office": office, **values}, row.number, errors)
-        number = text(row.cells.get("issue_no"))
-        issue = {k: values.get(k) for k in ISSUE_KEYS if k != "office"}
-        group = groups.get(number)
-        if group is None:
-            group = groups[number] = _Group(row.number, issue, row_key(office, issue), [])
-        elif issue != group.values and number:
-            differing = "、".join(
-                HEADERS[k]
-                for k in ISSUE_KEYS
-                if k != "office" and issue.get(k) != group.values.get(k)
-            )
-            errors.add(
-                row.number, "issue_no", f"与第{group.first_row}行同一问题编号，但{differing}不一致"
-            )
-        if has_item(row):
-            item = item_values(row, errors)
-            _apply(rules.item, item, row.number, errors)
-            key = row_key(group.key, {k: item.get(k) for k in ITEM_KEYS})
-            twin = next((n for n, _, k in group.items if k == key), None)
-            if twin is not None:
-                errors.add(row.number, "measure", f"与第{twin}行的整改措施重复")
-            group.items.append((row.number, item, key))
-    if not rows:
-        errors.add(2, "office", "表格中没有数据行")
-    return list(groups.values())
-
-
-def _apply(
-    check: Callable[[Mapping[str, object]], list[tuple[str, str]]],
-    values: dict[str, object],
-    row: int,
-    errors: RowErrors,
-) -> None:
-    """The edge's field rules on the values that could be read (the others are already wrong)."""
-    for key, message in check({k: v for k, v in values.items() if v is not None}):
-        errors.add_new(row, key, message)
 
 
 def _ready(values: dict[str, object], keys: tuple[str, ...]) -> bool:
@@ -154,6 +71,13 @@ class ImportCommands(OfficeWork):
         except AggregateNotFoundError:
             return None
         return entry.case_id if isinstance(entry, ImportedRow) else None
+
+    def _logged(self, aggregate_id: UUID) -> bool:
+        try:
+            self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
 
     def template_office(self, caller: Caller, office: str) -> Unit:
         """The office whose blank sheet the caller asks for: one whose cases it may read."""
@@ -208,6 +132,7 @@ class ImportCommands(OfficeWork):
                 rules=rules,
                 errors=errors,
                 progress=report,
+                logged=self._logged,
             )
             self._check_deadlines(groups, errors)
             created = self._create(office, groups, import_id, errors, report)
@@ -229,13 +154,13 @@ class ImportCommands(OfficeWork):
 
         return self.execute(caller, "import_self_inspection", args, change)
 
-    def _check_deadlines(self, groups: list[_Group], errors: RowErrors) -> None:
+    def _check_deadlines(self, groups: list[Group], errors: RowErrors) -> None:
         """A new plan's deadline lies between today and the rectification end."""
         today, end = self.today(), self.campaign.rectification_end
         for group in groups:
-            for number, values, key in group.items:
-                deadline = values["deadline"]
-                if not isinstance(deadline, date) or self._indexed(key) is not None:
+            for number, values, key, present in group.items:
+                deadline = values.get("deadline")
+                if present or not isinstance(deadline, date) or self._indexed(key) is not None:
                     continue
                 problem = deadline_problem(deadline, today=today, campaign_end=end)
                 if problem is not None:
@@ -244,7 +169,7 @@ class ImportCommands(OfficeWork):
     def _create(
         self,
         office: str,
-        groups: list[_Group],
+        groups: list[Group],
         import_id: UUID,
         errors: RowErrors,
         report: Progress,
@@ -255,9 +180,19 @@ class ImportCommands(OfficeWork):
         changed: list[Aggregate] = []
         for done, group in enumerate(groups, start=1):
             report("import", done, len(groups))
-            issue = self._issue_for(office, group, import_id, errors, changed, today)
-            for number, values, key in group.items:
+            if group.case_id is not None:
+                issue = self._logged_issue(office, group, errors, changed)
+            else:
+                issue = self._issue_for(office, group, import_id, errors, changed, today)
+            for number, values, key, present in group.items:
+                if present is not None:
+                    if issue is not None:
+                        self._check_logged_item(issue, number, present, errors)
+                    continue
                 if self._indexed(key) is not None:
+                    continue
+                if issue is not None and issue.office != office:
+                    errors.add_new(number, "measure", "不能为下级单位的问题追加整改措施")
                     continue
                 if issue is None or not _ready(values, ("measure_type", "involves", "deadline")):
                     continue
@@ -281,10 +216,34 @@ class ImportCommands(OfficeWork):
                 changed += [item, index]
         return list({id(a): a for a in changed}.values())
 
+    def _logged_issue(
+        self, office: str, group: Group, errors: RowErrors, changed: list[Aggregate]
+    ) -> Issue | None:
+        """The problem a 问题ID names: in the log, and the importing office's or below it."""
+        assert group.case_id is not None
+        try:
+            issue = self.load(Issue, group.case_id)
+        except NotFound:
+            errors.add(group.first_row, "issue_id", "问题ID不是系统中的问题，请勿修改导出的编号")
+            return None
+        if issue.office not in self.campaign.subtree(office):
+            errors.add(group.first_row, "issue_id", "问题ID对应的问题不属于导入单位")
+            return None
+        changed.append(issue)
+        return issue
+
+    def _check_logged_item(self, issue: Issue, row: int, item_id: UUID, errors: RowErrors) -> None:
+        try:
+            item = self.load(RectificationItem, item_id)
+        except NotFound:
+            item = None
+        if item is None or item.issue_id != issue.id:
+            errors.add(row, "item_id", "措施ID不是该问题的整改措施，请勿修改导出的编号")
+
     def _issue_for(
         self,
         office: str,
-        group: _Group,
+        group: Group,
         import_id: UUID,
         errors: RowErrors,
         changed: list[Aggregate],

@@ -36,7 +36,10 @@ ITEM_COLUMNS: Final = (
     ("responsible", "责任人", True),
     ("deadline", "完成时限", True),
 )
-HEADERS: Final = {key: header for key, header, _ in (*ISSUE_COLUMNS, *ITEM_COLUMNS)}
+# What an exported ledger adds to a row of a case already in the log: importing that sheet
+# again knows the row for that case (the columns are not in the blank template).
+CASE_COLUMNS: Final = (("issue_id", "问题ID", False), ("item_id", "措施ID", False))
+HEADERS: Final = {key: header for key, header, _ in (*ISSUE_COLUMNS, *ITEM_COLUMNS, *CASE_COLUMNS)}
 ISSUE_KEYS: Final = tuple(k for k, _, _ in ISSUE_COLUMNS if k not in ("office_name", "issue_no"))
 ITEM_KEYS: Final = tuple(k for k, _, _ in ITEM_COLUMNS)
 

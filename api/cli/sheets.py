@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -111,6 +112,18 @@ def export_template(out: Path = OUT, office: str = typer.Option(..., "--office")
         write_output(out, template_workbook(built.campaign, office=office))
 
 
+def import_summary(extra: dict[str, Any], tz: ZoneInfo) -> str:
+    """What an import did, as the console's import page says it."""
+    if extra.get("already_imported"):
+        when = datetime.fromisoformat(extra["imported_at"]).astimezone(tz)
+        return f"该文件此前已于{when:%Y-%m-%d %H:%M}导入，本次没有新增任何数据。"
+    created, existing = extra["created"], extra["existing"]
+    said = f"导入完成：新增问题{created['issues']}项、整改事项{created['items']}项"
+    if existing["issues"] or existing["items"]:
+        said += f"；已存在问题{existing['issues']}项、整改事项{existing['items']}项（未重复登记）"
+    return said + "。"
+
+
 @import_cli.command("self-inspection")
 def import_self_inspection(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="The filled .xlsx"),
@@ -143,7 +156,4 @@ def import_self_inspection(
             err_console.print(table)
             raise typer.Exit(1) from None
         extra = result.extra
-        if extra.get("already_imported"):
-            console.print(f"already imported on {extra['imported_at']}: nothing new")
-        else:
-            console.print(f"created {extra['created']}, already present {extra['existing']}")
+        console.print(import_summary(extra, ZoneInfo(built.campaign.timezone)))

@@ -1,8 +1,9 @@
 """The ledgers' columns (整改台账 / 问题清单): what each sheet shows, in which order.
 
 The problem and measure columns carry the same headers as the self-inspection sheet, so an
-exported ledger can be imported again (the extra columns — 序号, 整改进展, 状态 … — are
-only read by people).
+exported ledger can be imported again: 问题ID and 措施ID name the cases already in the log
+(their rows are counted as present, a row added under a 问题ID is a new measure of that
+problem); the other extra columns — 序号, 整改进展, 状态 … — are only read by people.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ ITEM_PART = (
     _c("deadline", 12, is_date=True),
 )
 SEQUENCE = Column("序号", 6)
+ISSUE_ID, ITEM_ID = _c("issue_id", 38), _c("item_id", 38)
 ITEM_COLUMNS = (
     SEQUENCE,
     *ISSUE_PART,
@@ -64,6 +66,8 @@ ITEM_COLUMNS = (
     Column("完成日期", 12, is_date=True),
     Column("状态", 14),
     Column("是否逾期", 9),
+    ISSUE_ID,
+    ITEM_ID,
 )
 ISSUE_COLUMNS = (
     SEQUENCE,
@@ -71,6 +75,7 @@ ISSUE_COLUMNS = (
     Column("整改措施数", 10),
     Column("已核验数", 10),
     Column("状态", 10),
+    ISSUE_ID,
 )
 
 
@@ -102,7 +107,7 @@ def _issue_cells(campaign: Campaign, issue: LedgerIssue, number: str) -> list[Ce
 
 def _item_cells(item: LedgerItem | None) -> list[Cell]:
     if item is None:
-        return [None] * (len(ITEM_PART) + 4)
+        return [None] * (len(ITEM_PART) + 5)
     return [
         item.measure,
         MEASURE_TYPES[item.measure_type],
@@ -113,6 +118,7 @@ def _item_cells(item: LedgerItem | None) -> list[Cell]:
         item.rectified_on,
         ITEM_STATUS_LABELS[item.status],
         "是" if item.overdue else "否",
+        str(item.id),
     ]
 
 
@@ -123,7 +129,8 @@ def item_rows(campaign: Campaign, ledger: Ledger) -> list[list[Cell]]:
     for issue in ledger.issues:
         head = _issue_cells(campaign, issue, numbers[str(issue.id)])
         for item in issue.items or (None,):
-            rows.append([len(rows) + 1, *head, *_item_cells(item)])
+            cells = _item_cells(item)
+            rows.append([len(rows) + 1, *head, *cells[:-1], str(issue.id), cells[-1]])
     return rows
 
 
@@ -136,6 +143,7 @@ def issue_rows(campaign: Campaign, ledger: Ledger) -> list[list[Cell]]:
             len(issue.items),
             sum(not item.is_open for item in issue.items),
             ISSUE_STATUS_LABELS[issue.status],
+            str(issue.id),
         ]
         for n, issue in enumerate(ledger.issues, start=1)
     ]

@@ -54,8 +54,8 @@ def test_export_import_and_report_from_the_command_line(
     )
 
     assert imported.exit_code == 0, imported.output
-    assert "'issues': 1, 'items': 0" in imported.output
-    assert "nothing new" in again.output
+    assert "导入完成：新增问题1项、整改事项0项。" in imported.output
+    assert "本次没有新增任何数据" in again.output
     assert exported.exit_code == 0, exported.output
     rows = values((tmp_path / "a.xlsx").read_bytes())
     assert rows[1][rows[0].index("问题名称")] == "办公设备账实不符"

@@ -29,6 +29,13 @@ def _export(world: World, office: str = "bj") -> bytes:
     return items_workbook(world.app.campaign, world.app.ledger(world["coord"], office=office))
 
 
+def without_ids(rows: list[list[object]]) -> list[list[object]]:
+    """The rows but their 问题ID and 措施ID: another store gives the cases ids of its own."""
+    header = rows[0]
+    kept = [n for n, h in enumerate(header) if h not in ("问题ID", "措施ID")]
+    return [[row[n] for n in kept] for row in rows]
+
+
 def _seed(world: World) -> None:
     first = world.issue(
         title="办公设备账实不符",
@@ -113,7 +120,7 @@ def test_an_export_imported_into_an_empty_store_exports_the_same_rows(
         )
 
         assert result.extra["created"] == {"issues": 3, "items": 3}
-        assert values(_export(empty)) == values(exported)
+        assert without_ids(values(_export(empty))) == without_ids(values(exported))
     finally:
         empty.container.close()
 
