@@ -266,6 +266,11 @@ class RectificationItem(RecordedAggregate):
 
     def request_extension(self, *, new_deadline: date, reason: str, today: date) -> None:
         self._require(NOT_YET_RECTIFIED, "ask for an extension")
+        if self.pending_extension is not None:  # the console offers no second request either
+            raise InvalidTransition(
+                "an extension request is already pending: the coordination office grants "
+                "or refuses it first"
+            )
         self._check_new_deadline(new_deadline, today)
         self._extension_requested(
             new_deadline=new_deadline, reason=check_text(reason, field="reason")

@@ -165,6 +165,8 @@ def _transition_message(exc: DomainError) -> str:
         return "本单位已经审批过该方案，不能重复审批。"
     if "no extension request is pending" in exc.message:
         return "该事项没有待审批的延期申请。"
+    if "extension request is already pending" in exc.message:
+        return "该事项已有待审批的延期申请，请等协调办批准或不批准后再申请。"
     if "already open" in exc.message:
         return "该问题尚未销号，无需重新打开。"
     found = _STATUS_IN_MESSAGE.search(exc.message)

@@ -155,6 +155,20 @@ def test_the_coordinator_refuses_a_pending_extension(api: Api) -> None:
     assert nothing_left.status_code == 409
 
 
+def test_a_second_request_while_one_is_pending_answers_409_and_keeps_the_first(
+    api: Api,
+) -> None:
+    _, item_id = api.world.approved_item()
+    path = f"/api/items/{item_id}/deadline-extensions"
+    api.post("bj-clerk", path, {"new_deadline": api.later(30), "reason": "需等待产权登记"})
+
+    again = api.post("bj-clerk", path, {"new_deadline": api.later(40), "reason": "需要更多时间"})
+
+    assert again.status_code == 409
+    item = api.get("coord", f"/api/items/{item_id}").json()
+    assert item["pending_extension"]["reason"] == "需等待产权登记"
+
+
 @pytest.mark.parametrize(
     ("who", "body", "status", "field"),
     [

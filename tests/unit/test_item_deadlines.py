@@ -21,6 +21,20 @@ def test_an_extension_request_is_pending_until_decided() -> None:
     assert item.deadline == TODAY + timedelta(days=20)
 
 
+def test_a_second_request_while_one_is_pending_is_refused_and_keeps_the_first() -> None:
+    _, item = item_in("approved")
+    first = item.deadline + timedelta(days=10)
+    item.request_extension(new_deadline=first, reason="等待产权登记", today=TODAY)
+
+    with pytest.raises(InvalidTransition, match="already pending"):
+        item.request_extension(new_deadline=first, reason="需要更多时间", today=TODAY)
+
+    assert item.pending_extension == {"new_deadline": first.isoformat(), "reason": "等待产权登记"}
+    item.refuse_extension(reason="期限内可完成")
+    item.request_extension(new_deadline=first, reason="需要更多时间", today=TODAY)
+    assert item.pending_extension is not None
+
+
 def test_a_granted_extension_moves_the_deadline_and_clears_the_request() -> None:
     _, item = item_in("approved")
     original = item.deadline

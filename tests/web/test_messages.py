@@ -113,6 +113,11 @@ CASES = [
         409,
     ),
     (InvalidTransition("no extension request is pending"), "该事项没有待审批的延期申请。", 409),
+    (
+        InvalidTransition("an extension request is already pending: the office decides"),
+        "该事项已有待审批的延期申请，请等协调办批准或不批准后再申请。",
+        409,
+    ),
     (IssueNotOpen("issue is closed"), "该问题已销号或已报告，不能再新增整改事项。", 409),
     (
         AlreadyDecided("admin-bureau has already approved"),
