@@ -23,7 +23,7 @@ from api.web.posting import form_route
 from api.web.rendering import render
 from api.web.routing import WebRoute, error_page
 from api.web.session import UserDep, WebUser
-from application.errors import NotFound
+from application.errors import NotFound, PermissionDenied
 from domain.errors import DomainError
 from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, SOURCES
 from infrastructure.container import Container
@@ -100,8 +100,8 @@ def _issue_form(
         for u in container.campaign.offices()
         if container.app.policy.grant_for(user.principal, "find_issue", u.code) is not None
     ]
-    if not offices:
-        raise NotFound("no office this account may record problems for")
+    if not offices:  # the page exists: a refusal, not 未找到
+        raise PermissionDenied("no office this account may record problems for")
     form.values.setdefault("found_on", container.app.today().isoformat())
     form.values.setdefault("form_id", new_form_id())
     return render(

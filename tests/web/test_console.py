@@ -228,3 +228,16 @@ def test_an_asset_name_is_held_to_the_apis_limit_on_the_form(console: Console) -
     accepted = console.post("/issues/new", {**fields, "assets": "ZC-1 " + "名" * 100})
     assert accepted.status_code == 200  # followed to the case page
     assert console.world.last_position() > before
+
+
+def test_an_account_that_records_no_problems_is_told_so_on_the_new_problem_page(
+    console: Console,
+) -> None:
+    """The page exists: 未找到 would send an auditor looking for a broken link."""
+    console.log_in("auditor")
+
+    page = console.client.get("/issues/new")
+
+    assert page.status_code == 403
+    assert "您的账号不能登记问题" in page.text
+    assert "未找到" not in page.text
