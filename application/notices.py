@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -27,11 +28,15 @@ from application.principal import Caller
 from domain.campaign import Campaign
 from domain.errors import InvalidInput
 from domain.notice import ACCOUNTABILITY_KINDS, ISSUED, Notice, NoticeNumber
+from domain.office_record import OfficeRecord
 
 _DIGITS = "零一二三四五六七八九"
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
 _DEFAULT_COPY_TO = ["finance"]
+_RECORDS_OF = {"RectificationItem": "整改事项记录", "Issue": "问题记录"}
+
+Positions = Mapping[tuple[str, int], int]  # (aggregate id, version) → position in the log
 
 
 def chinese_numeral(n: int) -> str:
@@ -82,23 +87,42 @@ def draft_body(campaign: Campaign, records: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _level(text: str) -> int:
+    """一、 and （一） start a heading, unless the line goes on as a paragraph (a sentence
+    ends in it): a numbered paragraph is set in the body face like any other."""
+    if "。" in text:
+        return BODY
+    return HEADING if _HEADING.match(text) else SUBHEADING if _SUBHEADING.match(text) else BODY
+
+
 def body_blocks(body: str) -> list[Paragraph | Table]:
-    blocks: list[Paragraph | Table] = []
-    for line in body.splitlines():
-        text = line.strip()
-        if not text:
-            continue
-        level = HEADING if _HEADING.match(text) else SUBHEADING if _SUBHEADING.match(text) else BODY
-        blocks.append(Paragraph(text, level))
-    return blocks
+    return [Paragraph(text, _level(text)) for line in body.splitlines() if (text := line.strip())]
 
 
-def citations_table(records: list[dict[str, Any]]) -> Table:
+def office_records(campaign: Campaign) -> dict[str, str]:
+    """Each office's record (work group, self-inspection, report): its id → the office."""
+    return {str(OfficeRecord.create_id(u.code)): u.name for u in campaign.offices()}
+
+
+def cited_at(
+    citation: Mapping[str, Any], *, offices: Mapping[str, str], positions: Positions
+) -> str:
+    """Where an auditor finds a cited event: whose record, which entry of it, and its
+    position in the event log (事件序号, as the audit log and the report's digest count)."""
+    owner = offices.get(citation["aggregate_id"])
+    record = f"{owner}报送记录" if owner else _RECORDS_OF.get(citation["aggregate_type"], "记录")
+    position = positions.get((citation["aggregate_id"], int(citation["version"])))
+    return f"{record}第{citation['version']}条" + (f"，事件序号{position}" if position else "")
+
+
+def citations_table(
+    records: list[dict[str, Any]], *, offices: Mapping[str, str], positions: Positions
+) -> Table:
     rows = []
     for n, record in enumerate(records, start=1):
         proof = "\n".join(
             f"{c['recorded_at'][:16].replace('T', ' ')} {c['actor_name']} {c['event_label']}"
-            f"（{c['aggregate_type']} {c['aggregate_id'][:8]} 第{c['version']}号事件）"
+            f"（{cited_at(c, offices=offices, positions=positions)}）"
             + (f"：{c['comment']}" if c["comment"] else "")
             for c in record["citations"]
         )
@@ -116,7 +140,7 @@ def citations_table(records: list[dict[str, Any]]) -> Table:
         caption="通报事项及事件依据",
         headers=("序号", "单位", "情形", "问题", "整改事项", "依据（事件记录）"),
         rows=rows,
-        widths=(4, 10, 10, 18, 18, 40),
+        widths=(2, 5, 6, 16, 16, 40),
     )
 
 
@@ -263,9 +287,21 @@ class NoticeCommands(OfficeWork):
             if notice.copy_to
             else "",
             appendix_title="附件：通报事项及事件依据",
-            appendix=[citations_table(notice.records)],
+            appendix=[
+                citations_table(
+                    notice.records,
+                    offices=office_records(self.campaign),
+                    positions=self._positions(notice.records),
+                )
+            ],
             draft=notice.status != ISSUED,
         )
+
+    def _positions(self, records: list[dict[str, Any]]) -> dict[tuple[str, int], int]:
+        """The log position of each event the records cite (from the positions port)."""
+        wanted = {(c["aggregate_id"], int(c["version"])) for r in records for c in r["citations"]}
+        known = self.positions.of({UUID(aggregate_id) for aggregate_id, _ in wanted})
+        return {key: position for key, position in known.items() if key in wanted}
 
     def render_notice(self, caller: Caller, notice_id: UUID, fmt: str) -> bytes:
         return self.renderer.render(self.notice_document(caller, notice_id), fmt)

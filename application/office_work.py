@@ -1,7 +1,8 @@
 """An office's campaign work: its work group, its self-inspection and its milestones.
 
-The ports the paperwork needs (renderer, document store, digest source) are attached by the
-composition root with ``use_paperwork``; until then, asking for a document says so.
+The ports the paperwork needs (renderer, document store, digest source, the log positions a
+notice cites) are attached by the composition root with ``use_paperwork``; until then,
+asking for a document says so.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from application.paperwork import (
     DocumentRenderer,
     DocumentsNotConfigured,
     DocumentStore,
+    EventPositions,
     NoDigests,
+    NoPositions,
 )
 from application.principal import Caller
 from domain.milestones import MilestoneStatus, campaign_milestones
@@ -61,6 +64,7 @@ class OfficeWork(CommandingApp):
     _renderer: DocumentRenderer | None = None
     _documents: DocumentStore | None = None
     digests: DigestSource = NoDigests()
+    positions: EventPositions = NoPositions()
 
     def use_paperwork(
         self,
@@ -68,10 +72,12 @@ class OfficeWork(CommandingApp):
         renderer: DocumentRenderer,
         store: DocumentStore,
         digests: DigestSource | None = None,
+        positions: EventPositions | None = None,
     ) -> None:
         self._renderer = renderer
         self._documents = store
         self.digests = digests or NoDigests()
+        self.positions = positions or NoPositions()
 
     @property
     def renderer(self) -> DocumentRenderer:

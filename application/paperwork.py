@@ -8,10 +8,12 @@ PDF) behind ``DocumentRenderer`` and keeps the bytes behind ``DocumentStore``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Final, Protocol
+from uuid import UUID
+from zoneinfo import ZoneInfo
 
 FORMATS: Final = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -75,6 +77,14 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def chinese_moment(moment: datetime, zone: str) -> str:
+    """2026年11月29日 20:36: a moment as read on the campaign's clocks (its time zone); a
+    moment without a zone is in UTC, as the event store keeps them."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    local = aware.astimezone(ZoneInfo(zone))
+    return f"{chinese_date(local.date())} {local:%H:%M}"
+
+
 @dataclass(frozen=True)
 class AuditDigest:
     """The latest signed digest of the audit trail (position, chained hash, signature)."""
@@ -120,6 +130,18 @@ class DigestSource(Protocol):
 class NoDigests:
     def latest(self) -> AuditDigest | None:
         return None
+
+
+class EventPositions(Protocol):
+    def of(self, aggregate_ids: Collection[UUID]) -> Mapping[tuple[str, int], int]:
+        """Each event of these aggregates: (aggregate id, version) → its position in the
+        log, as far as the source knows them (a position it lacks is left out)."""
+        ...
+
+
+class NoPositions:
+    def of(self, aggregate_ids: Collection[UUID]) -> Mapping[tuple[str, int], int]:
+        return {}
 
 
 class DocumentsNotConfigured(Exception):

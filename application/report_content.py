@@ -23,6 +23,7 @@ from application.paperwork import (
     Paragraph,
     Table,
     chinese_date,
+    chinese_moment,
 )
 from domain.campaign import Campaign
 from domain.milestones import STATUS_LABELS, MilestoneStatus
@@ -137,7 +138,7 @@ def ledger_table(campaign: Campaign, ledger: Ledger) -> Table:
             )
             for n, (issue, item) in enumerate(_rows(campaign, ledger, open_only=False), start=1)
         ],
-        widths=(4, 8, 8, 14, 18, 6, 9, 18, 9),
+        widths=(2, 5, 5, 16, 18, 3, 5, 16, 5),
     )
 
 
@@ -157,7 +158,7 @@ def open_items_table(campaign: Campaign, ledger: Ledger) -> Table:
             )
             for n, (issue, item) in enumerate(_rows(campaign, ledger, open_only=True), start=1)
         ],
-        widths=(4, 9, 16, 24, 7, 10, 12),
+        widths=(2, 5, 16, 24, 3, 5, 6),
     )
 
 
@@ -281,7 +282,7 @@ def report_document(inputs: ReportInputs) -> FormalDocument:
     ]
     if consolidated:
         body.append(Paragraph("五、审计追踪", HEADING))
-        body.append(Paragraph(digest_text(inputs.digest)))
+        body.append(Paragraph(digest_text(inputs.digest, zone=c.timezone)))
     issuer = (
         plain_name(c.unit(COORDINATION_UNIT).name)
         if consolidated
@@ -296,11 +297,12 @@ def report_document(inputs: ReportInputs) -> FormalDocument:
     )
 
 
-def digest_text(digest: AuditDigest | None) -> str:
+def digest_text(digest: AuditDigest | None, *, zone: str) -> str:
+    """The digest's fields, its signing time as read in the campaign's time zone."""
     if digest is None:
         return "截至本报告生成时，审计日志尚无签名摘要。"
     return (
         f"截至本报告生成时，审计日志最新签名摘要：事件序号{digest.position}，"
-        f"链头哈希{digest.head_hash}，签名时间{digest.signed_at.isoformat()}，"
+        f"链头哈希{digest.head_hash}，签名时间{chinese_moment(digest.signed_at, zone)}，"
         f"签名密钥{digest.key_id}，签名{digest.signature}。"
     )

@@ -73,10 +73,10 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
     app = RectifyApp(
         env, campaign=campaign, credentials=credentials, clock=clock, api_tokens=api_tokens
     )
-    attach_paperwork(app, db)
     projections, read_models = build_read_models(
         app, db, settings=settings, campaign=campaign, clock=clock
     )
+    attach_paperwork(app, db, read_models)
     return Container(
         settings=settings,
         campaign=campaign,

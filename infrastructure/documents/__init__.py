@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from uuid import UUID
+
 from application.paperwork import FORMATS, FormalDocument
 from application.service import RectifyApp
 from domain.errors import InvalidInput
 from infrastructure.database import SideDatabase
 from infrastructure.documents.digest_source import LoggedDigests
 from infrastructure.documents.store import SqlDocumentStore
+from projections.queries import ReadModels
 
 
 class OfficeDocumentRenderer:
@@ -28,9 +32,29 @@ class OfficeDocumentRenderer:
         raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", field="format")
 
 
-def attach_paperwork(app: RectifyApp, db: SideDatabase) -> SqlDocumentStore:
-    """Give the application its renderer, its document store and the digest source."""
+class AuditLogPositions:
+    """The log positions of an aggregate's events, read from the audit log view (indexed by
+    case and by aggregate); events the view has not reached yet are left out."""
+
+    def __init__(self, read_models: ReadModels) -> None:
+        self.read_models = read_models
+
+    def of(self, aggregate_ids: Collection[UUID]) -> Mapping[tuple[str, int], int]:
+        found: dict[tuple[str, int], int] = {}
+        for aggregate_id in aggregate_ids:
+            for row in self.read_models.case_events(aggregate_id):
+                found[(str(row.aggregate_id), row.version)] = row.position
+        return found
+
+
+def attach_paperwork(app: RectifyApp, db: SideDatabase, read_models: ReadModels) -> None:
+    """Give the application its renderer, its document store, the digest source and where
+    to find the log positions a notice cites."""
     store = SqlDocumentStore(db)
     store.create_tables()
-    app.use_paperwork(renderer=OfficeDocumentRenderer(), store=store, digests=LoggedDigests(app))
-    return store
+    app.use_paperwork(
+        renderer=OfficeDocumentRenderer(),
+        store=store,
+        digests=LoggedDigests(app),
+        positions=AuditLogPositions(read_models),
+    )

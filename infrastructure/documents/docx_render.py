@@ -27,12 +27,15 @@ from application.paperwork import (
     Table,
     chinese_date,
 )
+from infrastructure.documents.linebreak import Measure
+from infrastructure.documents.table_layout import column_widths
 
 RED = RGBColor(0xE6, 0x00, 0x12)
 SONG, FANGSONG, HEI, KAI = "宋体", "仿宋", "黑体", "楷体"
 BODY_PT = 16  # 三号
 TABLE_PT = 9
 _TEXT_WIDTH_MM = 156
+_CELL_MARGIN_PT = 3  # a side; Word's default (0.19 cm) would take a ninth of a 9-column table
 
 
 def _font(run_holder: DocxParagraph, text: str, *, face: str, size: float, **style: object) -> None:
@@ -88,13 +91,47 @@ def _page_numbers(doc: object) -> None:
     _font(paragraph, " —", face=SONG, size=14)
 
 
+def _measure(size: float) -> Measure:
+    """A line's width in points, as a CJK face sets it: Han characters and full-width
+    punctuation one em, Latin letters and digits half an em."""
+
+    def measure(text: str) -> float:
+        return sum(size if ord(ch) >= 0x2E80 else size / 2 for ch in text)
+
+    return measure
+
+
+def _cell_margins(table_properties: object, points: float) -> None:
+    """Left and right cell margins for the whole table (before tblLook, as the schema
+    orders them)."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(points * 20)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    look = table_properties.find(qn("w:tblLook"))  # type: ignore[attr-defined]
+    if look is None:
+        table_properties.append(margins)  # type: ignore[attr-defined]
+    else:
+        look.addprevious(margins)
+
+
 def _table(doc: object, table: Table) -> None:
-    _paragraph(doc, table.caption, face=HEI, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    caption = _paragraph(doc, table.caption, face=HEI, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    caption.paragraph_format.keep_with_next = True
     grid = doc.add_table(rows=1, cols=len(table.headers))  # type: ignore[attr-defined]
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = table.widths or tuple(1 for _ in table.headers)
-    total = sum(widths)
+    grid.autofit = False
+    widths = column_widths(
+        table,
+        float(Mm(_TEXT_WIDTH_MM).pt),
+        head=_measure(TABLE_PT),
+        cell=_measure(TABLE_PT),
+        padding=2 * _CELL_MARGIN_PT,
+    )
+    _cell_margins(grid._tbl.tblPr, _CELL_MARGIN_PT)
     for cells in (grid.rows[0].cells,):
         for cell, header in zip(cells, table.headers, strict=True):
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -104,8 +141,9 @@ def _table(doc: object, table: Table) -> None:
         for cell, value in zip(cells, row, strict=True):
             _font(cell.paragraphs[0], value, face=SONG, size=TABLE_PT)
     for n, width in enumerate(widths):
+        grid.columns[n].width = Pt(width)
         for cell in grid.columns[n].cells:
-            cell.width = Mm(_TEXT_WIDTH_MM * width / total)
+            cell.width = Pt(width)
     header_row = grid.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     header_row.append(repeat)
@@ -116,9 +154,20 @@ def _blocks(doc: object, blocks: list[Block]) -> None:
     for block in blocks:
         if isinstance(block, Paragraph):
             face = HEI if block.level == HEADING else KAI if block.level == SUBHEADING else FANGSONG
-            _paragraph(doc, block.text, face=face, indent=True)
+            paragraph = _paragraph(doc, block.text, face=face, indent=True)
+            paragraph.paragraph_format.keep_with_next = block.level in (HEADING, SUBHEADING)
         else:
             _table(doc, block)
+
+
+def _signature(doc: object, document: FormalDocument) -> None:
+    """The issuing unit and the date, kept on one page with the body's last paragraph."""
+    if document.body and isinstance(document.body[-1], Paragraph):
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True  # type: ignore[attr-defined]
+    for text in ("", document.issuer):
+        kept = _paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        kept.paragraph_format.keep_with_next = True
+    _paragraph(doc, chinese_date(document.dated), align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
 def render_docx(document: FormalDocument) -> bytes:
@@ -141,9 +190,7 @@ def render_docx(document: FormalDocument) -> bytes:
     _paragraph(doc, "", size=BODY_PT)
     _paragraph(doc, document.addressee)
     _blocks(doc, document.body)
-    _paragraph(doc, "", size=BODY_PT)
-    _paragraph(doc, document.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(doc, chinese_date(document.dated), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _signature(doc, document)
     if document.copy_to:
         _paragraph(doc, "", size=BODY_PT)
         copy_to = _paragraph(doc, document.copy_to, size=14)

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     HRFlowable,
+    KeepTogether,
     PageBreak,
     SimpleDocTemplate,
     Spacer,
     TableStyle,
 )
-from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import Table as PdfTable
 
 from application.paperwork import (
@@ -32,23 +32,40 @@ from application.paperwork import (
     chinese_date,
 )
 from infrastructure.documents.fonts import register_fonts
+from infrastructure.documents.linebreak import Measure
+from infrastructure.documents.pdf_paragraph import (
+    CjkParagraph,
+    KeepWithFirst,
+    KeepWithLast,
+    paragraph,
+    paragraphs,
+)
+from infrastructure.documents.table_layout import column_widths
 
 RED = colors.Color(0.9, 0.0, 0.07)
 _TEXT_WIDTH = 156 * mm
+_CELL_PADDING = 3
+_HEADINGS = ("heading", "subheading")
 
 
 class _Styles:
     def __init__(self) -> None:
         serif, sans = register_fonts()
-        body: dict[str, Any] = {"fontName": serif, "fontSize": 14, "leading": 24}
-        self.body = ParagraphStyle("body", **body, firstLineIndent=28, wordWrap="CJK")
-        self.plain = ParagraphStyle("plain", **body, wordWrap="CJK")
+        body: dict[str, Any] = {"fontName": serif, "fontSize": 14, "leading": 24, "wordWrap": "CJK"}
+        self.body = ParagraphStyle("body", **body, firstLineIndent=28)
+        self.plain = ParagraphStyle("plain", **body)
         self.heading = ParagraphStyle("heading", **{**body, "fontName": sans}, firstLineIndent=28)
         self.subheading = ParagraphStyle(
             "subheading", **{**body, "fontName": sans, "fontSize": 14}, firstLineIndent=28
         )
         self.masthead = ParagraphStyle(
-            "masthead", fontName=sans, fontSize=22, leading=30, alignment=TA_CENTER, textColor=RED
+            "masthead",
+            fontName=sans,
+            fontSize=22,
+            leading=30,
+            alignment=TA_CENTER,
+            textColor=RED,
+            wordWrap="CJK",
         )
         self.number = ParagraphStyle("number", **body, alignment=TA_CENTER)
         self.title = ParagraphStyle(
@@ -56,38 +73,50 @@ class _Styles:
         )
         self.right = ParagraphStyle("right", **body, alignment=TA_RIGHT)
         self.caption = ParagraphStyle(
-            "caption", fontName=sans, fontSize=12, leading=20, alignment=TA_CENTER
+            "caption", fontName=sans, fontSize=12, leading=20, alignment=TA_CENTER, wordWrap="CJK"
         )
         self.cell = ParagraphStyle(
             "cell", fontName=serif, fontSize=8, leading=11, alignment=TA_LEFT, wordWrap="CJK"
         )
         self.head_cell = ParagraphStyle(
-            "head_cell", fontName=sans, fontSize=8, leading=11, alignment=TA_CENTER
+            "head_cell", fontName=sans, fontSize=8, leading=11, alignment=TA_CENTER, wordWrap="CJK"
         )
-        self.draft = ParagraphStyle("draft", fontName=sans, fontSize=11, alignment=TA_RIGHT)
-        self.small = ParagraphStyle("small", **{**body, "fontSize": 12}, wordWrap="CJK")
+        self.draft = ParagraphStyle(
+            "draft", fontName=sans, fontSize=11, alignment=TA_RIGHT, wordWrap="CJK"
+        )
+        self.small = ParagraphStyle("small", **{**body, "fontSize": 12})
 
 
-def _text(value: str) -> str:
-    return escape(value).replace("\n", "<br/>")
+def _measure(style: ParagraphStyle) -> Measure:
+    def measure(text: str) -> float:
+        return float(stringWidth(text, style.fontName, style.fontSize))
+
+    return measure
 
 
 def _table(table: Table, styles: _Styles) -> list[Any]:
-    widths = table.widths or tuple(1 for _ in table.headers)
-    total = sum(widths)
-    data = [[PdfParagraph(_text(h), styles.head_cell) for h in table.headers]]
-    data += [[PdfParagraph(_text(c), styles.cell) for c in row] for row in table.rows]
-    grid = PdfTable(data, colWidths=[_TEXT_WIDTH * w / total for w in widths], repeatRows=1)
+    widths = column_widths(
+        table,
+        _TEXT_WIDTH,
+        head=_measure(styles.head_cell),
+        cell=_measure(styles.cell),
+        padding=2 * _CELL_PADDING,
+    )
+    data = [[paragraphs(h, styles.head_cell) for h in table.headers]]
+    data += [[paragraphs(c, styles.cell) for c in row] for row in table.rows]
+    grid = PdfTable(data, colWidths=widths, repeatRows=1)
     grid.setStyle(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
             ]
         )
     )
-    return [Spacer(1, 4), PdfParagraph(_text(table.caption), styles.caption), grid, Spacer(1, 8)]
+    return [Spacer(1, 4), paragraph(table.caption, styles.caption), grid, Spacer(1, 8)]
 
 
 def _blocks(blocks: list[Block], styles: _Styles) -> list[Any]:
@@ -97,10 +126,40 @@ def _blocks(blocks: list[Block], styles: _Styles) -> list[Any]:
             style = {HEADING: styles.heading, SUBHEADING: styles.subheading}.get(
                 block.level, styles.body
             )
-            flow.append(PdfParagraph(_text(block.text), style))
+            flow += paragraphs(block.text, style)
         else:
             flow += _table(block, styles)
     return flow
+
+
+def _heading(flowable: Any) -> bool:
+    return isinstance(flowable, CjkParagraph) and flowable.style.name in _HEADINGS
+
+
+def _kept(body: list[Any], signature: list[Any]) -> list[Any]:
+    """The body and the signature, a heading kept with the paragraph under it and the
+    signature with the last paragraph: neither stands alone on a page."""
+    if body and isinstance(body[-1], CjkParagraph) and not _heading(body[-1]):
+        lead = body[-2:-1] if len(body) > 1 and _heading(body[-2]) else []
+        end: list[Any] = [KeepWithLast(lead, body[-1], signature)]
+        body = body[: len(body) - 1 - len(lead)]
+    else:
+        end = [KeepTogether(signature)]
+    kept: list[Any] = []
+    for flowable in body:
+        if kept and _heading(kept[-1]) and isinstance(flowable, CjkParagraph):
+            kept[-1] = KeepWithFirst(kept[-1], flowable)
+        else:
+            kept.append(flowable)
+    return [*kept, *end]
+
+
+def _signature(document: FormalDocument, styles: _Styles) -> list[Any]:
+    return [
+        Spacer(1, 24),
+        paragraph(document.issuer, styles.right, balanced=True),
+        paragraph(chinese_date(document.dated), styles.right),
+    ]
 
 
 def _page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
@@ -126,29 +185,28 @@ def render_pdf(document: FormalDocument) -> bytes:
     )
     flow: list[Any] = []
     if document.draft:
-        flow.append(PdfParagraph("草稿 · 未印发", styles.draft))
+        flow.append(paragraph("草稿 · 未印发", styles.draft))
     if document.masthead:
-        flow.append(PdfParagraph(_text(document.masthead), styles.masthead))
+        flow.append(paragraph(document.masthead, styles.masthead, balanced=True))
         flow.append(Spacer(1, 10))
-        flow.append(PdfParagraph(_text(document.number or " "), styles.number))
+        flow.append(paragraph(document.number or " ", styles.number))
         flow.append(HRFlowable(width="100%", thickness=2, color=RED, spaceBefore=4))
-    flow += [Spacer(1, 18), PdfParagraph(_text(document.title), styles.title), Spacer(1, 18)]
-    flow.append(PdfParagraph(_text(document.addressee), styles.plain))
-    flow += _blocks(document.body, styles)
     flow += [
-        Spacer(1, 24),
-        PdfParagraph(_text(document.issuer), styles.right),
-        PdfParagraph(chinese_date(document.dated), styles.right),
+        Spacer(1, 18),
+        paragraph(document.title, styles.title, balanced=True),
+        Spacer(1, 18),
+        paragraph(document.addressee, styles.plain),
     ]
+    flow += _kept(_blocks(document.body, styles), _signature(document, styles))
     if document.copy_to:
         flow += [
             Spacer(1, 24),
             HRFlowable(width="100%", thickness=0.8, color=colors.black),
-            PdfParagraph(_text(document.copy_to), styles.small),
+            paragraph(document.copy_to, styles.small),
             HRFlowable(width="100%", thickness=0.8, color=colors.black),
         ]
     if document.appendix:
-        flow += [PageBreak(), PdfParagraph(_text(document.appendix_title), styles.heading)]
+        flow += [PageBreak(), paragraph(document.appendix_title, styles.heading)]
         flow += _blocks(document.appendix, styles)
     pdf.build(flow, onFirstPage=_page_number, onLaterPages=_page_number)
     return out.getvalue()

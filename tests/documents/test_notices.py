@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import timedelta
 from uuid import UUID
 
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
 
 from application.errors import NotFound, PermissionDenied
+from application.paperwork import Table
 from domain.errors import InvalidInput, InvalidTransition
 from tests.builders import World
 from tests.conftest import CAMPAIGN_NOW
-from tests.documents.reading import docx_text, pdf_fonts, pdf_text
+from tests.documents.reading import docx_text, pdf_fonts, pdf_lines, pdf_text
 
 
 def _failed_twice(world: World) -> UUID:
@@ -151,3 +156,81 @@ def test_a_record_that_does_not_hold_cannot_be_cited(world: World, cases: dict[s
 
     assert refused.value.field == "records"
     assert world.app.notices(world["coord"]) == []
+
+
+def _log_position(world: World, aggregate_id: str, version: int) -> int:
+    """Where the event stands in the log, as the audit log lists it."""
+    notifications = world.app.recorder.select_notifications(1, 10_000)
+    return next(
+        n.id
+        for n in notifications
+        if str(n.originator_id) == aggregate_id and n.originator_version == version
+    )
+
+
+def test_the_appendix_cites_each_event_in_chinese_by_its_record_and_log_position(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    notice_id = world.app.draft_notice(
+        world["coord"], record_ids=[f"falsified:{cases['falsified']}"]
+    ).id
+    citations = world.app.get_notice(world["coord"], notice_id).records[0]["citations"]
+    flagged = next(c for c in citations if c["event_type"] == "FalsificationFlagged")
+    position = _log_position(world, flagged["aggregate_id"], flagged["version"])
+    cited = f"认定弄虚作假（整改事项记录第{flagged['version']}条，事件序号{position}）"
+    lagging = world.app.notice_document(world["coord"], notice_id).appendix[0]
+    world.container.projections.catch_up()  # the positions are the audit log view's
+
+    appendix = world.app.notice_document(world["coord"], notice_id).appendix[0]
+    docx = docx_text(world.app.render_notice(world["coord"], notice_id, "docx"))
+    pdf = pdf_text(world.app.render_notice(world["coord"], notice_id, "pdf"))
+
+    assert isinstance(appendix, Table)
+    assert isinstance(lagging, Table)
+    assert f"认定弄虚作假（整改事项记录第{flagged['version']}条）" in lagging.rows[0][-1]
+    assert cited in appendix.rows[0][-1]
+    assert cited in docx
+    for text in (docx, pdf):
+        assert "RectificationItem" not in text
+        assert flagged["aggregate_id"][:8] not in text
+        assert f"事件序号{position}" in text
+
+
+def notice_of_every_case(world: World, cases: dict[str, UUID]) -> UUID:
+    chosen = [f"{kind}:{item_id}" for kind, item_id in cases.items()]
+    return world.app.draft_notice(world["coord"], record_ids=chosen).id
+
+
+def test_numbered_paragraphs_are_set_in_the_body_face_as_the_rest_of_the_body(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    notice_id = notice_of_every_case(world, cases)
+
+    lines = pdf_lines(world.app.render_notice(world["coord"], notice_id, "pdf"))
+    docx = Document(io.BytesIO(world.app.render_notice(world["coord"], notice_id, "docx")))
+
+    body = next(line for line in lines if line.text.startswith("按照《"))
+    numbered = [line for line in lines if line.text.startswith(("（一）", "（二）"))]
+    assert numbered
+    assert {line.faces for line in numbered} == {body.faces}
+    faces = {
+        run._element.rPr.rFonts.get(qn("w:eastAsia"))
+        for p in docx.paragraphs
+        if p.text.startswith(("（一）", "（二）", "按照《"))
+        for run in p.runs
+    }
+    assert faces == {"仿宋"}
+
+
+def test_no_line_of_the_notice_breaks_the_chinese_line_breaking_rules(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    notice_id = notice_of_every_case(world, cases)
+
+    lines = pdf_lines(world.app.render_notice(world["coord"], notice_id, "pdf"))
+
+    texts = [line.text for line in lines]
+    assert [t for t in texts if t[0] in "，。；：、）」』”！？" or t[-1] in "（「『“"] == []
+    assert [t for t in texts if re.fullmatch(r"[\u4e00-\u9fff]", t)] == []  # 室 alone
+    issuer = "省政府驻外办事处资产管理存在问题专项集中整治协调推进机制办公室"
+    assert [t for t in texts if t and t in issuer and len(t) > 2][-2:] == [issuer[:16], issuer[16:]]

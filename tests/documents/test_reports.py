@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from application.ports import FixedClock
 from infrastructure.audit import AuditDesk
 from tests.builders import World, build_world, write_signing_key
 from tests.documents.conftest import LEADER, LIAISON
-from tests.documents.reading import docx_text, pdf_text
+from tests.documents.reading import docx_text, pdf_lines, pdf_text
 
 
 @pytest.fixture
@@ -148,22 +149,68 @@ def test_an_office_cannot_report_for_another_office(world: World) -> None:
     assert world.app.reports(world["coord"]) == []
 
 
-def test_the_consolidated_report_prints_the_latest_signed_digest(
+@pytest.fixture
+def signing_world(
     tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> Iterator[World]:
+    """A store that signs digests, with one rectified item in it."""
     monkeypatch.setenv("RECTIFY_SIGNING_KEY_FILE", str(write_signing_key(tmp_path)))
     world = build_world(f"sqlite:///{tmp_path / 'rectify.sqlite3'}", clock)
     try:
         world.rectified_item()
-        digest = AuditDesk.of(world.container).issue_digest(world["auditor"])
-
-        result = world.app.submit_report(world["coord"], office=None)
-
-        data, _ = world.app.report_file(world["auditor"], result.id, "docx")
-        text = docx_text(data)
-        assert f"事件序号{digest.position}" in text
-        assert digest.hash in text
-        assert digest.signature in text
-        assert "审计日志尚无签名摘要" not in text
+        yield world
     finally:
         world.container.close()
+
+
+def test_the_consolidated_report_prints_the_latest_signed_digest(signing_world: World) -> None:
+    world = signing_world
+    digest = AuditDesk.of(world.container).issue_digest(world["auditor"])
+
+    result = world.app.submit_report(world["coord"], office=None)
+
+    data, _ = world.app.report_file(world["auditor"], result.id, "docx")
+    text = docx_text(data)
+    assert f"事件序号{digest.position}" in text
+    assert digest.hash in text
+    assert digest.signature in text
+    assert "审计日志尚无签名摘要" not in text
+
+
+def test_the_digest_is_dated_in_the_campaigns_time_zone_to_the_minute(
+    signing_world: World,
+) -> None:
+    """Signed at 02:00 UTC, read in Shanghai: 10:00, no ISO stamp, no microseconds."""
+    world = signing_world
+    AuditDesk.of(world.container).issue_digest(world["auditor"])
+
+    document = world.app.preview_report(world["coord"], office=None)
+
+    pdf = pdf_text(world.app.renderer.render(document, "pdf"))
+    docx = docx_text(world.app.renderer.render(document, "docx"))
+    assert "签名时间2026年10月10日 10:00，" in docx
+    assert "签名时间2026年10月10日10:00，" in pdf
+    for text in (pdf, docx):
+        assert "+00:00" not in text
+        assert "T02:00" not in text
+
+
+def test_the_ledger_keeps_row_numbers_dates_and_labels_each_on_one_line(
+    memory_world: World,
+) -> None:
+    deadlines = []
+    for n in range(1, 12):
+        issue = memory_world.issue(title=f"第{n}处办公用房资产台账不健全，账实不符")
+        deadline = memory_world.today() + timedelta(days=20 + n)
+        memory_world.item(issue.id, deadline=deadline, measure="全面清查并补登台账，逐项核对")
+        deadlines.append(deadline.isoformat())
+    document = memory_world.app.preview_report(memory_world["bj-clerk"], office="bj")
+
+    lines = [line.text for line in pdf_lines(memory_world.app.renderer.render(document, "pdf"))]
+
+    ledger = lines[lines.index("三、整改台账") : lines.index("四、尚未完成整改的事项及下一步计划")]
+    # poppler joins neighbouring cells whose text fills them into one line, with a space
+    cells = {text for line in ledger for text in line.split()}
+    assert set(deadlines) <= cells
+    assert {"1", "10", "11"} <= cells
+    assert {"北京办事处", "基础管理", "已制定方案"} <= cells
