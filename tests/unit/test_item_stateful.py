@@ -182,7 +182,8 @@ class ItemLifecycle(RuleBasedStateMachine):
         m = self.model
         new_deadline = self.item.deadline + timedelta(days=5)
         change = self.item.extend_deadline if grant else self.item.request_extension
-        allowed = m.status in BEFORE_RECTIFICATION
+        # a request waits for its decision: no second one meanwhile (a grant decides it)
+        allowed = m.status in BEFORE_RECTIFICATION and (grant or not m.extension_pending)
         if self.attempt(
             allowed, lambda: change(new_deadline=new_deadline, reason="理由", today=TODAY)
         ):
