@@ -24,18 +24,18 @@ from domain.office_record import OfficeRecord
 
 EVENT_LABELS: Final = {
     "Found": "登记问题",
-    "Planned": "制定整改措施",
-    "Replanned": "调整整改措施",
-    "ApprovalRequested": "报请审批",
-    "Approved": "批准整改方案",
-    "Rejected": "退回整改方案",
-    "Rectified": "报送整改完成情况",
-    "VerificationPassed": "核验通过",
-    "VerificationFailed": "核验未通过",
+    "Planned": "制定整改事项",
+    "Replanned": "修改整改方案",
+    "ApprovalRequested": "提请审批",
+    "Approved": "同意整改事项",
+    "Rejected": "退回整改事项",
+    "Rectified": "录入整改完成情况",
+    "VerificationPassed": "核查通过",
+    "VerificationFailed": "核查未通过",
     "ExtensionRequested": "申请延期",
     "DeadlineExtended": "批准延期",
-    "ExtensionRefused": "不予延期",
-    "Reassigned": "调整责任人",
+    "ExtensionRefused": "不同意延期",
+    "Reassigned": "变更责任人",
     "FalsificationFlagged": "认定弄虚作假",
     "Reported": "纳入整改报告",
     "WorkGroupNamed": "报送工作专班名单",
@@ -43,8 +43,8 @@ EVENT_LABELS: Final = {
     "SelfInspectionSubmitted": "报送自查材料",
     "ReportSubmitted": "报送整改情况报告",
     "ItemAdded": "新增整改事项",
-    "ItemVerified": "整改事项核验通过",
-    "ItemSentBack": "整改事项退回重新整改",
+    "ItemVerified": "整改事项核查通过",
+    "ItemSentBack": "整改事项被退回",
     "Closed": "问题销号",
     "Reopened": "重新打开问题",
 }
@@ -107,7 +107,7 @@ def item_facts(
             f"仍未完成整改，已逾期{days}天。"
         )
     if kind == "ineffective":
-        return f"{head}经核验{item.failed_verifications}次未通过，整改成效不明显。"
+        return f"{head}经核查{item.failed_verifications}次未通过，整改成效不明显。"
     return f"{head}经核查认定存在弄虚作假情形。"
 
 

@@ -19,19 +19,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.issue import Issue
 from domain.item import NOT_YET_RECTIFIED, RectificationItem
-
-ISSUE_STATUS_LABELS: Final = {"open": "整改中", "closed": "已销号", "reported": "已报告"}
-ITEM_STATUS_LABELS: Final = {
-    "planned": "已制定方案",
-    "approval_requested": "待审批",
-    "rejected": "方案退回",
-    "approved": "已批复待整改",
-    "rectifying": "重新整改",
-    "rectified": "已整改待核验",
-    "verification_failed": "核验未通过",
-    "verified": "已核验销号",
-    "reported": "已报告",
-}
+from domain.taxonomy import ITEM_STATUS_LABELS
 
 _PAGE: Final = 500
 _ISSUE_TOPIC: Final = f"{Issue.__module__}:{Issue.__qualname__}."
@@ -68,7 +56,7 @@ class LedgerItem:
             return self.rectification
         text = ITEM_STATUS_LABELS[self.status]
         if self.failed_verifications:
-            text += f"（核验未通过{self.failed_verifications}次）"
+            text += f"（核查未通过{self.failed_verifications}次）"
         if self.extensions:
             text += f"（延期{self.extensions}次）"
         return text

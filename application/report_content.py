@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from application.ledger_scan import ITEM_STATUS_LABELS, Ledger, LedgerIssue, LedgerItem
+from application.ledger_scan import Ledger, LedgerIssue, LedgerItem
 from application.paperwork import (
     BODY,
     HEADING,
@@ -28,9 +28,9 @@ from application.paperwork import (
 from domain.campaign import Campaign
 from domain.milestones import STATUS_LABELS, MilestoneStatus
 from domain.office_record import LIAISON_LEVELS, OfficeRecord
-from domain.taxonomy import CATEGORIES, COORDINATION_UNIT
+from domain.taxonomy import CATEGORIES, COORDINATION_UNIT, ITEM_STATUS_LABELS
 
-_FIGURE_HEADERS = ("问题数", "已销号", "整改事项", "已核验", "逾期未完成", "完成率")
+_FIGURE_HEADERS = ("问题数", "已销号", "整改事项", "核查通过", "逾期未完成", "完成率")
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ def report_document(inputs: ReportInputs) -> FormalDocument:
         Paragraph("二、问题整改总体情况", HEADING),
         Paragraph(
             f"截至{chinese_date(inputs.today)}，共排查发现问题{total.issues}个，制定整改措施"
-            f"{total.items}项；已核验销号问题{total.closed}个，已核验整改措施{total.verified}项，"
+            f"{total.items}项；已销号问题{total.closed}个，核查通过的整改事项{total.verified}项，"
             f"整改完成率{total.percent}；逾期未完成整改措施{total.overdue}项。"
         ),
         *figures_tables(c, ledger, inputs.offices),

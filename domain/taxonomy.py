@@ -71,6 +71,21 @@ ROLES: Final[dict[str, str]] = {
     "admin": "系统管理员",
 }
 
+# What a problem's and a measure's states are called wherever a person reads them: lists,
+# filters, sheets, reports, notices and the command line.
+ISSUE_STATUS_LABELS: Final = {"open": "整改中", "closed": "已销号", "reported": "已报告"}
+ITEM_STATUS_LABELS: Final = {
+    "planned": "待报审",
+    "approval_requested": "审批中",
+    "rejected": "已退回",
+    "approved": "已批准",
+    "rectifying": "重新整改",
+    "rectified": "已整改待核查",
+    "verification_failed": "核查未通过",
+    "verified": "核查通过",
+    "reported": "已报告",
+}
+
 COORDINATION_UNIT: Final = "admin-bureau"
 FINANCE_UNIT: Final = "finance"
 

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from domain import issue as issue_states
-from domain import item as item_states
-from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, ROLES, SOURCES
+from domain.taxonomy import (
+    CATEGORIES,
+    INVOLVES,
+    ISSUE_STATUS_LABELS,
+    ITEM_STATUS_LABELS,
+    MEASURE_TYPES,
+    ROLES,
+    SOURCES,
+)
 
-ISSUE_STATUS: Final = {
-    issue_states.OPEN: "整改中",
-    issue_states.CLOSED: "已销号",
-    issue_states.REPORTED: "已报告",
-}
+ISSUE_STATUS: Final = ISSUE_STATUS_LABELS
 
-ITEM_STATUS: Final = {
-    item_states.PLANNED: "待报审",
-    item_states.APPROVAL_REQUESTED: "审批中",
-    item_states.REJECTED: "已退回",
-    item_states.APPROVED: "已批准",
-    item_states.RECTIFYING: "重新整改",
-    item_states.RECTIFIED: "已整改待核查",
-    item_states.VERIFICATION_FAILED: "核查未通过",
-    item_states.VERIFIED: "核查通过",
-    item_states.REPORTED: "已报告",
-}
+ITEM_STATUS: Final = ITEM_STATUS_LABELS
 
 ACCOUNTABILITY_KINDS: Final = {
     "lagging": "工作明显滞后",

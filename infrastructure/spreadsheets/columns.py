@@ -11,16 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from application.ledger_scan import (
-    ISSUE_STATUS_LABELS,
-    ITEM_STATUS_LABELS,
-    Ledger,
-    LedgerIssue,
-    LedgerItem,
-)
+from application.ledger_scan import Ledger, LedgerIssue, LedgerItem
 from application.sheet_rows import HEADERS, assets_text
 from domain.campaign import Campaign
-from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, SOURCES
+from domain.taxonomy import (
+    CATEGORIES,
+    INVOLVES,
+    ISSUE_STATUS_LABELS,
+    ITEM_STATUS_LABELS,
+    MEASURE_TYPES,
+    SOURCES,
+)
 
 Cell = str | int | date | None
 
@@ -73,7 +74,7 @@ ISSUE_COLUMNS = (
     SEQUENCE,
     *ISSUE_PART,
     Column("整改措施数", 10),
-    Column("已核验数", 10),
+    Column("核查通过数", 10),
     Column("状态", 10),
     ISSUE_ID,
 )

@@ -130,7 +130,7 @@ def test_history_speaks_chinese_like_the_other_tables(demo: Demo) -> None:
     for column in ("时间", "操作人", "角色", "单位", "记录", "事件"):
         assert column in header
     assert "问题#1" in run.out
-    assert "核验通过" in run.out
+    assert "核查通过" in run.out
     for code in (found_by["role"], "Found", "VerificationPassed", "RectificationItem", "ItemAdded"):
         assert code not in run.out
 

@@ -121,10 +121,10 @@ def test_the_item_sheet_holds_the_measures_the_lists_filters_select(api: Api) ->
         _, rows = sheet(api.get("bj-clerk", "/api/ledgers/items.xlsx", params=params))
         return [row["状态"] for row in rows]
 
-    assert measures(status="approval_requested") == ["待审批"]
-    assert measures(status="planned") == ["已制定方案"]
+    assert measures(status="approval_requested") == ["审批中"]
+    assert measures(status="planned") == ["待报审"]
     assert measures(overdue="true") == []
-    assert sorted(measures()) == ["已制定方案", "待审批"]
+    assert sorted(measures()) == ["审批中", "待报审"]
 
 
 def test_the_item_sheet_keeps_a_problem_without_measures_unless_measures_are_filtered(

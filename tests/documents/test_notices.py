@@ -109,7 +109,7 @@ def test_the_issued_notice_renders_as_a_formal_docx_and_pdf_in_chinese(
         assert "北京办事处" in text
         assert "上海办事处" in text
         assert "盘活闲置办公用房" in text
-        assert "核验未通过" in text
+        assert "核查未通过" in text
         assert "认定弄虚作假" in text
         assert "协调推进机制办公室" in text
         assert "2026年10月20日" in text

@@ -52,7 +52,7 @@ def test_an_office_report_reads_back_with_its_figures_ledger_and_open_plans(
     for text in (docx_text(docx_bytes), pdf_text(pdf_bytes)):
         assert "北京办事处关于省政府驻外办事处资产管理存在问题专项集中整治整改情况的报告" in text
         assert "共排查发现问题3个，制定整改措施2项" in text
-        assert "已核验销号问题1个，已核验整改措施1项，整改完成率50.0%" in text
+        assert "已销号问题1个，核查通过的整改事项1项，整改完成率50.0%" in text
         assert "天津办事处" in text
         assert "天津办未定期盘点" in text
         assert "补办不动产权证书" in text
@@ -213,4 +213,4 @@ def test_the_ledger_keeps_row_numbers_dates_and_labels_each_on_one_line(
     cells = {text for line in ledger for text in line.split()}
     assert set(deadlines) <= cells
     assert {"1", "10", "11"} <= cells
-    assert {"北京办事处", "基础管理", "已制定方案"} <= cells
+    assert {"北京办事处", "基础管理", "待报审"} <= cells
