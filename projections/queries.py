@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from application.ports import Clock
 from domain.campaign import Campaign
+from domain.errors import UnknownUnit
 from infrastructure.database import SideDatabase
 from infrastructure.settings import Settings
 from projections.accountability import read_accountability
@@ -250,8 +251,14 @@ class ReadModels:
         offices: frozenset[str] | None = None,
     ) -> Page[AuditRow]:
         """The audit log, newest first. ``actor`` is an account id, username or display name;
-        ``unit`` the actor's unit; ``case`` an issue (with its items) or an item."""
+        ``unit`` the actor's unit (one the campaign lists, as a ledger's ``office`` must be);
+        ``case`` an issue (with its items) or an item."""
         check_page(page, page_size, max_page_size=self.settings.max_page_size)
+        if unit is not None:
+            try:
+                self.campaign.unit(unit)
+            except UnknownUnit as exc:
+                raise UnknownUnit(exc.message, field="unit") from None
         return read_audit(
             self.db,
             self.tz,

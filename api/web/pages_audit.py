@@ -25,6 +25,7 @@ from domain.errors import UnknownUnit
 from infrastructure.audit import AuditDesk
 from infrastructure.container import Container
 from infrastructure.digests import Digest, DigestError
+from projections.rows import Page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -83,7 +84,13 @@ def _page(
             container.campaign.unit(unit)
     except UnknownUnit:
         errors["unit"] = f"没有代码为“{unit}”的单位，请从列表中选择。"
-    rows = container.read_models.audit_events(**filters, page_size=PAGE_SIZE, offices=user.readable)
+    rows = (
+        Page(items=[], total=0, page=1, page_size=PAGE_SIZE)  # the hint says why
+        if "unit" in errors
+        else container.read_models.audit_events(
+            **filters, page_size=PAGE_SIZE, offices=user.readable
+        )
+    )
     if filters["actor"] and rows.total == 0 and not errors:
         errors["actor"] = (
             f"没有“{filters['actor']}”的操作记录。请填写操作人的完整姓名"

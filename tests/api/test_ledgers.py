@@ -120,6 +120,17 @@ def test_the_audit_log_from_a_day_to_the_same_day_holds_that_days_events(api: Ap
     assert found(to="2026-10-10T10:00:00+08:00") == ["Found"]
 
 
+def test_an_unknown_unit_in_the_audit_filter_is_refused_as_an_unknown_office_is(
+    api: Api,
+) -> None:
+    audit = api.get("auditor", "/api/audit/events", params={"unit": "zz"})
+    ledger = api.get("auditor", "/api/issues", params={"office": "zz"})
+
+    assert audit.status_code == ledger.status_code == 422
+    assert audit.json()["field"] == "unit"
+    assert api.get("auditor", "/api/audit/events", params={"unit": "bj"}).status_code == 200
+
+
 def test_office_staff_see_no_other_offices_events(api: Api) -> None:
     api.issue_id(by="sh-clerk", office="sh")
     api.settle()
