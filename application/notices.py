@@ -26,7 +26,7 @@ from application.paperwork import (
 )
 from application.principal import Caller
 from domain.campaign import Campaign
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, UnknownUnit
 from domain.notice import ACCOUNTABILITY_KINDS, ISSUED, Notice, NoticeNumber
 from domain.office_record import OfficeRecord
 
@@ -177,8 +177,7 @@ class NoticeCommands(OfficeWork):
             records = [book.record(rid) for rid in dict.fromkeys(record_ids)]
             to = recipients or [u.code for u in self.campaign.offices()]
             cc = _DEFAULT_COPY_TO if copy_to is None else copy_to
-            for code in [*to, *cc]:
-                self.campaign.unit(code)
+            self._check_units(recipients=to, copy_to=cc)
             notice = Notice.draft(
                 title=title or f"关于{self.campaign.name}工作进展情况的通报",
                 recipients=to,
@@ -190,6 +189,16 @@ class NoticeCommands(OfficeWork):
             return cmd.done(notice, result_of=notice)
 
         return self.execute(caller, "draft_notice", args, change)
+
+    def _check_units(self, *, recipients: list[str], copy_to: list[str]) -> None:
+        """Every unit a notice goes to is the campaign's; one that is not names its list
+        (``recipients[1]``, ``copy_to[0]``), as the API places a field."""
+        for name, codes in (("recipients", recipients), ("copy_to", copy_to)):
+            for n, code in enumerate(codes):
+                try:
+                    self.campaign.unit(code)
+                except UnknownUnit as exc:
+                    raise UnknownUnit(exc.message, field=f"{name}[{n}]") from None
 
     def edit_notice(
         self,
@@ -210,8 +219,7 @@ class NoticeCommands(OfficeWork):
             cmd.act(None, command="manage_notices")
             notice = self.load(Notice, notice_id)
             cmd.check_version(notice, expected_version)
-            for code in [*(recipients or []), *(copy_to or [])]:
-                self.campaign.unit(code)
+            self._check_units(recipients=recipients or [], copy_to=copy_to or [])
             notice.edit(
                 title=notice.title if title is None else title,
                 body=notice.body if body is None else body,

@@ -145,6 +145,29 @@ def test_a_notice_answers_with_its_version_as_the_etag_and_an_empty_edit_is_refu
     assert issued.headers["ETag"] == '"3"'
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"recipients": ["bj", "zz"]}, "recipients[1]"),
+        ({"copy_to": ["zz"]}, "copy_to[0]"),
+    ],
+)
+def test_a_notice_to_a_unit_the_campaign_lacks_names_that_entry(
+    api: Api, change: dict[str, list[str]], field: str
+) -> None:
+    record = _lagging_record(api)
+    drafted = api.post("coord", "/api/notices", json={"records": [record], **change})
+    good = api.post("coord", "/api/notices", json={"records": [record]})
+    edited = api.client.patch(
+        f"/api/notices/{good.json()['id']}",
+        json={**change, "reason": "改发送单位"},
+        headers=api.headers("coord"),
+    )
+
+    assert drafted.status_code == edited.status_code == 422
+    assert drafted.json()["field"] == edited.json()["field"] == field
+
+
 def test_an_office_submits_its_report_and_downloads_the_recorded_file(api: Api) -> None:
     _, item_id = api.world.rectified_item()
     api.world.app.record_verification(api.world["coord"], item_id, passed=True)
