@@ -15,6 +15,8 @@ from api.cli.projections import register as register_projections
 from api.cli.readers import register as register_readers
 from application.accountability import EVENT_LABELS
 from application.demo import load_demo
+from domain.campaign import Campaign
+from domain.errors import UnknownUnit
 from infrastructure.chain_setup import ChainSetupError, prepare_postgres_log
 from infrastructure.database import DatabaseUrl
 from projections import labels
@@ -71,6 +73,14 @@ def demo() -> None:
         console.print("demo campaign loaded" if loaded else "demo campaign already present")
 
 
+def unit_name(campaign: Campaign, code: str) -> str:
+    """The unit as the console names it (a code the campaign no longer lists stays a code)."""
+    try:
+        return campaign.unit(code).name
+    except UnknownUnit:
+        return code
+
+
 @cli.command()
 def history(case_id: str = typer.Argument(..., help="An issue or item id")) -> None:
     """Print one case's trail: time, actor, role, unit, event, comment."""
@@ -85,7 +95,7 @@ def history(case_id: str = typer.Argument(..., help="An issue or item id")) -> N
                 e.recorded_at.astimezone(UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M"),
                 e.actor.get("name", ""),
                 labels.role(e.actor.get("role", "")),
-                e.actor.get("unit", ""),
+                unit_name(built.campaign, e.actor.get("unit", "")),
                 f"{labels.AGGREGATES.get(e.aggregate_type, e.aggregate_type)}#{e.version}",
                 EVENT_LABELS.get(e.event_type, e.event_type),
                 e.comment,

@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 
 from api.cli.main import cli
 from domain.taxonomy import ROLES
+from infrastructure.campaign_file import load_campaign
 
 RECTIFY = Path(sys.executable).with_name("rectify")
 STRONG_SECRET = "s" * 48
@@ -117,7 +118,8 @@ def test_history_prints_a_cases_trail_with_actors_names(demo: Demo) -> None:
     found_line = next(line for line in run.out.splitlines() if "登记问题" in line)
     assert found_by["name"] in found_line
     assert ROLES[found_by["role"]] in found_line
-    assert found_by["unit"] in found_line
+    campaign = load_campaign(None, timezone="Asia/Shanghai", this_year=2026)
+    assert campaign.unit(found_by["unit"]).name in found_line  # as the console names it
 
 
 def test_history_speaks_chinese_like_the_other_tables(demo: Demo) -> None:
