@@ -14,6 +14,7 @@ from api.web import (
     pages_import,
     pages_ledgers,
     pages_notices,
+    pages_office,
     pages_reports,
 )
 from api.web.rendering import STATIC
@@ -56,6 +57,7 @@ MODULES = (
     pages_case,
     pages_actions,
     pages_import,
+    pages_office,
     pages_notices,
     pages_reports,
     pages_audit,

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import OpenAs
 from tests.e2e.console import first_link
 
-PAGES = ("/", "/issues", "/items", "/notices", "/reports", "/audit", "/issues/new")
+PAGES = ("/", "/issues", "/items", "/notices", "/reports", "/audit", "/issues/new", "/office-work")
 
 
 def fits(page: Page) -> bool:

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from tests.web.conftest import Console
 
-PAGES = ("/", "/issues", "/items", "/issues/new", "/notices", "/reports", "/import")
+PAGES = ("/", "/issues", "/items", "/issues/new", "/notices", "/reports", "/import", "/office-work")
 
 
 def test_a_page_without_a_session_leads_to_the_sign_in_form(console: Console) -> None:
