@@ -9,6 +9,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from domain.campaign import Campaign
+from domain.issue import OPEN
 from domain.taxonomy import CATEGORIES, SOURCES
 from infrastructure.database import SideDatabase
 from projections import labels
@@ -16,7 +17,7 @@ from projections.base import unstamp
 from projections.issue_ledger import ISSUE_ITEMS, ISSUES
 from projections.item_ledger import ITEMS
 from projections.item_state import VERIFIED, missing_approvals
-from projections.lights import LIGHTS, RED, YELLOW, LightRule, worst
+from projections.lights import GREEN, LIGHTS, RED, YELLOW, LightRule, worst
 from projections.reading import Where, check_choice, fetch, marks, order_by
 from projections.rows import IssueRow, ItemRow, Page
 
@@ -121,12 +122,25 @@ def _issue_selection(
         where.like(("title", "description"), query.q)
     if query.light is not None:
         red, yellow = (_issue_has(rule, light) for light in (RED, YELLOW))
+        unplanned = (
+            f"({ISSUES.name}.status = %s AND NOT EXISTS (SELECT 1 FROM {ISSUE_ITEMS.name} x "
+            f"WHERE x.issue_id = {ISSUES.name}.id))"
+        )
+        yellow = (f"({yellow[0]} OR {unplanned})", [*yellow[1], OPEN])
         if query.light == RED:
             where.add(red[0], *red[1])
         else:
             where.add(f"NOT {red[0]}", *red[1])
             where.add(yellow[0] if query.light == YELLOW else f"NOT {yellow[0]}", *yellow[1])
     return where, order
+
+
+def issue_light(rule: LightRule, status: str, items: list[tuple[str, str]]) -> str:
+    """Its worst item's light; an open problem with no measure yet is yellow, not green:
+    nothing is planned for it (a closed one without measures, from an old log, is done)."""
+    if not items:
+        return YELLOW if status == OPEN else GREEN
+    return worst([rule.item(s, date.fromisoformat(d)) for s, d in items])
 
 
 def _issue_has(rule: LightRule, light: str) -> tuple[str, list[str]]:
@@ -177,7 +191,7 @@ def _issue_row(
         closed_at=unstamp(row["closed_at"], tz) if row["closed_at"] else None,
         reported_at=unstamp(row["reported_at"], tz) if row["reported_at"] else None,
         reopen_count=row["reopen_count"],
-        light=worst([rule.item(s, date.fromisoformat(d)) for s, d in items]),
+        light=issue_light(rule, row["status"], items),
         claim_flags=["backdated"] if (entered - found_on).days > backdate_days else [],
         version=row["version"],
         updated_at=unstamp(row["updated_at"], tz),

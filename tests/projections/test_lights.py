@@ -82,3 +82,19 @@ def test_filters_by_light_split_the_ledger_by_today(world: World) -> None:
     assert views.items(offices=None, overdue=True).total == 1
     assert views.items(offices=None, overdue=False).total == 2
     assert views.items(offices=None, light="yellow").items[0].issue_title == "临期问题"
+
+
+def test_an_open_problem_with_no_measure_yet_is_yellow_and_filtered_so(world: World) -> None:
+    """Nothing is planned for it: green would read as on track."""
+    world.issue(title="尚无措施")
+    planned = world.issue(title="已有措施").id
+    world.item(planned, deadline=world.today() + timedelta(days=30))
+    views = fresh_views(world)
+
+    lights = {i.title: i.light for i in views.issues(offices=None).items}
+
+    def titles(light: str) -> list[str]:
+        return [i.title for i in views.issues(offices=None, light=light).items]
+
+    assert lights == {"尚无措施": "yellow", "已有措施": "green"}
+    assert (titles("red"), titles("yellow"), titles("green")) == ([], ["尚无措施"], ["已有措施"])
