@@ -17,6 +17,7 @@ from domain.issue import Issue
 from domain.item import RectificationItem
 from domain.taxonomy import COORDINATION_UNIT, FINANCE_UNIT
 from infrastructure.container import Container
+from projections.ledger_reads import claim_flags
 from projections.rows import AuditRow
 
 DONE: Final = {
@@ -46,6 +47,7 @@ class ItemView:
     timeline: list[AuditRow]
     decisions: list[AuditRow]
     approvals: list[tuple[str, bool]]  # unit, approved
+    flags: list[str] = field(default_factory=list)  # its rectification's claim flags
 
 
 @dataclass
@@ -55,6 +57,7 @@ class CaseView:
     timeline: list[AuditRow]
     actions: list[Action]
     as_of: datetime | None
+    flags: list[str] = field(default_factory=list)  # its found_on's claim flag (倒签)
     form_ids: dict[str, str] = field(default_factory=dict)
     form: Form | None = None
 
@@ -103,6 +106,19 @@ def _approvals(item: RectificationItem) -> list[tuple[str, bool]]:
     return [(u, u in item.approvals) for u in order if u in item.required_approvals]
 
 
+def _rectification_flags(item: RectificationItem, mine: list[AuditRow], days: int) -> list[str]:
+    """The flags the 整改台账 shows for the item's rectification date (as it lists them)."""
+    recorded = [e for e in mine if e.event_type == "Rectified"]
+    if item.rectified_on is None or not recorded:
+        return []
+    claim = {
+        "claimed": item.rectified_on.isoformat(),
+        "entered": recorded[-1].recorded_at.date().isoformat(),
+        "deadline": item.deadline.isoformat(),
+    }
+    return claim_flags([claim], days)
+
+
 def case_view(
     container: Container,
     user: WebUser,
@@ -118,6 +134,8 @@ def case_view(
     if as_of is not None:
         events = [e for e in events if e.recorded_at <= as_of]
     rule = reads.rule(as_of)
+    days = container.settings.backdate_days
+    entered = app.local_date(issue.created_on)
     items = []
     for item_id in issue.items:
         try:
@@ -134,6 +152,7 @@ def case_view(
                 timeline=mine,
                 decisions=[e for e in mine if e.event_type in DECISIONS],
                 approvals=_approvals(item),
+                flags=_rectification_flags(item, mine, days),
             )
         )
     return CaseView(
@@ -142,5 +161,6 @@ def case_view(
         timeline=events,
         actions=[] if as_of else issue_actions(app.policy, user.principal, issue),
         as_of=as_of,
+        flags=["backdated"] if (entered - issue.found_on).days > days else [],
         form=form,
     )

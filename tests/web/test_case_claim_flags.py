@@ -1,0 +1,40 @@
+"""The case page marks a date entered long after it as the ledgers do (倒签日期): the
+auditor reads the date there, not only in the lists."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.web.conftest import Console
+
+FLAG = '<span class="flag">倒签日期</span>'
+
+
+def test_a_backdated_found_on_and_rectification_are_flagged_on_the_case_page(
+    console: Console,
+) -> None:
+    world = console.world
+    today = world.today()
+    old = world.issue(title="补录的问题", found_on=today - timedelta(days=30)).id
+    fresh = world.issue(title="当天的问题", found_on=today).id
+    item = world.item(old).id
+    world.app.request_approval(world["bj-clerk"], item)
+    world.app.decide_approval(world["coord"], item, approve=True, comment="同意")
+    world.app.record_rectification(
+        world["bj-clerk"],
+        item,
+        description="早已整改",
+        evidence=world.evidence(),
+        rectified_on=today - timedelta(days=20),
+    )
+    console.settle()
+    console.log_in("bj-clerk")
+
+    backdated = console.client.get(f"/issues/{old}").text
+    on_time = console.client.get(f"/issues/{fresh}").text
+
+    found_line = backdated.split("<dt>发现日期</dt>", 1)[1].split("</div>", 1)[0]
+    rectified_line = backdated.split("<strong>整改情况</strong>", 1)[1].split("</p>", 1)[0]
+    assert FLAG in found_line
+    assert FLAG in rectified_line
+    assert FLAG not in on_time
