@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from tests.api.conftest import Api
 
@@ -125,6 +126,17 @@ def test_the_uploader_fetches_the_file(api: Api) -> None:
     assert answer.status_code == 200
     assert answer.content == PDF
     assert answer.headers["content-type"] == "application/pdf"
+
+
+def test_a_fetched_file_is_saved_under_a_name_with_its_extension(api: Api) -> None:
+    """Not as a bare hash: the name asked for, else the hash's start and the type's ending."""
+    sha = upload(api).json()["sha256"]
+
+    named = api.get("bj-clerk", f"/api/evidence/{sha}", params={"name": "盘点表.pdf"})
+    unnamed = api.get("bj-clerk", f"/api/evidence/{sha}")
+
+    assert named.headers["content-disposition"].endswith(f"UTF-8''{quote('盘点表.pdf')}")
+    assert unnamed.headers["content-disposition"].endswith(f"UTF-8''{sha[:12]}.pdf")
 
 
 def test_whoever_may_read_a_citing_case_fetches_it_and_nobody_else(api: Api) -> None:

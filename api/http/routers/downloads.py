@@ -7,8 +7,12 @@ from urllib.parse import quote
 from fastapi import Response
 
 
+def disposition(file_name: str) -> str:
+    """Save as ``file_name`` (RFC 6266; an old client that reads no UTF-8 name: download)."""
+    return f"attachment; filename=\"download\"; filename*=UTF-8''{quote(file_name)}"
+
+
 def attachment(data: bytes, *, media_type: str, file_name: str) -> Response:
-    disposition = f"attachment; filename=\"download\"; filename*=UTF-8''{quote(file_name)}"
     return Response(
-        content=data, media_type=media_type, headers={"Content-Disposition": disposition}
+        content=data, media_type=media_type, headers={"Content-Disposition": disposition(file_name)}
     )

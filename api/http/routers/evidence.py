@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from api.http.deps import AppDep, BlobsDep, EvidenceAccessDep, ReaderDep, SettingsDep, WriterDep
 from api.http.errors import problem_responses
 from api.http.offload import OffloadedRoute
+from api.http.routers.downloads import disposition
 from api.http.schemas.common import clean_text
 from api.http.schemas.evidence import EvidenceRead
 from application.errors import NotFound
@@ -31,6 +33,10 @@ async def refuse_large_bodies(request: Request, settings: SettingsDep) -> None:
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > settings.evidence_max_bytes + _MULTIPART_OVERHEAD:
         raise EvidenceTooLarge(f"file is larger than {settings.evidence_max_bytes} bytes")
+
+
+def _default_name(sha256: str, media_type: str) -> str:
+    return sha256[:12] + (mimetypes.guess_extension(media_type) or "")
 
 
 def _file_name(upload: UploadFile) -> str:
@@ -91,6 +97,14 @@ def download_evidence(
     sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")],
     caller: ReaderDep,
     access: EvidenceAccessDep,
+    name: Annotated[
+        str | None,
+        Query(
+            max_length=255,
+            description="The file name to save it as (a rectification's evidence lists it); "
+            "default: the hash's first 12 characters with the media type's extension",
+        ),
+    ] = None,
 ) -> Response:
     blob = access.blobs.head(sha256)
     data = access.blobs.read(sha256) if blob else None
@@ -102,7 +116,7 @@ def download_evidence(
         headers={
             "ETag": f'"{sha256}"',
             "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": "attachment",
+            "Content-Disposition": disposition(name or _default_name(sha256, blob.media_type)),
             "Cache-Control": "private, max-age=86400, immutable",
         },
     )
