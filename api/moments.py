@@ -8,21 +8,22 @@ that zone too.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
-
-DATE_LENGTH = len("2026-09-01")
 
 
 def read_moment(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
-    """The moment ``text`` names (ISO 8601); ``ValueError`` when it names none."""
+    """The moment ``text`` names (ISO 8601: a date in any of its forms, 2026-09-01, 20260901,
+    2026-W36-2, or a time); ``ValueError`` when it names none."""
     text = text.strip()
-    if len(text) == DATE_LENGTH:
+    if not any(mark in text for mark in "T :"):  # a date alone
         day = date.fromisoformat(text)
-        if end_of_day:
-            return datetime.combine(day + timedelta(days=1), time(0), tz) - timedelta(
-                microseconds=1
-            )
-        return datetime.combine(day, time(0), tz)
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+        moment = datetime.combine(day, time.max if end_of_day else time(0), tz)
+    else:
+        moment = datetime.fromisoformat(text)
+        moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+    try:
+        moment.astimezone(UTC)  # stored times are UTC: one past year 9999 there is none
+    except OverflowError:
+        raise ValueError(f"{text!r} is beyond the calendar") from None
+    return moment

@@ -58,8 +58,9 @@ class BalancedParagraph(CjkParagraph):
 
 
 def paragraph(text: str, style: ParagraphStyle, *, balanced: bool = False) -> CjkParagraph:
-    if "\n" in text:
-        raise ValueError("one paragraph per line of text")
+    """One paragraph: a line break in the text (a title recorded before titles were held to
+    one line) is set as a space, never a failed document."""
+    text = " ".join(part.strip() for part in text.splitlines()) if "\n" in text else text
     return (BalancedParagraph if balanced else CjkParagraph)(escape(text), style)
 
 

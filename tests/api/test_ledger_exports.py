@@ -221,7 +221,17 @@ def test_a_date_alone_means_the_end_of_that_day_in_lists_and_sheets(api: Api) ->
     assert "截至2026-10-10" in title
 
 
-@pytest.mark.parametrize("value", ["2026-02-30", "garbage", "1969-12-31", "2026-10-10T25:00"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-02-30",
+        "garbage",
+        "1969-12-31",
+        "2026-10-10T25:00",
+        "9999-12-31",
+        "9999-12-31T23:00-12:00",
+    ],
+)
 def test_a_moment_that_is_no_moment_is_refused_naming_the_field(api: Api, value: str) -> None:
     answer = api.get("bj-clerk", "/api/issues", params={"as_of": value})
 

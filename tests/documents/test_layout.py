@@ -122,3 +122,19 @@ def test_table_columns_fit_numbers_dates_and_short_labels_on_one_line() -> None:
 
     for row in rows:
         assert {row[0], row[1], row[2], row[5], row[6], row[8]} <= cells, row
+
+
+def test_a_title_recorded_with_a_line_break_is_set_on_one_paragraph() -> None:
+    """Titles were held to one line only lately: an older notice's still renders."""
+    doc = document([Paragraph("正文。")])
+    doc = FormalDocument(
+        title="关于整改工作\n进展情况的通报",
+        addressee=doc.addressee,
+        body=doc.body,
+        issuer=doc.issuer,
+        dated=doc.dated,
+    )
+
+    text = "".join(line.text for line in pdf(doc)).replace(" ", "")
+
+    assert "关于整改工作进展情况的通报" in text
