@@ -86,7 +86,11 @@ def _page(
         }
     for form in (group, inspection):
         form.values.setdefault("form_id", new_form_id())
-    ledger = app.ledger(user.caller(), office=office.code)
+    reads = container.read_models
+    counts = {
+        rows: read(offices=user.readable, office=office.code, page_size=1).total
+        for rows, read in (("issues", reads.issues), ("items", reads.items))
+    }
     may_submit = app.policy.grant_for(user.principal, "submit_self_inspection", office.code)
     return render(
         request,
@@ -103,7 +107,7 @@ def _page(
         people=PEOPLE,
         person_fields=PERSON_FIELDS,
         levels=LIAISON_LEVELS,
-        counts={"issues": len(ledger.issues), "items": len(ledger.items)},
+        counts=counts,
         may_submit=may_submit is not None,
         done=done,
     )
@@ -167,6 +171,10 @@ def _name_work_group(
     office = form.choice("office", "单位", _offices(container, user))
     people = _people(form)
     reason = form.text("reason", "变更原因", required=False)
+    record = container.app.office_record(office) if form.ok else None
+    if record is not None and record.work_group is not None:  # the form has no e-mail: kept
+        for who, person in people.items():
+            person["email"] = record.work_group[who].get("email", "")
 
     def act(caller: Caller) -> CommandResult:
         return container.app.name_work_group(caller, office=office, reason=reason, **people)

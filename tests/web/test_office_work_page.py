@@ -135,3 +135,32 @@ def test_an_account_without_an_office_is_refused_and_has_no_menu_entry(console: 
 
     assert page.status_code == 403
     assert 'href="/office-work"' not in home
+
+
+def test_the_console_keeps_the_e_mail_it_does_not_show_and_says_when_nothing_changed(
+    console: Console,
+) -> None:
+    leader = {"name": "张建国", "title": "副主任", "phone": "010-65001234", "email": "z@bj.gov"}
+    liaison = {
+        "name": "李明",
+        "title": "综合处处长",
+        "phone": "13900001111",
+        "level": "division_chief",
+        "email": "l@bj.gov",
+    }
+    console.world.app.name_work_group(
+        console.world["bj-clerk"], office="bj", leader=leader, liaison=liaison
+    )
+    console.log_in("bj-clerk")
+
+    unchanged = console.post("/office-work/work-group", {**GROUP, "reason": "核对"})
+    changed = console.post(
+        "/office-work/work-group", {**GROUP, "leader_phone": "010-65009999", "reason": "换号"}
+    )
+
+    assert unchanged.status_code == 422
+    assert "工作专班没有变化，无需重新报送。" in unchanged.text
+    assert changed.status_code == 200, changed.text
+    group = group_of(console)
+    assert (group["leader"]["email"], group["liaison"]["email"]) == ("z@bj.gov", "l@bj.gov")
+    assert group["leader"]["phone"] == "010-65009999"
