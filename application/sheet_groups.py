@@ -29,6 +29,7 @@ from application.sheet_rows import (
 )
 
 Progress = Callable[[str, int, int], None]
+_EDITED = "不是系统中的记录，请勿修改导出的编号"
 
 
 def row_key(*parts: Any) -> str:
@@ -83,9 +84,13 @@ def group_rows(
     for done, row in enumerate(rows, start=1):
         progress("check", done, len(rows))
         case_id, item_id = _case_ids(row, errors)
-        if case_id is not None and logged(case_id):
-            present = item_id if item_id is not None and logged(item_id) else None
-            _case_row(groups, row, case_id, present, rules=rules, errors=errors)
+        known = case_id is not None and logged(case_id)
+        if item_id is not None and known != logged(item_id):  # one of the two ids edited
+            column = "item_id" if known else "issue_id"
+            errors.add(row.number, column, f"{HEADERS[column]}{_EDITED}")
+            continue
+        if case_id is not None and known:
+            _case_row(groups, row, case_id, item_id, rules=rules, errors=errors)
             continue
         values = issue_values(row, errors, office=office, today=today)
         _apply(rules.issue, {"office": office, **values}, row.number, errors)
@@ -136,6 +141,9 @@ def _case_row(
         key = row_key("case", str(case_id))
         group = groups[f"case:{case_id}"] = Group(row.number, {}, key, [], case_id=case_id)
     if item_id is not None:
+        twin = next((n for n, _, _, present in group.items if present == item_id), None)
+        if twin is not None:
+            errors.add(row.number, "item_id", f"与第{twin}行的措施ID重复")
         group.items.append((row.number, {}, "", item_id))
     elif has_item(row):
         _new_measure(group, row, rules=rules, errors=errors)

@@ -145,3 +145,33 @@ def with_rows(data: bytes, rows: list[dict[str, object]], *, replace_first: bool
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+@pytest.mark.parametrize("column", ["问题ID", "措施ID"])
+def test_one_of_a_rows_two_ids_replaced_by_another_is_refused(world: World, column: str) -> None:
+    """A 问题ID the log holds with a 措施ID it does not (or the other way round) is an edit,
+    not a sheet from another store: never a new measure or problem made of it."""
+    _seed(world)
+    rows = values(export(world))
+    header = rows[0]
+    first = dict(zip(header, rows[1], strict=True)) | {
+        column: "00000000-0000-4000-8000-000000000001"
+    }
+
+    with pytest.raises(SheetRejected) as refused:
+        import_(world, with_rows(export(world), [first], replace_first=True))
+
+    assert [e.column for e in refused.value.errors] == [column]
+    assert issue_count(world) == 3
+
+
+def test_a_measure_listed_twice_is_refused_not_counted_twice(world: World) -> None:
+    _seed(world)
+    rows = values(export(world))
+    header = rows[0]
+    twice = dict(zip(header, rows[1], strict=True)) | {"序号": 99}
+
+    with pytest.raises(SheetRejected) as refused:
+        import_(world, with_rows(export(world), [twice]))
+
+    assert [e.message for e in refused.value.errors] == ["与第3行的措施ID重复"]
