@@ -10,7 +10,7 @@ from eventsourcing.domain import event
 
 from domain.errors import InvalidInput, InvalidTransition
 from domain.recording import RecordedAggregate
-from domain.taxonomy import SOURCES, check_category, check_choice, check_text
+from domain.taxonomy import SOURCES, check_category, check_choice, check_optional_text, check_text
 
 OPEN = "open"
 CLOSED = "closed"
@@ -83,7 +83,7 @@ class Issue(RecordedAggregate):
             subtype=subtype,
             source=source,
             title=check_text(title, field="title", max_length=200, single_line=True),
-            description=description.strip(),
+            description=check_optional_text(description, field="description"),
             assets=check_assets(assets),
             found_on=found_on,
         )

@@ -20,7 +20,7 @@ from domain.errors import (
 from domain.issue import Issue
 from domain.item_rules import check_deadline, check_evidence, required_approvals
 from domain.recording import RecordedAggregate
-from domain.taxonomy import INVOLVES, MEASURE_TYPES, check_choice, check_text
+from domain.taxonomy import INVOLVES, MEASURE_TYPES, check_choice, check_optional_text, check_text
 
 PLANNED = "planned"
 APPROVAL_REQUESTED = "approval_requested"
@@ -186,7 +186,7 @@ class RectificationItem(RecordedAggregate):
         if by == self.approval_requested_by:
             raise FourEyesViolation("the account that requested approval cannot approve it")
         if approve:
-            self._approved(unit=unit, comment=comment.strip())
+            self._approved(unit=unit, comment=check_optional_text(comment, field="comment"))
         else:
             self._rejected(unit=unit, comment=check_text(comment, field="comment"))
 
@@ -249,7 +249,9 @@ class RectificationItem(RecordedAggregate):
         if by == self.rectified_by:
             raise FourEyesViolation("the account that recorded the rectification cannot verify it")
         if passed:
-            self._verification_passed(comment=comment.strip(), verified_by=by)
+            self._verification_passed(
+                comment=check_optional_text(comment, field="comment"), verified_by=by
+            )
         else:
             self._verification_failed(comment=check_text(comment, field="comment"))
 

@@ -15,7 +15,7 @@ from eventsourcing.domain import event
 
 from domain.errors import InvalidInput, InvalidTransition
 from domain.recording import RecordedAggregate
-from domain.taxonomy import check_text
+from domain.taxonomy import check_optional_text, check_text
 
 DRAFT: Final = "draft"
 ISSUED: Final = "issued"
@@ -128,7 +128,7 @@ class Notice(RecordedAggregate):
             body=body,
             recipients=list(recipients),
             copy_to=list(copy_to),
-            reason=reason.strip(),
+            reason=check_optional_text(reason, field="reason"),
         )
 
     @event("Edited")

@@ -18,7 +18,7 @@ from eventsourcing.domain import event
 
 from domain.errors import InvalidInput
 from domain.recording import RecordedAggregate
-from domain.taxonomy import check_choice, check_text
+from domain.taxonomy import check_choice, check_optional_text, check_text
 
 LIAISON_LEVELS: Final = {"division_chief": "正处级", "deputy_division_chief": "副处级"}
 _PERSON_FIELDS: Final = ("name", "title", "phone", "email")
@@ -45,7 +45,9 @@ def check_person(person: dict[str, str], *, field: str, with_level: bool) -> dic
         "phone": check_text(
             person.get("phone", ""), field=f"{field}.phone", max_length=50, single_line=True
         ),
-        "email": person.get("email", "").strip(),
+        "email": check_optional_text(
+            person.get("email", ""), field=f"{field}.email", max_length=100, single_line=True
+        ),
     }
     if with_level:
         cleaned["level"] = check_choice(
@@ -88,7 +90,10 @@ class OfficeRecord(RecordedAggregate):
             )
         if self.work_group is None:
             self._work_group_named(
-                leader=leader, liaison=liaison, named_on=today, reason=reason.strip()
+                leader=leader,
+                liaison=liaison,
+                named_on=today,
+                reason=check_optional_text(reason, field="reason"),
             )
             return
         if {"leader": leader, "liaison": liaison} == self.work_group:
@@ -134,7 +139,7 @@ class OfficeRecord(RecordedAggregate):
             sha256=sha256,
             covers=sorted(covers),
             submitted_on=today,
-            note=note.strip(),
+            note=check_optional_text(note, field="note"),
         )
         return sha256
 

@@ -151,3 +151,13 @@ def check_text(value: str, *, field: str, max_length: int = 2000, single_line: b
     if len(text) > max_length:
         raise InvalidInput(f"{field} is longer than {max_length} characters", field=field)
     return text
+
+
+def check_optional_text(
+    value: str, *, field: str, max_length: int = 2000, single_line: bool = False
+) -> str:
+    """``check_text`` for a field that may be left empty (a comment, a description): the
+    same characters refused, empty text kept as empty."""
+    if all(_shows_nothing(char) for char in value) and not _HIDDEN.search(value):
+        return ""
+    return check_text(value, field=field, max_length=max_length, single_line=single_line)

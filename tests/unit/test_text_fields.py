@@ -138,3 +138,20 @@ def test_prose_keeps_its_lines_but_refuses_a_bidirectional_control(case: str) ->
 
     assert refused.value.field == field
     assert "bidirectional control characters" in refused.value.message
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\u202e", "\x07"])
+def test_fields_that_may_be_empty_refuse_hidden_characters_too(bad: str) -> None:
+    """A description, an approval's or a check's comment: empty is fine, a NUL or a bidi
+    control is not (a NUL would also stop PostgreSQL's views)."""
+    assert new_issue(description="  ").description == ""
+    with pytest.raises(InvalidInput) as described:
+        new_issue(description=f"部分设备{bad}未入账")
+    _, requested = item_in("approval_requested")
+    with pytest.raises(InvalidInput) as commented:
+        requested.decide(unit="admin-bureau", approve=True, comment=f"同意{bad}", by="coord")
+
+    assert (described.value.field, commented.value.field) == ("description", "comment")
+    check_person(PERSON | {"email": ""}, field="leader", with_level=False)
+    with pytest.raises(InvalidInput):
+        check_person(PERSON | {"email": f"a{bad}@b.c"}, field="leader", with_level=False)
