@@ -223,7 +223,7 @@ def _application(
         if "Finance decides only" in exc.message:
             text = "财政厅只审批涉及资产处置或出租的事项。"
         elif "record problems" in exc.message:
-            text = "您的账号不能登记问题：问题由办事处经办人或协调办登记。"
+            text = "您的账号不能登记问题：问题由办事处、协调办或财政厅登记。"
         else:
             text = "您的角色无权执行此操作。"
         return Refusal(text, None, code, 403)
