@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from uuid import UUID
 
 from application.paperwork import FORMATS, FormalDocument
@@ -34,12 +34,16 @@ class OfficeDocumentRenderer:
 
 class AuditLogPositions:
     """The log positions of an aggregate's events, read from the audit log view (indexed by
-    case and by aggregate); events the view has not reached yet are left out."""
+    case and by aggregate) once it has reached the log's head, so a notice cites the same
+    positions at every download; if the view stays behind past the wait a write's answer
+    allows, the events it has not reached are left out."""
 
-    def __init__(self, read_models: ReadModels) -> None:
+    def __init__(self, read_models: ReadModels, caught_up: Callable[[], object]) -> None:
         self.read_models = read_models
+        self.caught_up = caught_up
 
     def of(self, aggregate_ids: Collection[UUID]) -> Mapping[tuple[str, int], int]:
+        self.caught_up()
         found: dict[tuple[str, int], int] = {}
         for aggregate_id in aggregate_ids:
             for row in self.read_models.case_events(aggregate_id):
@@ -47,7 +51,12 @@ class AuditLogPositions:
         return found
 
 
-def attach_paperwork(app: RectifyApp, db: SideDatabase, read_models: ReadModels) -> None:
+def attach_paperwork(
+    app: RectifyApp,
+    db: SideDatabase,
+    read_models: ReadModels,
+    caught_up: Callable[[], object],
+) -> None:
     """Give the application its renderer, its document store, the digest source and where
     to find the log positions a notice cites."""
     store = SqlDocumentStore(db)
@@ -56,5 +65,5 @@ def attach_paperwork(app: RectifyApp, db: SideDatabase, read_models: ReadModels)
         renderer=OfficeDocumentRenderer(),
         store=store,
         digests=LoggedDigests(app),
-        positions=AuditLogPositions(read_models),
+        positions=AuditLogPositions(read_models, caught_up),
     )
