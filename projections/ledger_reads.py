@@ -20,6 +20,7 @@ from projections.item_state import VERIFIED, missing_approvals
 from projections.lights import GREEN, LIGHTS, RED, YELLOW, LightRule, worst
 from projections.reading import Where, check_choice, fetch, marks, order_by
 from projections.rows import IssueRow, ItemRow, Page
+from projections.table import decode_json
 
 ISSUE_SORTS = ("found_on", "found_at", "updated_at", "office", "category", "status", "title")
 ITEM_SORTS = ("deadline", "planned_at", "updated_at", "office", "status", "responsible")
@@ -236,6 +237,20 @@ def _item_selection(
         condition, params = rule.sql(RED)
         where.add(condition if overdue else f"NOT {condition}", *params)
     return where, order
+
+
+def items_claim_flags(
+    db: SideDatabase, item_ids: list[str], backdate_days: int
+) -> dict[str, list[str]]:
+    """The claim flags the 整改台账 shows for each of these items (by id)."""
+    if not item_ids:
+        return {}
+    rows = fetch(
+        db, f"SELECT id, claims FROM {ITEMS.name} WHERE id IN ({marks(item_ids)})", item_ids
+    )
+    return {
+        str(item_id): claim_flags(decode_json(claims), backdate_days) for item_id, claims in rows
+    }
 
 
 def claim_flags(claims: list[dict[str, str]], backdate_days: int) -> list[str]:

@@ -30,6 +30,7 @@ from projections.ledger_reads import (
     LedgerQuery,
     issue_ids,
     item_ids,
+    items_claim_flags,
     read_issues,
     read_items,
 )
@@ -223,6 +224,11 @@ class ReadModels:
             if ledger == "issues":
                 return issue_ids(db, rule, query, source=source)
             return item_ids(db, rule, query, overdue=overdue)
+
+    def claim_flags(self, item_ids: list[UUID]) -> dict[UUID, list[str]]:
+        """The claim flags the 整改台账 shows for each of these items (倒签, 逾期后补录)."""
+        found = items_claim_flags(self.db, [str(i) for i in item_ids], self.settings.backdate_days)
+        return {UUID(item_id): flags for item_id, flags in found.items()}
 
     def progress(self, *, offices: frozenset[str] | None) -> ProgressView:
         """Per office (sub-offices rolled into the parent and on their own) and per category."""

@@ -17,7 +17,6 @@ from domain.issue import Issue
 from domain.item import RectificationItem
 from domain.taxonomy import COORDINATION_UNIT, FINANCE_UNIT
 from infrastructure.container import Container
-from projections.ledger_reads import claim_flags
 from projections.rows import AuditRow
 
 DONE: Final = {
@@ -106,19 +105,6 @@ def _approvals(item: RectificationItem) -> list[tuple[str, bool]]:
     return [(u, u in item.approvals) for u in order if u in item.required_approvals]
 
 
-def _rectification_flags(item: RectificationItem, mine: list[AuditRow], days: int) -> list[str]:
-    """The flags the 整改台账 shows for the item's rectification date (as it lists them)."""
-    recorded = [e for e in mine if e.event_type == "Rectified"]
-    if item.rectified_on is None or not recorded:
-        return []
-    claim = {
-        "claimed": item.rectified_on.isoformat(),
-        "entered": recorded[-1].recorded_at.date().isoformat(),
-        "deadline": item.deadline.isoformat(),
-    }
-    return claim_flags([claim], days)
-
-
 def case_view(
     container: Container,
     user: WebUser,
@@ -135,6 +121,7 @@ def case_view(
         events = [e for e in events if e.recorded_at <= as_of]
     rule = reads.rule(as_of)
     days = container.settings.backdate_days
+    flags = {} if as_of is not None else reads.claim_flags(list(issue.items))
     entered = app.local_date(issue.created_on)
     items = []
     for item_id in issue.items:
@@ -152,7 +139,7 @@ def case_view(
                 timeline=mine,
                 decisions=[e for e in mine if e.event_type in DECISIONS],
                 approvals=_approvals(item),
-                flags=_rectification_flags(item, mine, days),
+                flags=flags.get(item.id, []),
             )
         )
     return CaseView(

@@ -38,3 +38,35 @@ def test_a_backdated_found_on_and_rectification_are_flagged_on_the_case_page(
     assert FLAG in found_line
     assert FLAG in rectified_line
     assert FLAG not in on_time
+
+
+def test_the_case_page_flags_an_item_as_its_ledger_row_does_after_a_second_rectification(
+    console: Console,
+) -> None:
+    """The first rectification was backdated, failed its check, and was done again today:
+    the 整改台账 keeps the flag (its claims), so the case page does too."""
+    world = console.world
+    today = world.today()
+    issue = world.issue(title="补录的问题", found_on=today - timedelta(days=30)).id
+    item = world.item(issue).id
+    world.app.request_approval(world["bj-clerk"], item)
+    world.app.decide_approval(world["coord"], item, approve=True, comment="同意")
+    rectify = world.app.record_rectification
+    rectify(
+        world["bj-clerk"],
+        item,
+        description="早已整改",
+        evidence=world.evidence(),
+        rectified_on=today - timedelta(days=20),
+    )
+    world.app.record_verification(world["coord"], item, passed=False, comment="照片不清")
+    rectify(world["bj-clerk"], item, description="重新整改", evidence=world.evidence())
+    console.settle()
+    console.log_in("bj-clerk")
+
+    listed = world.container.read_models.items(offices=None).items[0].claim_flags
+    page = console.client.get(f"/issues/{issue}").text
+
+    rectified_line = page.split("<strong>整改情况</strong>", 1)[1].split("</p>", 1)[0]
+    assert listed == ["backdated"]
+    assert FLAG in rectified_line
