@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from api.http.deps import EvidenceAccess, ServicesDep
+from api.http.routers.downloads import disposition, evidence_name
 from api.http.schemas.common import NAME_LENGTH
 from api.web.case_view import DONE, case_view
 from api.web.forms import Form, new_form_id
@@ -197,9 +197,9 @@ def evidence(
     data = container.blobs.read(sha256) if blob is not None and allowed else None
     if blob is None or data is None:
         raise NotFound(f"no evidence {sha256}")
-    name = request.query_params.get("name", "") or f"{sha256[:12]}"
+    name = request.query_params.get("name", "") or evidence_name(sha256, blob.media_type)
     headers: dict[str, Any] = {
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name[:200])}",
+        "Content-Disposition": disposition(name[:200]),
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
     }

@@ -70,3 +70,19 @@ def test_the_case_page_flags_an_item_as_its_ledger_row_does_after_a_second_recti
     rectified_line = page.split("<strong>整改情况</strong>", 1)[1].split("</p>", 1)[0]
     assert listed == ["backdated"]
     assert FLAG in rectified_line
+
+
+def test_an_evidence_file_saved_without_a_name_is_named_alike_by_the_console_and_the_api(
+    console: Console,
+) -> None:
+    sha = console.world.evidence()[0]["sha256"]
+    console.log_in("bj-clerk")
+    token = console.client.post(
+        "/api/auth/token", data={"username": "bj-clerk", "password": "secret"}
+    ).json()["access_token"]
+
+    page = console.client.get(f"/evidence/{sha}")
+    api = console.client.get(f"/api/evidence/{sha}", headers={"Authorization": f"Bearer {token}"})
+
+    assert page.headers["content-disposition"].endswith(f"''{sha[:12]}.pdf")
+    assert api.headers["content-disposition"] == page.headers["content-disposition"]

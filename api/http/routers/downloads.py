@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import mimetypes
 from urllib.parse import quote
 
 from fastapi import Response
+
+
+def evidence_name(sha256: str, media_type: str) -> str:
+    """What an evidence file is saved as when no name is asked: the hash's start and the
+    media type's extension (盘点表.pdf's own name is the citation's, not the file's)."""
+    return sha256[:12] + (mimetypes.guess_extension(media_type) or "")
 
 
 def disposition(file_name: str) -> str:

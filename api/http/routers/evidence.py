@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
@@ -11,7 +10,7 @@ from fastapi.responses import Response
 from api.http.deps import AppDep, BlobsDep, EvidenceAccessDep, ReaderDep, SettingsDep, WriterDep
 from api.http.errors import problem_responses
 from api.http.offload import OffloadedRoute
-from api.http.routers.downloads import disposition
+from api.http.routers.downloads import disposition, evidence_name
 from api.http.schemas.common import clean_text
 from api.http.schemas.evidence import EvidenceRead
 from application.errors import NotFound
@@ -33,10 +32,6 @@ async def refuse_large_bodies(request: Request, settings: SettingsDep) -> None:
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > settings.evidence_max_bytes + _MULTIPART_OVERHEAD:
         raise EvidenceTooLarge(f"file is larger than {settings.evidence_max_bytes} bytes")
-
-
-def _default_name(sha256: str, media_type: str) -> str:
-    return sha256[:12] + (mimetypes.guess_extension(media_type) or "")
 
 
 def _file_name(upload: UploadFile) -> str:
@@ -116,7 +111,7 @@ def download_evidence(
         headers={
             "ETag": f'"{sha256}"',
             "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": disposition(name or _default_name(sha256, blob.media_type)),
+            "Content-Disposition": disposition(name or evidence_name(sha256, blob.media_type)),
             "Cache-Control": "private, max-age=86400, immutable",
         },
     )
