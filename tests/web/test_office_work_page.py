@@ -85,6 +85,7 @@ def test_a_change_needs_a_reason_and_one_person_cannot_hold_both_posts(console: 
 
 def test_the_self_inspection_is_submitted_and_a_correction_needs_a_note(console: Console) -> None:
     console.world.issue(title="资产台账不健全")
+    console.settle()  # set up around HTTP: the page counts what the views hold
     console.log_in("bj-clerk")
     page = console.client.get("/office-work")
     form = {"office": "bj", "note": ""}
