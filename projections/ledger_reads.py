@@ -70,11 +70,23 @@ def _page(
     return total, rows
 
 
-def _ids(db: SideDatabase, table: str, where: Where, order: str) -> list[UUID]:
-    return [
-        UUID(row_id)
-        for (row_id,) in fetch(db, f"SELECT id FROM {table}{where.sql()}{order}", where.params)
-    ]
+def ledger_ids(
+    db: SideDatabase,
+    ledger: str,
+    rule: LightRule,
+    query: LedgerQuery,
+    *,
+    source: str | None = None,
+    overdue: bool | None = None,
+) -> list[UUID]:
+    """Every row ``read_issues`` (``ledger="issues"``) or ``read_items`` selects, their
+    paging apart, in their order."""
+    if ledger == "issues":
+        table, (where, order) = ISSUES.name, _issue_selection(rule, query, source=source)
+    else:
+        table, (where, order) = ITEMS.name, _item_selection(rule, query, overdue=overdue)
+    found = fetch(db, f"SELECT id FROM {table}{where.sql()}{order}", where.params)
+    return [UUID(row_id) for (row_id,) in found]
 
 
 def read_issues(
@@ -101,14 +113,6 @@ def read_issues(
     tz = ZoneInfo(campaign.timezone)
     found = [_issue_row(i, items[i["id"]], campaign, rule, tz, backdate_days) for i in issues]
     return Page(items=found, total=total, page=query.page, page_size=query.page_size)
-
-
-def issue_ids(
-    db: SideDatabase, rule: LightRule, query: LedgerQuery, *, source: str | None
-) -> list[UUID]:
-    """Every problem ``read_issues`` selects (its paging apart), in its order."""
-    where, order = _issue_selection(rule, query, source=source)
-    return _ids(db, ISSUES.name, where, order)
 
 
 def _issue_selection(
@@ -213,14 +217,6 @@ def read_items(
     tz = ZoneInfo(campaign.timezone)
     found = [_item_row(ITEMS.decode(r), campaign, rule, tz, backdate_days) for r in rows]
     return Page(items=found, total=total, page=query.page, page_size=query.page_size)
-
-
-def item_ids(
-    db: SideDatabase, rule: LightRule, query: LedgerQuery, *, overdue: bool | None
-) -> list[UUID]:
-    """Every measure ``read_items`` selects (its paging apart), in its order."""
-    where, order = _item_selection(rule, query, overdue=overdue)
-    return _ids(db, ITEMS.name, where, order)
 
 
 def _item_selection(

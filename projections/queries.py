@@ -28,9 +28,8 @@ from projections.ledger_reads import (
     ISSUE_SORTS,
     ITEM_SORTS,
     LedgerQuery,
-    issue_ids,
-    item_ids,
     items_claim_flags,
+    ledger_ids,
     read_issues,
     read_items,
 )
@@ -221,9 +220,7 @@ class ReadModels:
         query and, as of a moment, from one replay of the log. What a sheet of it holds."""
         sort = sort or ("-found_on" if ledger == "issues" else "deadline")
         with self._ledger(offices=offices, as_of=as_of, sort=sort, **filters) as (db, rule, query):
-            if ledger == "issues":
-                return issue_ids(db, rule, query, source=source)
-            return item_ids(db, rule, query, overdue=overdue)
+            return ledger_ids(db, ledger, rule, query, source=source, overdue=overdue)
 
     def claim_flags(self, item_ids: list[UUID]) -> dict[UUID, list[str]]:
         """The claim flags the 整改台账 shows for each of these items (倒签, 逾期后补录)."""

@@ -120,6 +120,10 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
     if "before the problem was found" in text:
         found = _DATE.findall(text)
         return f"{name}不能早于发现问题的日期{f'（{found[-1]}）' if found else ''}。"
+    if "must be two people" in text:
+        return "分管领导和联络员须为两个人。"
+    if "already named so" in text:
+        return "工作专班没有变化，无需重新报送。"
     if "at least one uploaded evidence file" in text:
         return "请上传至少一份佐证材料。"
     if "changes nothing" in text:

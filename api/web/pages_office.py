@@ -35,10 +35,6 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PEOPLE: Final = {"leader": "分管领导", "liaison": "联络员"}
 PERSON_FIELDS: Final = {"name": ("姓名", 50), "title": ("职务", 100), "phone": ("联系电话", 50)}
 LABELS: Final = {**PEOPLE, "reason": "变更原因", "note": "更正说明"}
-_SAID: Final = {
-    "must be two people": "分管领导和联络员须为两个人。",
-    "already named so": "工作专班没有变化，无需重新报送。",
-}
 
 
 def _offices(container: Container, user: WebUser) -> dict[str, Unit]:
@@ -133,9 +129,6 @@ def _people(form: Form) -> dict[str, dict[str, str]]:
 def _refuse(form: Form, exc: DomainError) -> int:
     failure = refusal(exc, LABELS)
     assert failure is not None
-    said = next((text for key, text in _SAID.items() if key in exc.message), None)
-    if said is not None:
-        failure = type(failure)(said, failure.field, failure.code, failure.status)
     form.refuse(failure)
     if failure.field and "." in failure.field:  # leader.name → the leader_name input
         form.errors.setdefault(failure.field.replace(".", "_"), failure.message)

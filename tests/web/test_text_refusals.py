@@ -3,24 +3,13 @@ both edges: the API answers 422 naming the field; the console says why beside th
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from api.web.messages import refusal
 from domain.errors import InvalidInput
 from tests.api.conftest import Api
+from tests.api.test_issues import NEW_ISSUE
 from tests.web.conftest import Console
-
-NEW_ISSUE: dict[str, Any] = {
-    "office": "bj",
-    "category": "real_estate",
-    "subtype": "long_idle",
-    "source": "self_inspection",
-    "title": "办公用房长期闲置",
-    "description": "三楼两间办公室闲置两年",
-    "assets": [],
-}
 
 # A title, and what the console says beside it.
 BAD_TITLES = {
