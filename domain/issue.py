@@ -17,13 +17,28 @@ CLOSED = "closed"
 REPORTED = "reported"
 
 
+MAX_ASSETS = 100
+ASSET_TEXT_LENGTH = 100
+
+
 def check_assets(assets: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The asset lines as stored: at most ``MAX_ASSETS``, each a code and a name of one line
+    (either may be empty, not both), with the characters every text field refuses."""
+    if len(assets) > MAX_ASSETS:
+        raise InvalidInput(f"assets: at most {MAX_ASSETS} entries", field="assets")
     cleaned = []
     for n, asset in enumerate(assets):
         if set(asset) - {"code", "name"}:
             raise InvalidInput(f"assets[{n}] takes only code and name", field="assets")
-        code = asset.get("code", "").strip()
-        name = asset.get("name", "").strip()
+        code, name = (
+            check_optional_text(
+                str(asset.get(part, "")),
+                field=f"assets[{n}].{part}",
+                max_length=ASSET_TEXT_LENGTH,
+                single_line=True,
+            )
+            for part in ("code", "name")
+        )
         if not code and not name:
             raise InvalidInput(f"assets[{n}] needs a code or a name", field="assets")
         cleaned.append({"code": code, "name": name})

@@ -15,7 +15,6 @@ from starlette.datastructures import FormData
 
 from api.http.deps import EvidenceAccess, ServicesDep
 from api.http.routers.downloads import disposition, evidence_name
-from api.http.schemas.common import NAME_LENGTH
 from api.web.case_view import DONE, case_view
 from api.web.forms import Form, new_form_id
 from api.web.messages import Refusal, refusal
@@ -25,6 +24,7 @@ from api.web.routing import WebRoute, error_page
 from api.web.session import UserDep, WebUser
 from application.errors import NotFound, PermissionDenied
 from domain.errors import DomainError
+from domain.issue import MAX_ASSETS, check_assets
 from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, SOURCES
 from infrastructure.container import Container
 
@@ -118,15 +118,21 @@ def _issue_form(
 
 
 def _assets(text: str, form: Form) -> list[dict[str, str]]:
+    """The 涉及资产 box's lines (a code, then a name), each held to the domain's rules for
+    an asset line and named by its line number when it breaks one."""
     assets = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        parts = _ASSET_SPLIT.split(line.strip(), maxsplit=1)
-        code, name = parts[0], parts[1] if len(parts) > 1 else ""
-        if len(code) > NAME_LENGTH or len(name) > NAME_LENGTH:  # as the API holds them
-            form.error("assets", f"每行资产的编号和名称都不能超过{NAME_LENGTH}个字。")
-        assets.append({"code": code, "name": name})
+    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1)]
+    for n, line in ((n, line) for n, line in lines if line):
+        parts = _ASSET_SPLIT.split(line, maxsplit=1)
+        asset = {"code": parts[0], "name": parts[1] if len(parts) > 1 else ""}
+        try:
+            check_assets([asset])
+        except DomainError as exc:
+            failure = refusal(exc, {"assets": f"涉及资产第{n}行"})
+            form.error("assets", failure.message if failure else "涉及资产填写有误。")
+        assets.append(asset)
+    if len(assets) > MAX_ASSETS:
+        form.error("assets", f"涉及资产最多填写{MAX_ASSETS}项（每行一项），现有{len(assets)}项。")
     return assets
 
 

@@ -10,9 +10,10 @@ openpyxl is imported where a workbook is built, not with this module: it would a
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from application.ledger_scan import Ledger
 from application.sheet_rows import HEADERS
@@ -39,6 +40,18 @@ MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_ROW = 2
 _FONT = "宋体"
 TEMPLATE_ROWS = 200
+
+
+_CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def visible(value: Cell) -> Cell:
+    """A text cell with each control character an XLSX cell cannot hold shown by its
+    Unicode control picture (U+0007 as ␇): text the domain refused later, or recorded before
+    it refused it, still exports, and the reader sees that something was there."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        return _CONTROL.sub(lambda found: chr(0x2400 + ord(found.group())), value)
+    return value
 
 
 @cache
@@ -71,7 +84,7 @@ def _sheet(ws: Worksheet, *, title: str, columns: Sequence[Column], rows: list[l
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(n)].width = column.width
     for values in rows:
-        ws.append(values)
+        ws.append([visible(value) for value in values])
     for row in ws.iter_rows(min_row=HEADER_ROW + 1, max_row=ws.max_row):
         for column, cell in zip(columns, row, strict=False):
             cell.font = Font(name=_FONT)

@@ -241,3 +241,19 @@ def test_an_export_as_of_a_past_moment_leaves_out_what_came_later(world: World) 
     ledger = world.app.ledger(world["coord"], office="bj", as_of=earlier)
 
     assert [i.title for i in ledger.issues] == ["早先的问题"]
+
+
+def test_an_asset_recorded_before_control_characters_were_refused_still_exports(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log is never rewritten: a control character the domain once let into an asset
+    line is shown by its control picture, and the ledger still exports."""
+    import domain.issue
+
+    monkeypatch.setattr(domain.issue, "check_assets", lambda assets: assets)
+    world.issue(assets=[{"code": "ZC-1\x07", "name": "电脑"}])
+    monkeypatch.undo()
+
+    rows = values(_export(world))
+
+    assert any("ZC-1\u2407" in str(cell) for row in rows for cell in row)

@@ -184,3 +184,33 @@ def test_an_issue_whose_flagged_item_is_verified_again_closes_again() -> None:
     pass_verification(issue, item)
 
     assert issue.status == "closed"
+
+
+@pytest.mark.parametrize(
+    ("assets", "field"),
+    [
+        ([{"code": "ZC-1\x07", "name": "电脑"}], "assets[0].code"),
+        ([{"code": "ZC-1", "name": "电\u202e脑"}], "assets[0].name"),
+        ([{"code": "ZC-1", "name": "电脑"}, {"code": "ZC\n2", "name": ""}], "assets[1].code"),
+        ([{"code": "ZC-1", "name": "名" * 101}], "assets[0].name"),
+        ([{"code": f"ZC-{n}", "name": "电脑"} for n in range(101)], "assets"),
+    ],
+)
+def test_an_asset_line_is_held_to_the_rules_of_every_text_field(
+    assets: list[dict[str, str]], field: str
+) -> None:
+    """The domain refuses what no request could send: the console's form, a sheet and the
+    API all record problems through it."""
+    with pytest.raises(InvalidInput) as refused:
+        new_issue(assets=assets)
+
+    assert refused.value.field == field
+
+
+def test_a_hundred_clean_asset_lines_are_kept() -> None:
+    assets = [{"code": f" ZC-{n} ", "name": "电脑"} for n in range(100)]
+
+    issue = new_issue(assets=assets)
+
+    assert issue.assets[0] == {"code": "ZC-0", "name": "电脑"}
+    assert len(issue.assets) == 100

@@ -72,3 +72,34 @@ def test_each_new_text_refusal_reads_in_chinese(english: str, chinese: str) -> N
     assert found is not None
     assert found.message.startswith(chinese)
     assert (found.field, found.status) == (field, 422)
+
+
+@pytest.mark.parametrize(
+    ("assets", "message"),
+    [
+        ("ZC-0 桌子\nZC-1\x07 电脑", "涉及资产第2行含有不可见的控制字符"),
+        ("ZC-1 电\u202e脑", "涉及资产第1行含有改变文字显示方向的不可见字符"),
+        ("\n".join(f"Z{n} 名" for n in range(101)), "涉及资产最多填写100项（每行一项），现有101项"),
+    ],
+)
+def test_the_issue_form_holds_each_asset_line_to_the_apis_rules(
+    console: Console, assets: str, message: str
+) -> None:
+    """An asset line the API would refuse is refused on the form, by its line number, and
+    nothing is recorded (a control character once reached the ledger and broke its export)."""
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+    fields = {
+        "office": "bj",
+        "kind": "real_estate/long_idle",
+        "source": "self_inspection",
+        "title": "资产台账不全",
+        "found_on": console.world.today().isoformat(),
+        "assets": assets,
+    }
+
+    answer = console.post("/issues/new", fields)
+
+    assert answer.status_code == 422
+    assert f'<p class="field-error" id="assets-error">{message}' in answer.text
+    assert console.world.last_position() == before

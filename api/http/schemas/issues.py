@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field
 
 from api.http.schemas.common import ActorRead, Body, Code, Name, Read, ShortText, Text, one_of
 from api.http.schemas.items import ItemRead
+from domain.issue import MAX_ASSETS
 from domain.taxonomy import CATEGORIES, SOURCES
 
 
@@ -46,7 +47,7 @@ class IssueCreate(Body):
     source: Code = Field(json_schema_extra=one_of(SOURCES))
     title: ShortText
     description: Text = ""
-    assets: list[AssetIn] = Field(default_factory=list, max_length=100)
+    assets: list[AssetIn] = Field(default_factory=list, max_length=MAX_ASSETS)
     found_on: date | None = Field(default=None, description="Defaults to today")
 
 
