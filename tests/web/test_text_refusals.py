@@ -20,6 +20,17 @@ BAD_TITLES = {
 }
 
 
+def _issue_form(console: Console, **fields: str) -> dict[str, str]:
+    """The new-problem form filled in well, but for ``fields``."""
+    return {
+        "office": "bj",
+        "kind": "real_estate/long_idle",
+        "source": "self_inspection",
+        "title": "资产台账不全",
+        "found_on": console.world.today().isoformat(),
+    } | fields
+
+
 @pytest.mark.parametrize("case", BAD_TITLES)
 def test_the_api_refuses_a_bad_title_with_422_naming_the_field(api: Api, case: str) -> None:
     title, _ = BAD_TITLES[case]
@@ -38,15 +49,7 @@ def test_the_issue_form_shows_why_a_title_is_refused_beside_it(console: Console,
     title, message = BAD_TITLES[case]
     console.log_in("bj-clerk")
     before = console.world.last_position()
-    fields = {
-        "office": "bj",
-        "kind": "real_estate/long_idle",
-        "source": "self_inspection",
-        "title": title,
-        "found_on": console.world.today().isoformat(),
-    }
-
-    answer = console.post("/issues/new", fields)
+    answer = console.post("/issues/new", _issue_form(console, title=title))
 
     assert answer.status_code == 422
     assert f'<p class="field-error" id="title-error">{message}' in answer.text
@@ -89,16 +92,7 @@ def test_the_issue_form_holds_each_asset_line_to_the_apis_rules(
     nothing is recorded (a control character once reached the ledger and broke its export)."""
     console.log_in("bj-clerk")
     before = console.world.last_position()
-    fields = {
-        "office": "bj",
-        "kind": "real_estate/long_idle",
-        "source": "self_inspection",
-        "title": "资产台账不全",
-        "found_on": console.world.today().isoformat(),
-        "assets": assets,
-    }
-
-    answer = console.post("/issues/new", fields)
+    answer = console.post("/issues/new", _issue_form(console, assets=assets))
 
     assert answer.status_code == 422
     assert f'<p class="field-error" id="assets-error">{message}' in answer.text
