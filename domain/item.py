@@ -46,7 +46,9 @@ STATUSES = (
 EDITABLE = frozenset({PLANNED, REJECTED})
 IN_RECTIFICATION = frozenset({APPROVED, VERIFICATION_FAILED, RECTIFYING})
 NOT_YET_RECTIFIED = EDITABLE | {APPROVAL_REQUESTED} | IN_RECTIFICATION
-FLAGGABLE = frozenset({RECTIFIED, VERIFICATION_FAILED, VERIFIED, REPORTED, RECTIFYING})
+# Work claimed and not flagged since: a flagged item is 重新整改 (rectifying) until the office
+# records its work again, and there is nothing new to flag until then.
+FLAGGABLE = frozenset({RECTIFIED, VERIFICATION_FAILED, VERIFIED, REPORTED})
 
 
 class RectificationItem(RecordedAggregate):

@@ -171,6 +171,8 @@ def _transition_message(exc: DomainError) -> str:
         return "该事项没有待审批的延期申请。"
     if "extension request is already pending" in exc.message:
         return "该事项已有待审批的延期申请，请等协调办批准或不批准后再申请。"
+    if "cannot flag falsification: item is rectifying" in exc.message:
+        return "该事项已被认定弄虚作假，单位重新录入整改情况之前不能再次认定。"
     if "already open" in exc.message:
         return "该问题尚未销号，无需重新打开。"
     found = _STATUS_IN_MESSAGE.search(exc.message)

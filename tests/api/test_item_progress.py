@@ -222,6 +222,28 @@ def test_an_auditor_flags_falsification_and_the_issue_reopens(api: Api) -> None:
     assert api.get("auditor", f"/api/issues/{issue_id}").json()["status"] == "open"
 
 
+def test_a_flagged_item_is_not_flagged_again_until_its_work_is_recorded_again(
+    api: Api,
+) -> None:
+    """A second flag on work already flagged would count falsification twice in the
+    accountability records; after the office records its work again, it may be flagged."""
+    _, item_id = api.world.rectified_item()
+    first = api.post("auditor", f"/api/items/{item_id}/falsification-flags", {"reason": "伪造"})
+    before = api.world.last_position()
+
+    again = api.post("coord", f"/api/items/{item_id}/falsification-flags", {"reason": "伪造"})
+
+    assert first.status_code == 200
+    assert again.status_code == 409
+    assert api.world.last_position() == before
+    api.world.app.record_rectification(
+        api.world["bj-clerk"], item_id, description="重新盘点", evidence=api.world.evidence()
+    )
+    after = api.post("auditor", f"/api/items/{item_id}/falsification-flags", {"reason": "仍伪造"})
+    assert after.status_code == 200
+    assert after.json()["falsification_flags"] == 2
+
+
 def test_flagging_a_planned_item_conflicts_and_office_staff_may_not_flag(api: Api) -> None:
     planned = api.item_id()
     _, rectified = api.world.rectified_item()

@@ -55,7 +55,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     "extend_deadline": dict.fromkeys(BEFORE_RECTIFICATION, SAME),
     "reassign": dict.fromkeys((*BEFORE_RECTIFICATION, "rectified"), SAME),
     "flag_falsification": dict.fromkeys(
-        ("rectified", "verification_failed", "verified", "reported", "rectifying"), "rectifying"
+        ("rectified", "verification_failed", "verified", "reported"), "rectifying"
     ),
     "report": {"verified": "reported"},
 }

@@ -208,28 +208,6 @@ def test_drafting_a_notice_without_the_role_is_refused_in_words(console: Console
     assert "印发给本单位的通报" in console.client.get("/notices").text
 
 
-def test_an_asset_name_is_held_to_the_apis_limit_on_the_form(console: Console) -> None:
-    console.log_in("bj-clerk")
-    before = console.world.last_position()
-    fields = {
-        "office": "bj",
-        "kind": "basic_management/ledger_incomplete",
-        "source": "self_inspection",
-        "title": "资产名称过长",
-        "found_on": console.world.today().isoformat(),
-        "assets": "ZC-1 " + "名" * 101,
-    }
-
-    answer = console.post("/issues/new", fields)
-
-    assert answer.status_code == 422
-    assert "每行资产的编号和名称都不能超过100个字。" in answer.text
-    assert console.world.last_position() == before
-    accepted = console.post("/issues/new", {**fields, "assets": "ZC-1 " + "名" * 100})
-    assert accepted.status_code == 200  # followed to the case page
-    assert console.world.last_position() > before
-
-
 def test_an_account_that_records_no_problems_is_told_so_on_the_new_problem_page(
     console: Console,
 ) -> None:

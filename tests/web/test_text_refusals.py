@@ -82,6 +82,7 @@ def test_each_new_text_refusal_reads_in_chinese(english: str, chinese: str) -> N
     [
         ("ZC-0 桌子\nZC-1\x07 电脑", "涉及资产第2行含有不可见的控制字符"),
         ("ZC-1 电\u202e脑", "涉及资产第1行含有改变文字显示方向的不可见字符"),
+        ("ZC-1 " + "名" * 101, "涉及资产第1行不能超过100个字。"),
         ("\n".join(f"Z{n} 名" for n in range(101)), "涉及资产最多填写100项（每行一项），现有101项"),
     ],
 )
@@ -97,3 +98,16 @@ def test_the_issue_form_holds_each_asset_line_to_the_apis_rules(
     assert answer.status_code == 422
     assert f'<p class="field-error" id="assets-error">{message}' in answer.text
     assert console.world.last_position() == before
+
+
+def test_the_issue_form_records_a_hundred_asset_lines_of_a_hundred_characters(
+    console: Console,
+) -> None:
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+    assets = "\n".join(f"ZC-{n} " + "名" * 100 for n in range(100))
+
+    answer = console.post("/issues/new", _issue_form(console, assets=assets))
+
+    assert answer.status_code == 200  # followed to the case page
+    assert console.world.last_position() > before
