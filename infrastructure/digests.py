@@ -96,14 +96,20 @@ class SigningKey:
 
 
 def load_signing_key(settings: Settings) -> SigningKey:
-    """RECTIFY_SIGNING_KEY_FILE (a PEM Ed25519 private key); in dev, one kept under var/."""
+    """RECTIFY_SIGNING_KEY_FILE (a PEM Ed25519 private key); in dev, one kept under var/
+    when it is unset, and the file it names generated when missing."""
     path = settings.signing_key_file
     if path is None:
         if settings.env == "prod":
             raise DigestError("RECTIFY_SIGNING_KEY_FILE must be set when RECTIFY_ENV=prod")
         path = DEV_KEY_FILE
-        if not path.exists():
+    if settings.env == "dev" and not path.exists():
+        try:
             _write_new_key(path)
+        except FileExistsError:  # another process wrote it first: read theirs
+            pass
+        except OSError as exc:
+            raise DigestError(f"RECTIFY_SIGNING_KEY_FILE: cannot write {path}: {exc}") from None
     try:
         loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as exc:

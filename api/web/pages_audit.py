@@ -4,18 +4,20 @@ digests, and signed digests to issue and download, for coordinators and auditors
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import Any, Final
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import structlog
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData, QueryParams, UploadFile
 
 from api.http.deps import ServicesDep
 from api.web.audit_text import verify_lines
 from api.web.downloads import download
-from api.web.forms import Form
+from api.web.forms import Form, new_form_id
 from api.web.posting import form_route
 from api.web.rendering import render
 from api.web.routing import WebRoute
@@ -27,6 +29,7 @@ from infrastructure.container import Container
 from infrastructure.digests import Digest, DigestError
 from projections.rows import Page
 
+log = structlog.get_logger("rectify.web")
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 PAGE_SIZE: Final = 50
@@ -55,6 +58,8 @@ def audit_filters(query: QueryParams, timezone: str) -> tuple[dict[str, Any], di
         except ValueError:
             errors["case"] = "案件编号应为问题或事项的编号（UUID）。"
     since, until = _day(raw["since"], "起始日期", errors), _day(raw["until"], "截止日期", errors)
+    if since and until and until < since:
+        errors["until"] = f"截止日期（{until}）早于起始日期（{since}），请调换或重新选择。"
     page = query.get("page", "1")
     return {
         "actor": raw["actor"][:100] or None,
@@ -86,7 +91,7 @@ def _page(
         errors["unit"] = f"没有代码为“{unit}”的单位，请从列表中选择。"
     rows = (
         Page(items=[], total=0, page=1, page_size=PAGE_SIZE)  # the hint says why
-        if "unit" in errors
+        if "unit" in errors or "until" in errors
         else container.read_models.audit_events(
             **filters, page_size=PAGE_SIZE, offices=user.readable
         )
@@ -116,7 +121,23 @@ def _page(
         failure=failure,
         may_verify=may_verify,
         may_issue=user.may("issue_digest"),
+        digest_form_id=new_form_id(),
     )
+
+
+def digest_failure(exc: DigestError) -> str:
+    """Why no digest was issued, for the person who asked (the log keeps the details)."""
+    text = str(exc)
+    if "RECTIFY_SIGNING_KEY_FILE" in text:
+        return "服务的签名密钥不可用，请系统管理员检查签名密钥文件（RECTIFY_SIGNING_KEY_FILE）。"
+    broken = re.search(r"broken at position (\d+)", text)
+    if broken:
+        return f"哈希链在位置 {broken.group(1)} 处断裂，不能签发摘要；请先核验完整性查明原因。"
+    if "empty" in text:
+        return "事件日志为空，没有可签名的内容。"
+    if "no hash chain" in text:
+        return "当前存储没有哈希链，没有可签名的内容。"
+    return "摘要未能签发，请稍后再试或联系系统管理员。"
 
 
 @router.get("/audit")
@@ -140,7 +161,8 @@ def _issue(request: Request, data: FormData, user: WebUser, container: Container
     try:
         digest = AuditDesk.of(container).issue_digest(user.caller(form.idempotency_key()))
     except DigestError as exc:
-        return _page(request, container, user, failure=f"未能生成摘要：{exc}")
+        log.warning("digest_refused", reason=str(exc))
+        return _page(request, container, user, failure=f"未能生成摘要：{digest_failure(exc)}")
     return _page(request, container, user, issued=digest)
 
 

@@ -144,6 +144,21 @@ def test_prod_refuses_to_sign_without_a_configured_key() -> None:
         load_signing_key(settings)
 
 
+def test_dev_generates_the_named_key_file_when_missing_and_prod_names_it(
+    tmp_path: Path,
+) -> None:
+    named = tmp_path / "keys" / "signing.pem"
+    first = load_signing_key(load_settings(signing_key_file=named))
+    again = load_signing_key(load_settings(signing_key_file=named))
+    prod = load_settings(env="prod", secret_key="x" * 40, signing_key_file=tmp_path / "no.pem")
+
+    assert named.exists()
+    assert first.public.key_id == again.public.key_id
+    with pytest.raises(DigestError, match="RECTIFY_SIGNING_KEY_FILE: cannot read"):
+        load_signing_key(prod)
+    assert not (tmp_path / "no.pem").exists()
+
+
 def test_the_memory_store_says_it_keeps_no_chain(clock: FixedClock) -> None:
     world = build_world("memory:", clock)
     try:

@@ -184,3 +184,43 @@ def test_a_partial_actor_name_gets_a_hint_and_an_unknown_unit_a_warning(web: Con
     assert "操作记录。请填写" not in known
     assert "的单位，请从列表中选择" not in known
     assert _positions(known)
+
+
+def test_the_digest_form_sent_twice_issues_one_digest(audited: Api, web: Console) -> None:
+    """A double click, or the result page refreshed, sends the same form again."""
+    web.log_in("coord")
+    page = web.client.get("/audit").text
+    form_id = re.search(r'name="form_id" value="([0-9a-zA-Z]+)"', page)
+    assert form_id is not None
+
+    for _ in range(2):
+        sent = web.post("/audit/digests", {"form_id": form_id.group(1)})
+        assert "已生成摘要" in sent.text
+
+    assert len(audited.get("coord", "/api/audit/digests").json()) == 1
+
+
+def test_a_time_window_that_ends_before_it_starts_is_named(web: Console) -> None:
+    web.log_in("coord")
+
+    page = web.client.get("/audit", params={"since": "2026-10-09", "until": "2026-10-01"}).text
+
+    assert "截止日期（2026-10-01）早于起始日期（2026-10-09）" in page
+    assert _positions(page) == []
+
+
+def test_an_unusable_signing_key_is_explained_without_its_path(
+    audited: Api, web: Console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    container = audited.world.container
+    broken = container.settings.model_copy(update={"signing_key_file": tmp_path})  # a folder
+    monkeypatch.setattr(container, "settings", broken)
+    web.log_in("coord")
+
+    answer = web.post("/audit/digests", {})
+
+    assert "服务的签名密钥不可用，请系统管理员检查签名密钥文件（RECTIFY_SIGNING_KEY_FILE）" in (
+        answer.text
+    )
+    assert str(tmp_path) not in answer.text
+    assert audited.get("coord", "/api/audit/digests").json() == []
