@@ -87,6 +87,8 @@ def _sheet(ws: Worksheet, *, title: str, columns: Sequence[Column], rows: list[l
         ws.append([visible(value) for value in values])
     for row in ws.iter_rows(min_row=HEADER_ROW + 1, max_row=ws.max_row):
         for column, cell in zip(columns, row, strict=False):
+            if cell.data_type == "f":  # text typed as "=…" is shown, never computed
+                cell.data_type = "s"
             cell.font = Font(name=_FONT)
             cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)

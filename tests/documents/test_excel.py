@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -257,3 +258,19 @@ def test_an_asset_recorded_before_control_characters_were_refused_still_exports(
     rows = values(_export(world))
 
     assert any("ZC-1\u2407" in str(cell) for row in rows for cell in row)
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil.example/","点击")', "=2+3"])
+def test_text_that_looks_like_a_formula_is_exported_as_text(world: World, text: str) -> None:
+    """A title or measure typed as ``=…`` must not become a live formula in the office's
+    or the auditor's Excel (a link out, or a computed value where a typed one stood)."""
+    issue = world.issue(title=text).id
+    world.item(issue, measure=text)
+
+    raw = _export(world)
+    ws = load_workbook(io.BytesIO(raw)).worksheets[0]
+
+    cells = [cell for row in ws.iter_rows() for cell in row if cell.value == text]
+    assert len(cells) == 2
+    assert all(cell.data_type == "s" for cell in cells)
+    assert b"<f>" not in zipfile.ZipFile(io.BytesIO(raw)).read("xl/worksheets/sheet1.xml")
