@@ -12,7 +12,7 @@ from application.errors import AuthenticationFailed, ConcurrentWrite, NotFound
 from application.ports import Credentials
 from application.principal import Caller, Grant, Principal
 from domain.account import Account
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, InvalidTransition
 from domain.recording import Actor, recording
 
 MIN_PASSWORD_LENGTH = 4
@@ -181,22 +181,21 @@ class AccountCommands(CommandingApp):
     def revoke_role(
         self, caller: Caller, account_id: UUID, *, role: str, unit: str
     ) -> CommandResult:
+        def revoke(account: Account) -> None:
+            if role == "admin":
+                _not_oneself(caller, account, "revoke their own admin role")
+            account.revoke(role=role, unit=unit)
+
         return self._on_account(
-            caller,
-            "revoke_role",
-            account_id,
-            lambda a: a.revoke(role=role, unit=unit),
-            {"role": role, "unit": unit},
+            caller, "revoke_role", account_id, revoke, {"role": role, "unit": unit}
         )
 
     def disable_account(self, caller: Caller, account_id: UUID, *, reason: str) -> CommandResult:
-        return self._on_account(
-            caller,
-            "disable_account",
-            account_id,
-            lambda a: a.disable(reason=reason),
-            {"reason": reason},
-        )
+        def disable(account: Account) -> None:
+            _not_oneself(caller, account, "disable their own account")
+            account.disable(reason=reason)
+
+        return self._on_account(caller, "disable_account", account_id, disable, {"reason": reason})
 
     def enable_account(self, caller: Caller, account_id: UUID, *, reason: str) -> CommandResult:
         return self._on_account(
@@ -225,3 +224,10 @@ class AccountCommands(CommandingApp):
             return self.load(Account, account_id)
         except NotFound:
             raise NotFound(f"no account {account_id}") from None
+
+
+def _not_oneself(caller: Caller, account: Account, what: str) -> None:
+    """An administrator never locks themself out: another administrator does it, so there
+    is always one left who can undo it."""
+    if account.id == caller.principal.account_id:
+        raise InvalidTransition(f"an administrator cannot {what}: another administrator must")

@@ -164,6 +164,26 @@ def test_disabling_and_enabling(api: Api) -> None:
     assert sign_in(api, "tj-clerk", "secret").status_code == 200
 
 
+def test_an_administrator_cannot_lock_themself_out(api: Api) -> None:
+    """Disabling one's own account, or revoking one's own admin role, would leave nobody to
+    undo it when one administrator is all there is: 409, and nothing recorded."""
+    admin = account_of(api, "admin")
+    before = api.world.last_position()
+
+    disabled = api.post("admin", f"/api/accounts/{admin}/disablement", {"reason": "x"})
+    revoked = api.post(
+        "admin",
+        f"/api/accounts/{admin}/role-revocations",
+        {"role": "admin", "unit": "admin-bureau"},
+    )
+
+    assert disabled.status_code == 409
+    assert "another administrator must" in disabled.json()["detail"]
+    assert revoked.status_code == 409
+    assert api.world.last_position() == before
+    assert api.get("admin", f"/api/accounts/{admin}").json()["disabled"] is False
+
+
 def test_a_password_reset_is_recorded_but_not_its_hash(api: Api) -> None:
     tj = account_of(api, "tj-clerk")
 
