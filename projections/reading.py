@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, Final
 
 from domain.campaign import Campaign
 from domain.errors import InvalidInput, UnknownUnit
@@ -86,8 +86,11 @@ def order_by(sort: str, allowed: Collection[str], *, tiebreak: str) -> str:
     return f" ORDER BY {column} {direction}, {tiebreak} {direction}"
 
 
+MAX_PAGE: Final = 1_000_000  # as the API's query allows: past it, a number no database holds
+
+
 def check_page(page: int, page_size: int, *, max_page_size: int) -> None:
-    if page < 1:
-        raise InvalidInput("page starts at 1", field="page")
+    if not 1 <= page <= MAX_PAGE:
+        raise InvalidInput(f"page must be between 1 and {MAX_PAGE}", field="page")
     if not 1 <= page_size <= max_page_size:
         raise InvalidInput(f"page_size must be between 1 and {max_page_size}", field="page_size")

@@ -41,6 +41,16 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def read_text_file(path: Path, *, option: str) -> str:
+    """A UTF-8 text file an option names, or the option named in an error (exit 2)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        fail(f"{option}: {path} is not UTF-8 text")
+    except OSError as exc:
+        fail(f"{option}: cannot read {path}: {exc.strerror or exc}")
+
+
 COMMAND_LOG_LEVEL = "warning"
 
 

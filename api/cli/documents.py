@@ -18,6 +18,7 @@ from api.cli.common import (
     output_dir,
     output_file,
     parse_uuid,
+    read_text_file,
     reader,
     write_file,
     write_output,
@@ -65,14 +66,16 @@ def draft(
 @notice_cli.command("edit")
 def edit(
     notice_id: str,
-    body_file: Path = typer.Option(None, "--body-file", exists=True, help="The new body text"),
+    body_file: Path = typer.Option(
+        None, "--body-file", exists=True, dir_okay=False, help="The new body text (UTF-8)"
+    ),
     title: str = typer.Option(None, "--title"),
     reason: str = typer.Option("", "--reason"),
     as_user: str = AS,
 ) -> None:
     """Edit a draft notice's title or body."""
+    body = read_text_file(body_file, option="--body-file") if body_file else None
     with container() as built:
-        body = body_file.read_text(encoding="utf-8") if body_file else None
         built.app.edit_notice(
             acting(built.app, as_user),
             parse_uuid(notice_id, what="NOTICE_ID"),

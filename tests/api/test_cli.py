@@ -153,6 +153,45 @@ def test_history_of_a_bad_id_is_a_message_not_a_traceback(
     assert "Traceback" not in run.out + run.err
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ledger", "issues", "--page", "99999999999999999999"),
+        ("ledger", "items", "--page", "1000001"),
+        ("audit", "--page", "0"),
+    ],
+    ids=["issues-overflow", "items-past-the-cap", "audit-zero"],
+)
+def test_a_page_no_database_holds_is_named_not_a_traceback(
+    demo: Demo, args: tuple[str, ...]
+) -> None:
+    run = rectify(*args, db=demo.db)
+
+    assert run.code != 0
+    assert "page must be between 1 and 1000000" in run.err
+    assert "Traceback" not in run.out + run.err
+
+
+def test_a_notice_body_file_that_is_no_utf8_text_is_named(demo: Demo, tmp_path: Path) -> None:
+    latin = tmp_path / "body.txt"
+    latin.write_bytes("通报正文".encode("gb18030"))
+    notice = str(uuid4())
+
+    not_text = rectify(
+        "notice", "edit", notice, "--body-file", str(latin), "--as", "coord", db=demo.db
+    )
+    folder = rectify(
+        "notice", "edit", notice, "--body-file", str(tmp_path), "--as", "coord", db=demo.db
+    )
+
+    assert not_text.code == 2
+    assert f"--body-file: {latin} is not UTF-8 text" in not_text.err
+    assert folder.code == 2
+    assert "--body-file" in folder.err
+    assert "is a directory" in folder.err
+    assert "Traceback" not in not_text.err + folder.err
+
+
 def test_a_bad_setting_stops_the_command_naming_the_variable(tmp_path: Path) -> None:
     run = rectify("db", "init", db=tmp_path / "x.sqlite3", RECTIFY_PORT="eighty")
 
