@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import structlog
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -36,9 +37,27 @@ FORMAT = "rectify-digest/1"
 DEV_KEY_FILE = Path("var") / "signing-key.pem"
 _SIGNED = ("format", "application", "position", "hash", "events", "issued_at", "key_id")
 
+log = structlog.get_logger("rectify.digests")
+
 
 class DigestError(Exception):
     """The signing key is missing or unusable, or a digest cannot be issued."""
+
+
+class SigningKeyUnavailable(DigestError):
+    """The service's own key is missing or unusable: its operator's to fix, not the caller's.
+    ``str()`` says which file and why (for the operator and the log); ``message`` names
+    only the setting (for whoever asked for a digest)."""
+
+    message = (
+        "the service's signing key is unavailable: its administrator must check "
+        "RECTIFY_SIGNING_KEY_FILE"
+    )
+
+
+def _unavailable(reason: str) -> SigningKeyUnavailable:
+    log.warning("signing_key_unavailable", reason=reason)
+    return SigningKeyUnavailable(reason)
 
 
 class DigestRejected(Exception):
@@ -101,7 +120,7 @@ def load_signing_key(settings: Settings) -> SigningKey:
     path = settings.signing_key_file
     if path is None:
         if settings.env == "prod":
-            raise DigestError("RECTIFY_SIGNING_KEY_FILE must be set when RECTIFY_ENV=prod")
+            raise _unavailable("RECTIFY_SIGNING_KEY_FILE must be set when RECTIFY_ENV=prod")
         path = DEV_KEY_FILE
     if settings.env == "dev" and not path.exists():
         try:
@@ -109,13 +128,13 @@ def load_signing_key(settings: Settings) -> SigningKey:
         except FileExistsError:  # another process wrote it first: read theirs
             pass
         except OSError as exc:
-            raise DigestError(f"RECTIFY_SIGNING_KEY_FILE: cannot write {path}: {exc}") from None
+            raise _unavailable(f"RECTIFY_SIGNING_KEY_FILE: cannot write {path}: {exc}") from None
     try:
         loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as exc:
-        raise DigestError(f"RECTIFY_SIGNING_KEY_FILE: cannot read {path}: {exc}") from None
+        raise _unavailable(f"RECTIFY_SIGNING_KEY_FILE: cannot read {path}: {exc}") from None
     if not isinstance(loaded, Ed25519PrivateKey):
-        raise DigestError(f"RECTIFY_SIGNING_KEY_FILE: {path} is not an Ed25519 private key")
+        raise _unavailable(f"RECTIFY_SIGNING_KEY_FILE: {path} is not an Ed25519 private key")
     return SigningKey(loaded)
 
 

@@ -31,7 +31,7 @@ from infrastructure.blobstore import (
     MediaTypeNotAllowed,
     UploadKeyReused,
 )
-from infrastructure.digests import DigestError
+from infrastructure.digests import DigestError, SigningKeyUnavailable
 from infrastructure.rate_limit import RateLimited
 
 PROBLEM_JSON = "application/problem+json"
@@ -56,6 +56,7 @@ STATUS: dict[type[Exception], int] = {
     ContentMismatch: 422,
     RateLimited: 429,
     ReadModelsBehind: 503,
+    SigningKeyUnavailable: 503,
 }
 
 TITLES = {

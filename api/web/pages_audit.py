@@ -26,7 +26,7 @@ from application.errors import NotFound
 from domain.errors import UnknownUnit
 from infrastructure.audit import AuditDesk
 from infrastructure.container import Container
-from infrastructure.digests import Digest, DigestError
+from infrastructure.digests import Digest, DigestError, SigningKeyUnavailable
 from projections.rows import Page
 
 log = structlog.get_logger("rectify.web")
@@ -128,7 +128,7 @@ def _page(
 def digest_failure(exc: DigestError) -> str:
     """Why no digest was issued, for the person who asked (the log keeps the details)."""
     text = str(exc)
-    if "RECTIFY_SIGNING_KEY_FILE" in text:
+    if isinstance(exc, SigningKeyUnavailable):
         return "服务的签名密钥不可用，请系统管理员检查签名密钥文件（RECTIFY_SIGNING_KEY_FILE）。"
     broken = re.search(r"broken at position (\d+)", text)
     if broken:

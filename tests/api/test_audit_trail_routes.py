@@ -92,3 +92,19 @@ def test_office_staff_may_not_issue_a_digest(audited: Api) -> None:
 
     assert answer.status_code == 403
     assert audited.world.app.recorder.max_notification_id() == before
+
+
+def test_an_unusable_signing_key_is_the_services_fault_and_its_path_stays_inside(
+    audited: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    container = audited.world.container
+    broken = container.settings.model_copy(update={"signing_key_file": tmp_path / "k"})
+    (tmp_path / "k").write_text("not a key")
+    monkeypatch.setattr(container, "settings", broken)
+
+    answer = audited.post("coord", "/api/audit/digests")
+
+    assert answer.status_code == 503
+    assert "RECTIFY_SIGNING_KEY_FILE" in answer.json()["detail"]
+    assert str(tmp_path) not in answer.text
+    assert audited.get("coord", "/api/audit/digests").json() == []
