@@ -53,10 +53,16 @@ def check_evidence(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
         cleaned.append(
             {
                 "file_name": check_text(
-                    str(ref["file_name"]), field="evidence", max_length=255, single_line=True
+                    str(ref["file_name"]),
+                    field=f"{where}.file_name",
+                    max_length=255,
+                    single_line=True,
                 ),
                 "media_type": check_text(
-                    str(ref["media_type"]), field="evidence", max_length=100, single_line=True
+                    str(ref["media_type"]),
+                    field=f"{where}.media_type",
+                    max_length=100,
+                    single_line=True,
                 ),
                 "size": size,
                 "sha256": sha,

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from api.http.deps import EvidenceAccess, ServicesDep
-from api.http.routers.downloads import disposition, evidence_name
+from api.http.routers.downloads import disposition, download_name
 from api.web.case_view import DONE, case_view
 from api.web.forms import Form, new_form_id
 from api.web.messages import Refusal, refusal
@@ -203,9 +203,10 @@ def evidence(
     data = container.blobs.read(sha256) if blob is not None and allowed else None
     if blob is None or data is None:
         raise NotFound(f"no evidence {sha256}")
-    name = request.query_params.get("name", "") or evidence_name(sha256, blob.media_type)
+    asked = request.query_params.get("name")
+    name = download_name(asked, sha256=sha256, media_type=blob.media_type)
     headers: dict[str, Any] = {
-        "Content-Disposition": disposition(name[:200]),
+        "Content-Disposition": disposition(name),
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
     }

@@ -139,6 +139,45 @@ def test_a_fetched_file_is_saved_under_a_name_with_its_extension(api: Api) -> No
     assert unnamed.headers["content-disposition"].endswith(f"UTF-8''{sha[:12]}.pdf")
 
 
+def test_a_name_asked_for_is_held_to_a_file_names_rules_and_loses_its_folders(
+    api: Api,
+) -> None:
+    sha = upload(api).json()["sha256"]
+
+    hidden = api.get("bj-clerk", f"/api/evidence/{sha}", params={"name": "a\x00b.pdf"})
+    turned = api.get("bj-clerk", f"/api/evidence/{sha}", params={"name": "a\u202efdp.exe"})
+    foldered = api.get("bj-clerk", f"/api/evidence/{sha}", params={"name": "../../etc/passwd"})
+
+    for refused in (hidden, turned):
+        assert refused.status_code == 422
+        assert refused.json()["field"] == "name"
+    assert foldered.headers["content-disposition"].endswith("UTF-8''passwd")
+
+
+def test_an_uploaded_file_name_is_plain_text_of_one_line(api: Api) -> None:
+    turned = upload(api, name="a\u202etxt.exe")
+    foldered = upload(api, name="C:\\扫描件\\盘点表.pdf")
+
+    assert turned.status_code == 422
+    assert turned.json()["field"] == "file"
+    assert foldered.status_code == 201
+    assert foldered.json()["file_name"] == "盘点表.pdf"
+
+
+def test_a_cited_file_name_that_shows_nothing_names_its_entry(api: Api) -> None:
+    uploaded = upload(api).json()
+    _, item_id = api.world.approved_item(office="bj")
+
+    answer = api.post(
+        "bj-clerk",
+        f"/api/items/{item_id}/rectification",
+        {"description": "已整改", "evidence": [{"sha256": uploaded["sha256"], "file_name": " "}]},
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "evidence[0].file_name"
+
+
 def test_whoever_may_read_a_citing_case_fetches_it_and_nobody_else(api: Api) -> None:
     uploaded = upload(api).json()
     cite(api, uploaded)

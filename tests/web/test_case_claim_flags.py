@@ -86,3 +86,17 @@ def test_an_evidence_file_saved_without_a_name_is_named_alike_by_the_console_and
 
     assert page.headers["content-disposition"].endswith(f"''{sha[:12]}.pdf")
     assert api.headers["content-disposition"] == page.headers["content-disposition"]
+
+
+def test_a_hand_made_download_name_is_refused_on_a_page_or_stripped_of_folders(
+    console: Console,
+) -> None:
+    sha = console.world.evidence()[0]["sha256"]
+    console.log_in("bj-clerk")
+
+    hidden = console.client.get(f"/evidence/{sha}", params={"name": "a\x00b.pdf"})
+    foldered = console.client.get(f"/evidence/{sha}", params={"name": "../../etc/passwd"})
+
+    assert hidden.status_code == 422
+    assert "<!doctype html>" in hidden.text.lower()
+    assert foldered.headers["content-disposition"].endswith("''passwd")

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 from urllib.parse import quote
 
 from fastapi import Response
+
+from domain.taxonomy import check_optional_text
 
 
 def evidence_name(sha256: str, media_type: str) -> str:
     """What an evidence file is saved as when no name is asked: the hash's start and the
     media type's extension (盘点表.pdf's own name is the citation's, not the file's)."""
     return sha256[:12] + (mimetypes.guess_extension(media_type) or "")
+
+
+def download_name(asked: str | None, *, sha256: str, media_type: str) -> str:
+    """The name a download is saved as: the one asked for (``?name=``, the name a citation
+    lists), held to a file name's rules and without any folder, else ``evidence_name``."""
+    name = check_optional_text(asked or "", field="name", max_length=255, single_line=True)
+    name = re.split(r"[/\\]", name)[-1].strip()
+    return name or evidence_name(sha256, media_type)
 
 
 def disposition(file_name: str) -> str:

@@ -10,11 +10,10 @@ from fastapi.responses import Response
 from api.http.deps import AppDep, BlobsDep, EvidenceAccessDep, ReaderDep, SettingsDep, WriterDep
 from api.http.errors import problem_responses
 from api.http.offload import OffloadedRoute
-from api.http.routers.downloads import disposition, evidence_name
-from api.http.schemas.common import clean_text
+from api.http.routers.downloads import disposition, download_name
 from api.http.schemas.evidence import EvidenceRead
 from application.errors import NotFound
-from domain.errors import InvalidInput
+from domain.taxonomy import check_text
 from infrastructure.blobstore import EvidenceTooLarge
 
 router = APIRouter(
@@ -35,14 +34,10 @@ async def refuse_large_bodies(request: Request, settings: SettingsDep) -> None:
 
 
 def _file_name(upload: UploadFile) -> str:
-    name = (upload.filename or "").strip()
-    try:
-        clean_text(name)
-    except ValueError:
-        raise InvalidInput("file name must be plain text", field="file") from None
-    if not name or len(name) > 255:
-        raise InvalidInput("file needs a name of at most 255 characters", field="file")
-    return name
+    """The uploaded file's own name, held to the rules of the name a rectification cites it
+    by (one line of plain text, at most 255 characters), without the sender's folders."""
+    name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return check_text(name, field="file", max_length=255, single_line=True)
 
 
 @router.post(
@@ -111,7 +106,9 @@ def download_evidence(
         headers={
             "ETag": f'"{sha256}"',
             "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": disposition(name or evidence_name(sha256, blob.media_type)),
+            "Content-Disposition": disposition(
+                download_name(name, sha256=sha256, media_type=blob.media_type)
+            ),
             "Cache-Control": "private, max-age=86400, immutable",
         },
     )
