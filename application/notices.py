@@ -175,11 +175,11 @@ class NoticeCommands(OfficeWork):
             cmd.act(None, command="manage_notices")
             book = self._book(caller)
             records = [book.record(rid) for rid in dict.fromkeys(record_ids)]
-            to = recipients or [u.code for u in self.campaign.offices()]
+            to = [u.code for u in self.campaign.offices()] if recipients is None else recipients
             cc = _DEFAULT_COPY_TO if copy_to is None else copy_to
             self._check_units(recipients=to, copy_to=cc)
             notice = Notice.draft(
-                title=title or f"关于{self.campaign.name}工作进展情况的通报",
+                title=f"关于{self.campaign.name}工作进展情况的通报" if title is None else title,
                 recipients=to,
                 copy_to=cc,
                 body=draft_body(self.campaign, records),

@@ -7,6 +7,7 @@ prove them — so the issued notice keeps saying what it said, whatever happens 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Any, Final
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -29,13 +30,32 @@ _NUMBER = re.compile(r"^\S.{0,30}〔\d{4}〕\d{1,4}号$")
 
 
 def check_number(number: str) -> str:
-    """A document number (文号) such as 机管国资〔2026〕3号; [2026] is read as 〔2026〕."""
-    cleaned = re.sub(r"[\[［【(（](\d{4})[\]］】)）]", r"〔\1〕", number.strip())
+    """A document number (文号) such as 机管国资〔2026〕3号, in one spelling: full-width
+    digits and letters read as ASCII (２０２６ as 2026, so a number is not taken twice in two
+    widths), and [2026] or （2026） as 〔2026〕."""
+    folded = unicodedata.normalize("NFKC", number.strip())
+    cleaned = re.sub(r"[\[【(](\d{4})[\]】)]", r"〔\1〕", folded)
     if not _NUMBER.match(cleaned):
+        shown = number if len(number) <= 40 else number[:40] + "…"
         raise InvalidInput(
-            f"number {number!r} is not a document number like 机管国资〔2026〕3号", field="number"
+            f"number {shown!r} is not a document number like 机管国资〔2026〕3号", field="number"
         )
     return cleaned
+
+
+def check_addressees(recipients: list[str], copy_to: list[str]) -> None:
+    """At least one recipient, and each unit named once: in recipients or in copy_to."""
+    if not recipients:
+        raise InvalidInput("a notice needs at least one recipient", field="recipients")
+    seen: dict[str, str] = {}
+    for name, codes in (("recipients", recipients), ("copy_to", copy_to)):
+        for n, code in enumerate(codes):
+            if code in seen:
+                raise InvalidInput(
+                    f"{name}[{n}]: {code} is already listed in {seen[code]}",
+                    field=f"{name}[{n}]",
+                )
+            seen[code] = name
 
 
 def check_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -89,8 +109,7 @@ class Notice(RecordedAggregate):
         records: list[dict[str, Any]],
         issuing_unit: str,
     ) -> Notice:
-        if not recipients:
-            raise InvalidInput("a notice needs at least one recipient", field="recipients")
+        check_addressees(recipients, copy_to)
         return cls(
             title=check_text(title, field="title", max_length=200, single_line=True),
             recipients=list(recipients),
@@ -113,8 +132,7 @@ class Notice(RecordedAggregate):
     ) -> None:
         if self.status != DRAFT:
             raise InvalidTransition("the notice is issued; an issued notice no longer changes")
-        if not recipients:
-            raise InvalidInput("a notice needs at least one recipient", field="recipients")
+        check_addressees(recipients, copy_to)
         title = check_text(title, field="title", max_length=200, single_line=True)
         body = check_text(body, field="body", max_length=50_000)
         now = (self.title, self.body, self.recipients, self.copy_to)

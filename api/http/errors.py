@@ -6,7 +6,7 @@ the field. A bug answers a bare 500 without details; the exception goes to the l
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import structlog
 from fastapi import FastAPI, Request
@@ -35,6 +35,7 @@ from infrastructure.digests import DigestError, SigningKeyUnavailable
 from infrastructure.rate_limit import RateLimited
 
 PROBLEM_JSON = "application/problem+json"
+MAX_DETAIL: Final = 500
 
 # The one table: an exception family and the status it answers. The most specific class
 # of an exception that appears here wins (its method resolution order decides).
@@ -167,6 +168,8 @@ async def _known_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, VersionConflict) and field == "expected_version":
         field = "If-Match"  # over HTTP the expected version is the If-Match header
     detail = f"{field}: {message}" if field and not message.startswith(field) else message
+    if len(detail) > MAX_DETAIL:  # a refused value is quoted, never echoed whole
+        detail = detail[: MAX_DETAIL - 1] + "…"
     code = error_code(exc)
     return problem(
         request, status, detail, code=code, field=field, headers=_headers_for(exc, status)

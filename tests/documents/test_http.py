@@ -150,9 +150,13 @@ def test_a_notice_answers_with_its_version_as_the_etag_and_an_empty_edit_is_refu
     [
         ({"recipients": ["bj", "zz"]}, "recipients[1]"),
         ({"copy_to": ["zz"]}, "copy_to[0]"),
+        ({"recipients": ["bj", "sh", "bj"]}, "recipients[2]"),
+        ({"recipients": ["bj"], "copy_to": ["finance", "bj"]}, "copy_to[1]"),
+        ({"recipients": []}, "recipients"),
     ],
+    ids=["unknown", "unknown-copy", "twice", "recipient-copied", "nobody"],
 )
-def test_a_notice_to_a_unit_the_campaign_lacks_names_that_entry(
+def test_a_notice_to_a_unit_the_campaign_lacks_or_twice_or_to_nobody_names_the_entry(
     api: Api, change: dict[str, list[str]], field: str
 ) -> None:
     record = _lagging_record(api)
@@ -242,3 +246,19 @@ def test_an_import_over_the_apis_limits_answers_422_naming_each_column(api: Api)
         {"row": 3, "column": "涉及资产", "message": "涉及资产第1项的编号不能超过100个字"},
     ]
     assert api.world.app.ledger(api.world["coord"], office="bj").issues == []
+
+
+def test_a_refused_value_is_quoted_short_and_a_notice_holds_a_bounded_list(api: Api) -> None:
+    record = _lagging_record(api)
+    notice = api.post("coord", "/api/notices", json={"records": [record]}).json()["id"]
+
+    long_number = api.post("coord", f"/api/notices/{notice}/issue", json={"number": "x" * 60})
+    too_long = api.post("coord", f"/api/notices/{notice}/issue", json={"number": "x" * 100_000})
+    long_record = api.post("coord", "/api/notices", json={"records": ["x" * 100_000]})
+
+    assert long_number.status_code == 422
+    assert len(long_number.json()["detail"]) < 200
+    assert too_long.status_code == long_record.status_code == 422
+    assert too_long.json()["field"] == "number"
+    assert long_record.json()["field"] == "records[0]"
+    assert len(too_long.text) + len(long_record.text) < 5_000

@@ -12,7 +12,7 @@ from api.http.deps import AppDep, ExpectedVersionDep, ReaderDep, WriterDep, etag
 from api.http.errors import problem_responses
 from api.http.offload import OffloadedRoute
 from api.http.routers.downloads import attachment
-from api.http.schemas.common import Body
+from api.http.schemas.common import Body, Code, ShortText, Text
 from application.paperwork import FORMATS
 
 router = APIRouter(
@@ -21,30 +21,39 @@ router = APIRouter(
     responses=problem_responses(401, 403, 404, 409, 422, 429),
 )
 Format = Annotated[Literal["docx", "pdf"], Path(description="docx or pdf")]
+MAX_RECORDS = 1000  # records one notice cites
+MAX_ADDRESSEES = 1000  # units in recipients, and in copy_to
+
+
+RecordId = Annotated[str, Field(max_length=200)]
+UnitCodes = Annotated[list[Code], Field(max_length=MAX_ADDRESSEES)]
 
 
 class NoticeDraft(Body):
-    records: list[str] = Field(
+    records: list[RecordId] = Field(
         min_length=1,
+        max_length=MAX_RECORDS,
         description="Accountability record ids: lagging:<item id>, ineffective:<item id>, "
         "falsified:<item id> or lagging:<office>:<milestone>",
     )
-    title: str | None = None
-    recipients: list[str] | None = Field(None, description="Unit codes (default: every office)")
-    copy_to: list[str] | None = Field(None, description="Unit codes (default: finance)")
+    title: ShortText | None = Field(None, description="Default: the campaign's progress notice")
+    recipients: UnitCodes | None = Field(None, description="Unit codes (default: every office)")
+    copy_to: UnitCodes | None = Field(None, description="Unit codes (default: finance)")
 
 
 class NoticeEdit(Body):
-    title: str | None = None
-    body: str | None = None
-    recipients: list[str] | None = None
-    copy_to: list[str] | None = None
-    reason: str = ""
+    title: ShortText | None = None
+    body: Annotated[str, Field(max_length=50_000)] | None = None
+    recipients: UnitCodes | None = None
+    copy_to: UnitCodes | None = None
+    reason: Text = ""
 
 
 class NoticeIssue(Body):
     number: str = Field(
-        description="文号, e.g. 机管国资〔2026〕3号", examples=["机管国资〔2026〕3号"]
+        max_length=60,
+        description="文号, e.g. 机管国资〔2026〕3号",
+        examples=["机管国资〔2026〕3号"],
     )
 
 
