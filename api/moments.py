@@ -9,7 +9,14 @@ that zone too.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Final
 from zoneinfo import ZoneInfo
+
+YEARS: Final = range(1970, 9001)  # a moment the service keeps or answers for
+
+
+class OutOfYears(ValueError):
+    """A real moment, but outside ``YEARS``."""
 
 
 def read_moment(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
@@ -26,4 +33,6 @@ def read_moment(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
         moment.astimezone(UTC)  # stored times are UTC: one past year 9999 there is none
     except OverflowError:
         raise ValueError(f"{text!r} is beyond the calendar") from None
+    if moment.year not in YEARS:
+        raise OutOfYears(f"must be between the years {YEARS.start} and {YEARS.stop - 1}")
     return moment

@@ -18,6 +18,7 @@ REPORTED = "reported"
 
 
 MAX_ASSETS = 100
+EARLIEST_FOUND_ON = date(1970, 1, 1)  # as the earliest moment a ledger is read as of
 ASSET_TEXT_LENGTH = 100
 
 
@@ -92,6 +93,11 @@ class Issue(RecordedAggregate):
         check_choice(source, SOURCES, field="source")
         if found_on > today:
             raise InvalidInput("found_on cannot be in the future", field="found_on")
+        if found_on < EARLIEST_FOUND_ON:
+            raise InvalidInput(
+                f"found_on cannot be before {EARLIEST_FOUND_ON} (the ledgers start there)",
+                field="found_on",
+            )
         return cls(
             office=office,
             category=category,

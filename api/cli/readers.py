@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import console, container, fail, parse_uuid
-from api.moments import read_moment
+from api.moments import OutOfYears, read_moment
 from infrastructure.container import Container
 from projections import labels
 from projections.lights import LIGHT_LABELS
@@ -44,6 +44,8 @@ def parse_moment(
         return None
     try:
         return read_moment(value, tz, end_of_day=end_of_day)
+    except OutOfYears as exc:
+        fail(f"{what} {exc}, got {value!r}")
     except ValueError:
         fail(f"{what} must be a date (2026-09-01) or a time (2026-09-01T12:00), got {value!r}")
 

@@ -28,7 +28,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from api.http.schemas.items import EvidenceCite
 from api.http.security import TokenSigner, authenticate_bearer
-from api.moments import read_moment
+from api.moments import OutOfYears, read_moment
 from application.commanding import CommandResult
 from application.errors import AuthenticationFailed
 from application.principal import Caller, Principal
@@ -224,13 +224,13 @@ def moment(
         return None
     try:
         value = read_moment(text, ZoneInfo(settings.timezone), end_of_day=end_of_day)
+    except OutOfYears as exc:
+        raise InvalidInput(f"{field} {exc}", field=field) from None
     except ValueError:
         raise InvalidInput(
             f"{field} must be a date (2026-09-01) or a moment (2026-09-01T12:00:00+08:00)",
             field=field,
         ) from None
-    if not 1970 <= value.year <= 9000:
-        raise InvalidInput(f"{field} must be between the years 1970 and 9000", field=field)
     return value.astimezone(UTC)
 
 

@@ -115,6 +115,8 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
         return f"{name}不能超过{longer.group(1)}个字。"
     if "must be one of" in text:
         return f"请选择有效的{name}。"
+    if "the ledgers start there" in text:
+        return f"{name}不能早于{_DATE.findall(text)[0]}。"
     if "cannot be in the future" in text:
         return f"{name}不能晚于今天。"
     if "before the problem was found" in text:

@@ -101,12 +101,15 @@ def test_unknown_names_and_bad_dates_are_refused_with_a_message(rectify: Rectify
     run = rectify
     unknown = run("projections", "rebuild", "gossip")
     bad_date = run("ledger", "issues", "--as-of", "yesterday")
+    ancient = run("ledger", "items", "--as-of", "0001-01-01")
     bad_office = run("progress", "--office", "mars")
     bad_unit = run("audit", "--unit", "mars")
 
     assert (unknown.code, bad_date.code, bad_office.code, bad_unit.code) == (2, 2, 1, 2)
     assert "unknown view 'gossip'" in unknown.err
     assert "--as-of must be a date" in bad_date.err
+    assert ancient.code == 2
+    assert "--as-of must be between the years 1970 and 9000" in ancient.err
     assert "unknown office 'mars'" in bad_office.err
     assert "unknown unit 'mars' (--unit): one of " in bad_unit.err
     assert "bj" in bad_unit.err.split("one of ")[1]

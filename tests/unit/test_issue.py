@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
@@ -37,6 +37,7 @@ def test_a_found_issue_is_open_and_keeps_its_facts() -> None:
         ("subtype", "long_idle"),  # a real_estate subtype, not a basic_management one
         ("source", "rumour"),
         ("found_on", TODAY + timedelta(days=1)),
+        ("found_on", date(1969, 12, 31)),
         ("assets", [{"code": "", "name": ""}]),
         ("assets", [{"code": "A-1", "owner": "x"}]),
     ],

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from api.moments import read_moment
+from api.moments import OutOfYears, read_moment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -36,3 +36,11 @@ def test_a_time_is_itself_and_without_an_offset_is_read_in_the_zone() -> None:
 def test_what_names_no_moment_is_a_value_error(text: str) -> None:
     with pytest.raises(ValueError, match=r"."):
         read_moment(text, SHANGHAI, end_of_day=True)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "1969-12-31T23:59:59+00:00", "9001-01-01"])
+def test_a_moment_outside_the_services_years_is_named_so(text: str) -> None:
+    """Every edge (the API's as_of/from/to, the command line's --as-of/--since/--until)
+    says the same: a date no ledger holds is refused, not read as an empty ledger."""
+    with pytest.raises(OutOfYears, match="between the years 1970 and 9000"):
+        read_moment(text, ZoneInfo("Asia/Shanghai"), end_of_day=False)

@@ -111,3 +111,18 @@ def test_the_issue_form_records_a_hundred_asset_lines_of_a_hundred_characters(
 
     assert answer.status_code == 200  # followed to the case page
     assert console.world.last_position() > before
+
+
+def test_a_problem_found_before_the_ledgers_start_is_refused_beside_its_date(
+    console: Console,
+) -> None:
+    """1900-01-01 was recorded (flagged 倒签 only), and an exported 0001-01-01 is a date
+    Excel cannot show."""
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+
+    answer = console.post("/issues/new", _issue_form(console, found_on="1900-01-01"))
+
+    assert answer.status_code == 422
+    assert '<p class="field-error" id="found_on-error">发现日期不能早于1970-01-01。' in answer.text
+    assert console.world.last_position() == before
