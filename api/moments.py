@@ -8,7 +8,7 @@ that zone too.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -29,10 +29,6 @@ def read_moment(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
     else:
         moment = datetime.fromisoformat(text)
         moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
-    try:
-        moment.astimezone(UTC)  # stored times are UTC: one past year 9999 there is none
-    except OverflowError:
-        raise ValueError(f"{text!r} is beyond the calendar") from None
-    if moment.year not in YEARS:
+    if moment.year not in YEARS:  # before converting: 0001-01-01 at +08:00 has no UTC
         raise OutOfYears(f"must be between the years {YEARS.start} and {YEARS.stop - 1}")
     return moment
