@@ -17,6 +17,10 @@ from starlette.datastructures import FormData, UploadFile
 
 from api.web.messages import Refusal
 
+STALE_FORM = Refusal(
+    "页面信息不完整或已被改动，请刷新页面，确认最新情况后重新提交。", None, "invalid_version", 422
+)
+
 
 @dataclass
 class Form:
@@ -74,8 +78,15 @@ class Form:
             return None
 
     def version(self) -> int | None:
-        value = self.values.get("version", "")
-        return int(value) if value.isdigit() else None
+        """The case's version the page showed (None: the form carries none). A value that is
+        no version was not made by the page: refused, not read as "any version"."""
+        value = self.values.get("version", "").strip()
+        if not value:
+            return None
+        if value.isascii() and value.isdigit() and len(value) <= 9:
+            return int(value)
+        self.refuse(STALE_FORM)
+        return None
 
     def idempotency_key(self) -> str | None:
         """The key the page put in the form: a form sent twice records once."""

@@ -239,8 +239,9 @@ def _run(
     act: Callable[[Step], CommandResult | None],
 ) -> Response:
     form = Form.of(name, data)
+    step = Step(form, data, user, container)
     try:
-        result = act(Step(form, data, user, container))
+        result = act(step) if form.refusal is None else None  # a version no page made
     except Refused as exc:
         failure = refusal(exc)
         assert failure is not None

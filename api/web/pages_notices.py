@@ -139,12 +139,13 @@ def _act(request: Request, data: FormData, user: WebUser, container: Container) 
         values["reason"] = form.text("reason", "修改说明", required=False, max_length=500)
     else:
         values["number"] = form.text("number", "文号", max_length=50)
+    version = form.version()
     if form.ok:
         try:
             if action == "edit":
-                app.edit_notice(caller, notice_id, **values, expected_version=form.version())
+                app.edit_notice(caller, notice_id, **values, expected_version=version)
             else:
-                app.issue_notice(caller, notice_id, **values, expected_version=form.version())
+                app.issue_notice(caller, notice_id, **values, expected_version=version)
         except (DomainError, ApplicationError) as exc:
             failure = refusal(exc, {"number": "文号", "body": "正文", "title": "标题"})
             assert failure is not None

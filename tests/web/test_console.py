@@ -7,6 +7,7 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
 
 from tests.web.conftest import Console
@@ -129,6 +130,22 @@ def test_a_form_sent_twice_records_once_and_a_stale_one_is_refused(console: Cons
     assert current.status_code == 409  # read afresh: now the state refuses a re-plan
     assert "事项当前状态为“审批中”，不能执行此操作。" in current.text
     assert console.world.last_position() == position
+
+
+@pytest.mark.parametrize("version", ["abc", "-1", "１", "9" * 30])
+def test_a_version_no_page_made_is_refused_not_read_as_any_version(
+    console: Console, version: str
+) -> None:
+    _, item_id = console.world.planned_item()
+    console.settle()
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+
+    answer = console.post(f"/items/{item_id}/approval-request", {"version": version})
+
+    assert answer.status_code == 422
+    assert "页面信息不完整或已被改动，请刷新页面" in answer.text
+    assert console.world.last_position() == before
 
 
 def test_another_offices_case_and_its_forms_are_not_found(console: Console) -> None:
