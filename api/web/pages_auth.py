@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
@@ -26,9 +28,21 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+EXPIRED: Final = {
+    "page": "登录已过期，请重新登录；登录后将回到刚才要打开的页面。",
+    "form": "登录已过期，刚才提交的内容没有保存。请重新登录，回到原页面后再提交一次。",
+}
+
+
 @router.get("/login")
-def login_form(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", form=Form("login"), next=safe_next(next))
+def login_form(request: Request, next: str = "/", expired: str = "") -> Response:
+    return render(
+        request,
+        "login.html",
+        form=Form("login"),
+        next=safe_next(next),
+        expired=EXPIRED.get(expired),
+    )
 
 
 @router.post("/login", dependencies=[CsrfDep])

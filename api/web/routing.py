@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import structlog
 from fastapi import Request, Response
@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 
 from api.web.messages import Refusal, label, refusal
 from api.web.rendering import render, services_of
-from api.web.session import CsrfRejected, LoginRequired, signed_in_user
+from api.web.session import SESSION_COOKIE, CsrfRejected, LoginRequired, signed_in_user
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -53,10 +53,25 @@ def _bad_query(exc: RequestValidationError) -> Refusal:
 
 
 def login_redirect(request: Request) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    if request.method != "GET":
-        target = "/"
-    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    """To the sign-in page, and back afterwards: to the page asked for, or, for a form
+    sent without a session, to the page the form was on (its Referer, on this site only).
+    A browser that still sent a session cookie is told its session ended; for a form, that
+    what it sent was not recorded."""
+    if request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:
+        target = _same_site_page(request) or "/"
+    query = f"next={quote(target, safe='')}"
+    if request.cookies.get(SESSION_COOKIE):
+        query += "&expired=" + ("form" if request.method != "GET" else "page")
+    return RedirectResponse(f"/login?{query}", status_code=303)
+
+
+def _same_site_page(request: Request) -> str | None:
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 class WebRoute(APIRoute):

@@ -21,6 +21,39 @@ def test_a_page_without_a_session_leads_to_the_sign_in_form(console: Console) ->
     assert answer.headers["location"] == "/login?next=%2Fitems%3Fstatus%3Dplanned"
 
 
+def test_an_ended_session_says_so_and_a_form_leads_back_to_its_page(console: Console) -> None:
+    """A form sent after the session ended is not recorded; the sign-in page says so, and
+    signing in leads back to the page the form was on, not to the dashboard."""
+    issue_id, item_id = console.world.planned_item()
+    console.settle()
+    before = console.world.last_position()
+    csrf = console.csrf()
+    console.client.cookies.set("rectify_session", "ended-or-forged")
+    page = f"http://testserver/issues/{issue_id}"
+
+    sent = console.client.post(
+        f"/items/{item_id}/approval-request",
+        data={"version": "1", "csrf_token": csrf},
+        headers={"Referer": page},
+        follow_redirects=False,
+    )
+    unreferred = console.client.post(
+        f"/items/{item_id}/approval-request",
+        data={"version": "1", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    opened = console.client.get("/items", follow_redirects=False)
+
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"/login?next=%2Fissues%2F{issue_id}&expired=form"
+    assert unreferred.headers["location"] == "/login?next=%2F&expired=form"
+    assert opened.headers["location"] == "/login?next=%2Fitems&expired=page"
+    shown = console.client.get(sent.headers["location"]).text
+    assert "登录已过期，刚才提交的内容没有保存" in shown
+    assert f'name="next" value="/issues/{issue_id}"' in shown
+    assert console.world.last_position() == before
+
+
 def test_signing_in_sets_an_httponly_samesite_session_and_records_the_sign_in(
     console: Console,
 ) -> None:
