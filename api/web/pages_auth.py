@@ -73,7 +73,7 @@ def _log_in(request: Request, data: FormData, services: Services) -> Response:
             start_session(request, response, services, services.signer.issue(principal.account_id))
             return response
     status = form.refusal.status if form.refusal else 422
-    return render(request, "login.html", status=status, form=form, next=target)
+    return render(request, "login.html", status=status, form=form, next=target, expired=None)
 
 
 @router.post("/logout", dependencies=[CsrfDep])
