@@ -114,6 +114,17 @@ def test_bad_filters_are_named_in_chinese_and_the_ledger_still_shows(console: Co
     assert "“只看逾期”取值无效" in answer.text
 
 
+def test_a_page_past_the_last_says_so_and_leads_back(console: Console) -> None:
+    console.world.issue()
+    console.settle()
+    console.log_in("bj-clerk")
+
+    past = console.client.get("/issues", params={"page": "999", "status": "open"}).text
+
+    assert "第 999 页没有记录（共 1 页）。" in past
+    assert '<a href="/issues?status=open&amp;page=1">回到第 1 页</a>' in past
+
+
 def test_a_refused_plan_shows_the_reason_in_chinese_and_keeps_the_form(
     console: Console,
 ) -> None:
