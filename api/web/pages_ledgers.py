@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 
 from api.http.deps import ServicesDep
-from api.http.exports import selected_ledger, sheet_scope
+from api.http.exports import looks_at_measures, selected_ledger, sheet_scope
 from api.web.ledger_params import PAGE_SIZES, LedgerParams, parse
 from api.web.messages import Refusal, refusal
 from api.web.messages import label as field_label
@@ -84,6 +84,7 @@ def _ledger_page(
         sources=SOURCES,
         page_sizes=PAGE_SIZES,
         today=container.app.today(),
+        unplanned_rows=kind == "items" and not looks_at_measures(p.filters()),
         status=422 if failure else 200,
     )
 

@@ -234,6 +234,28 @@ def test_the_xlsx_of_a_ledger_holds_the_rows_its_filters_select(console: Console
     assert console.client.get("/ledgers/nothing.xlsx").status_code == 404
 
 
+def test_the_measure_ledger_says_when_its_export_adds_problems_without_measures(
+    console: Console,
+) -> None:
+    console.world.planned_item(office="bj")
+    console.world.issue(title="尚无措施的问题")
+    console.settle()
+    console.log_in("bj-clerk")
+    note = "尚未制定整改措施的问题也各占一行"
+
+    plain = console.client.get("/items").text
+    by_status = console.client.get("/items", params={"status": "planned"}).text
+    problems = console.client.get("/issues").text
+    sheet = load_workbook(io.BytesIO(console.client.get("/ledgers/items.xlsx").content)).active
+    assert sheet is not None
+
+    assert "共 <strong>1</strong> 条" in plain
+    assert note in plain
+    assert sheet.max_row == 2 + 2  # title and header, the measure, the problem without one
+    assert note not in by_status
+    assert note not in problems
+
+
 def test_a_form_this_page_does_not_offer_says_why_even_when_its_fields_are_wrong(
     console: Console,
 ) -> None:
