@@ -8,6 +8,7 @@ milestones stand. The coordination office may act for any office, as the API let
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, Final
 
 from fastapi import APIRouter, Request, Response
@@ -59,6 +60,19 @@ def _office(request: Request, offices: dict[str, Unit], user: WebUser, form: For
     return next(own, next(iter(offices.values())))
 
 
+def _covering_group(container: Container, office: str) -> tuple[str, date] | None:
+    """The office above this one whose work group answers for it (北京办事处's for 天津),
+    as the milestones count it: its name and the day it was named."""
+    campaign, app = container.campaign, container.app
+    parent = campaign.unit(office).parent
+    while parent is not None:
+        record = app.office_record(parent)
+        if record is not None and record.work_group_named_on is not None:
+            return campaign.unit(parent).name, record.work_group_named_on
+        parent = campaign.unit(parent).parent
+    return None
+
+
 def _page(
     request: Request,
     container: Container,
@@ -76,6 +90,7 @@ def _page(
     app = container.app
     record = app.office_record(office.code)
     named = record.work_group if record is not None else None
+    covering = None if named is not None else _covering_group(container, office.code)
     if named is not None and not set(group.values) - {"office", "form_id"}:  # not yet edited
         group.values |= {
             f"{who}_{key}": person.get(key, "") for who, person in named.items() for key in person
@@ -98,6 +113,7 @@ def _page(
         status_labels=STATUS_LABELS,
         record=record,
         named=named,
+        covering=covering,
         group=group,
         inspection=inspection,
         people=PEOPLE,

@@ -165,3 +165,18 @@ def test_the_console_keeps_the_e_mail_it_does_not_show_and_says_when_nothing_cha
     group = group_of(console)
     assert (group["leader"]["email"], group["liaison"]["email"]) == ("z@bj.gov", "l@bj.gov")
     assert group["leader"]["phone"] == "010-65009999"
+
+
+def test_a_sub_office_covered_by_its_parents_work_group_is_told_so(console: Console) -> None:
+    """天津 is under 北京办事处: the milestone counts bj's work group for it, so the page no
+    longer says tj has named none."""
+    console.log_in("bj-clerk")
+    before = console.client.get("/office-work", params={"office": "tj"}).text
+    console.post("/office-work/work-group", GROUP)
+
+    after = console.client.get("/office-work", params={"office": "tj"}).text
+
+    assert "尚未报送" in before
+    day = console.world.today().isoformat()
+    assert f"由北京办事处的工作专班统一负责（{day} 报送），本单位无需另行报送" in after
+    assert "尚未报送。请填写" not in after
