@@ -2,8 +2,8 @@
 
 An item not yet rectified is red once its deadline has passed and yellow while the
 deadline is at most ``yellow_days`` away (today included); anything else is green. An
-issue or an office shows its worst item (an open issue with no item yet is yellow). Nothing
-here is stored: tomorrow's lights differ.
+issue or an office shows its worst item, and an open issue with no item yet is yellow, as
+is the office it belongs to. Nothing here is stored: tomorrow's lights differ.
 """
 
 from __future__ import annotations

@@ -58,6 +58,10 @@ PROGRESS_ITEMS = Table(
     defaults={"approvals": []},
 )
 
+# An issue that has had an item planned (its first): an open issue absent here has no plan
+# yet, and turns its office's light yellow as it turns its own row's in the problem list.
+PROGRESS_PLANNED = Table(name="view_progress_planned", key="id", columns=("id", "first_item"))
+
 PROGRESS_OFFICES = acts_table("view_progress_offices")
 
 _ISSUE_STATUS = {
@@ -70,7 +74,7 @@ _ISSUE_STATUS = {
 class Progress(ViewProjection):
     name = "progress"
     label = "整改进度"
-    tables = (PROGRESS_ISSUES, PROGRESS_ITEMS, PROGRESS_OFFICES)
+    tables = (PROGRESS_ISSUES, PROGRESS_ITEMS, PROGRESS_PLANNED, PROGRESS_OFFICES)
     aggregates = (Issue, RectificationItem, OfficeRecord)
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
@@ -80,6 +84,7 @@ class Progress(ViewProjection):
             return [
                 (PROGRESS_ISSUES.name, id_text(event.issue_id)),
                 (PROGRESS_ITEMS.name, id_text(event.originator_id)),
+                (PROGRESS_PLANNED.name, id_text(event.issue_id)),
             ]
         if type(event).__qualname__.startswith("Issue."):
             return [(PROGRESS_ISSUES.name, id_text(event.originator_id))]
@@ -104,6 +109,8 @@ class Progress(ViewProjection):
         if row is None:
             issue = batch.require(PROGRESS_ISSUES.name, event.issue_id, missing="unknown issue")
             row = PROGRESS_ITEMS.blank(id=key, office=issue["office"], category=issue["category"])
+            if batch.get(PROGRESS_PLANNED.name, issue["id"]) is None:
+                batch.put(PROGRESS_PLANNED.name, {"id": issue["id"], "first_item": key})
         apply_item(row, event)
         batch.put(PROGRESS_ITEMS.name, row)
 
@@ -119,6 +126,7 @@ class _Tally:
     due_soon: int = 0
     issues: int = 0
     issues_closed: int = 0
+    unplanned: int = 0
     missed: set[str] = field(default_factory=set)
 
     def add(self, other: _Tally) -> None:
@@ -129,11 +137,13 @@ class _Tally:
         self.due_soon += other.due_soon
         self.issues += other.issues
         self.issues_closed += other.issues_closed
+        self.unplanned += other.unplanned
 
     def counts(self) -> ProgressCounts:
         total = sum(self.by_status.values())
         verified = sum(self.by_status.get(s, 0) for s in VERIFIED)
-        light = RED if self.overdue or self.missed else (YELLOW if self.due_soon else GREEN)
+        soon = self.due_soon or self.unplanned
+        light = RED if self.overdue or self.missed else (YELLOW if soon else GREEN)
         return ProgressCounts(
             total=total,
             by_status=dict(sorted(self.by_status.items())),
@@ -145,6 +155,7 @@ class _Tally:
             milestones_missed=sorted(self.missed),
             issues=self.issues,
             issues_closed=self.issues_closed,
+            unplanned=self.unplanned,
         )
 
 
@@ -183,15 +194,19 @@ def _tallies(
             tally.due_soon += int(soon or 0)
     issue_rows = fetch(
         db,
-        f"SELECT office, category, status, COUNT(*) FROM {PROGRESS_ISSUES.name}{where.sql()} "
+        f"SELECT office, category, status, COUNT(*), COUNT(*) - COUNT(p.id) "
+        f"FROM {PROGRESS_ISSUES.name} LEFT JOIN {PROGRESS_PLANNED.name} p "
+        f"ON p.id = {PROGRESS_ISSUES.name}.id{where.sql()} "
         "GROUP BY office, category, status",
         where.params,
     )
-    for office, category, status, n in issue_rows:
+    for office, category, status, n, unplanned in issue_rows:
         for tally in tallies(office, category):
             tally.issues += int(n)
             if status != issue_states.OPEN:
                 tally.issues_closed += int(n)
+            else:
+                tally.unplanned += int(unplanned)
     return by_office, by_category, total
 
 

@@ -115,6 +115,7 @@ class ProgressCounts:
     milestones_missed: list[str]
     issues: int
     issues_closed: int
+    unplanned: int  # open problems with no item planned yet
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,17 @@ def progress(office: str = typer.Option(None, help="Only this office and its sub
     with fresh_views() as built:
         offices = office_scope(built.campaign, None, office)
         view = built.read_models.progress(offices=offices)
-        columns = ("灯", "单位", "问题（销号/总数）", "事项", "核查通过", "完成率", "逾期", "临期")
+        columns = (
+            "灯",
+            "单位",
+            "问题（销号/总数）",
+            "未定措施",
+            "事项",
+            "核查通过",
+            "完成率",
+            "逾期",
+            "临期",
+        )
         table = _table(f"整改进度（{view.today.isoformat()}）", None, *columns)
         for row in view.offices:
             name = row.name if not row.sub_offices else f"{row.name}（含下属）"
@@ -207,6 +217,7 @@ def _progress_cells(name: str, counts: ProgressCounts) -> list[str]:
         _light(counts.light),
         name,
         f"{counts.issues_closed}/{counts.issues}",
+        str(counts.unplanned),
         str(counts.total),
         str(counts.verified),
         f"{counts.percent_verified:.1f}%",

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from projections.lights import LightRule
+from tests.api.test_scope_matrix import WORK_GROUP
 from tests.builders import World
 from tests.projections.support import fresh_views, later
 
@@ -98,3 +99,25 @@ def test_an_open_problem_with_no_measure_yet_is_yellow_and_filtered_so(world: Wo
 
     assert lights == {"尚无措施": "yellow", "已有措施": "green"}
     assert (titles("red"), titles("yellow"), titles("green")) == ([], ["尚无措施"], ["已有措施"])
+
+
+def test_an_office_with_an_open_problem_and_no_plan_is_yellow_as_the_problem_is(
+    world: World,
+) -> None:
+    """The dashboard's office light agrees with the problem list's: an office whose only
+    problem has no measure yet is not on track, and planning one turns it green. (The
+    office meets its milestones first, so that none turns it red.)"""
+    world.app.name_work_group(world["sh-clerk"], office="sh", **WORK_GROUP)
+    problem = world.issue(office="sh", by="sh-clerk", title="尚无措施").id
+    world.app.submit_self_inspection(world["sh-clerk"], office="sh")
+
+    def sh() -> tuple[str, int, int]:
+        progress = fresh_views(world).progress(offices=None)
+        own = next(o.own for o in progress.offices if o.office == "sh")
+        return own.light, own.unplanned, progress.total.unplanned
+
+    unplanned = sh()
+    world.item(problem, by="sh-clerk", deadline=world.today() + timedelta(days=30))
+
+    assert unplanned == ("yellow", 1, 1)
+    assert sh() == ("green", 0, 0)
