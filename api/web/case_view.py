@@ -13,6 +13,8 @@ from api.web.forms import Form, new_form_id
 from api.web.messages import Refusal
 from api.web.session import WebUser
 from application.errors import NotFound
+from application.principal import Caller
+from application.service import RectifyApp
 from domain.issue import Issue
 from domain.item import RectificationItem
 from domain.taxonomy import COORDINATION_UNIT, FINANCE_UNIT
@@ -47,6 +49,31 @@ class ItemView:
     decisions: list[AuditRow]
     approvals: list[tuple[str, bool]]  # unit, approved
     flags: list[str] = field(default_factory=list)  # its rectification's claim flags
+    earlier_evidence: list[EarlierFile] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EarlierFile:
+    """A file an earlier rectification of the item cited that the latest one does not."""
+
+    file: dict[str, Any]
+    cited_on: datetime
+
+
+def earlier_evidence(
+    app: RectifyApp, caller: Caller, item: RectificationItem, as_of: datetime | None
+) -> list[EarlierFile]:
+    """What earlier rounds cited (before a failed verification or a falsification flag):
+    the auditor follows every claim, not only the last."""
+    current = {f["sha256"] for f in item.evidence}
+    found: dict[str, EarlierFile] = {}
+    for entry in app.case_history(caller, item.id):
+        if entry.event_type != "Rectified" or (as_of is not None and entry.recorded_at > as_of):
+            continue
+        for cited in entry.data.get("evidence", []):
+            if cited["sha256"] not in current and cited["sha256"] not in found:
+                found[cited["sha256"]] = EarlierFile(cited, entry.recorded_at)
+    return list(found.values())
 
 
 @dataclass
@@ -140,6 +167,7 @@ def case_view(
                 decisions=[e for e in mine if e.event_type in DECISIONS],
                 approvals=_approvals(item),
                 flags=flags.get(item.id, []),
+                earlier_evidence=earlier_evidence(app, caller, item, as_of),
             )
         )
     return CaseView(

@@ -44,6 +44,15 @@ SECURITY_HEADERS = {
 }
 
 
+def file_size(size: int) -> str:
+    """A file's size as people read it: 512 字节, 3.4 KB, 12.5 MB (never 0.0 KB)."""
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 def _date(value: date | datetime | None, zone: str = "") -> str:
     if value is None:
         return ""
@@ -78,6 +87,7 @@ def environment() -> jinja2.Environment:
     env.filters["measure_type"] = labels.measure_type
     env.filters["approver"] = lambda code: APPROVERS.get(code, code)
     env.filters["claim_flag"] = lambda code: labels.CLAIM_FLAGS.get(code, code)
+    env.filters["file_size"] = file_size
     env.globals["query"] = _query
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     return env

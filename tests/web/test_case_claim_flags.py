@@ -100,3 +100,44 @@ def test_a_hand_made_download_name_is_refused_on_a_page_or_stripped_of_folders(
     assert hidden.status_code == 422
     assert "<!doctype html>" in hidden.text.lower()
     assert foldered.headers["content-disposition"].endswith("''passwd")
+
+
+def test_the_files_of_an_earlier_rectification_stay_linked_on_the_case_page(
+    console: Console,
+) -> None:
+    """A failed verification, then the office's second try with other files: the auditor
+    still downloads what the first try cited."""
+    world = console.world
+    issue_id, item_id = world.rectified_item()  # cites 盘点表.pdf
+    first = world.app.get_item(world["coord"], item_id).evidence[0]
+    world.app.record_verification(world["coord"], item_id, passed=False, comment="账实仍不符")
+    second = world.container.blobs.upload(
+        b"%PDF-1.4\n% second try\n",
+        media_type="application/pdf",
+        file_name="复盘表.pdf",
+        account_id=world["bj-clerk"].principal.account_id,
+    ).blob
+    world.app.record_rectification(
+        world["bj-clerk"],
+        item_id,
+        description="重新盘点",
+        evidence=[
+            {
+                "file_name": "复盘表.pdf",
+                "media_type": second.media_type,
+                "size": second.size,
+                "sha256": second.sha256,
+            }
+        ],
+    )
+    console.settle()
+    console.log_in("auditor")
+
+    page = console.client.get(f"/issues/{issue_id}").text
+    earlier = page.split('aria-label="此前提交的佐证材料"', 1)[1].split("</ul>", 1)[0]
+
+    assert f'href="/evidence/{first["sha256"]}?name=' in earlier
+    assert "盘点表.pdf" in earlier
+    assert "复盘表.pdf" not in earlier
+    assert f"{first['size']} 字节" in earlier
+    assert console.client.get(f"/evidence/{first['sha256']}").status_code == 200
