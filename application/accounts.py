@@ -144,6 +144,10 @@ class AccountCommands(CommandingApp):
             account = Account.register(username=username, display_name=display_name)
             for n, (role, unit) in enumerate(grants):
                 self.campaign.check_grant(role, unit, field=f"grants[{n}].")
+                if (role, unit) in grants[:n]:  # one request, not a state to conflict with
+                    raise InvalidInput(
+                        f"grants[{n}]: {role} at {unit} is listed twice", field=f"grants[{n}]"
+                    )
                 account.grant(role=role, unit=unit)
             account.note_password_changed(reset_by_admin=True)
             return cmd.done(account, result_of=account)

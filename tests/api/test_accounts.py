@@ -43,6 +43,7 @@ def test_an_administrator_creates_an_account_that_can_sign_in(api: Api) -> None:
         ({"password": "abc"}, 422, "password"),
         ({"grants": [{"role": "king", "unit": "xa"}]}, 422, "grants[0].role"),
         ({"grants": [{"role": "office_staff", "unit": "mars"}]}, 422, "grants[0].unit"),
+        ({"grants": [{"role": "office_staff", "unit": "xa"}] * 2}, 422, "grants[1]"),
         ({"is_admin": True}, 422, "is_admin"),
     ],
 )
