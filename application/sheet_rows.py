@@ -153,7 +153,10 @@ def assets_text(assets: list[dict[str, str]]) -> str:
 
 
 def choice_message(header: str, value: str, choices: dict[str, str]) -> str:
-    return f"未知的{header}“{value}”，应为：{'、'.join(choices.values())}"
+    allowed = "、".join(choices.values())
+    if not value:
+        return f"{header}不能为空，应为：{allowed}"
+    return f"未知的{header}“{value}”，应为：{allowed}"
 
 
 def issue_values(

@@ -62,7 +62,7 @@ class Form:
         if not value:
             self.error(key, f"请选择{label}。")
         elif value not in choices:
-            self.error(key, f"请从列表中选择有效的{label}。")
+            self.error(key, f"{label}的取值无效，请从列表中重新选择。")
         return value
 
     def day(self, key: str, label: str, *, required: bool = True) -> date | None:

@@ -53,9 +53,12 @@ def _plan_fields(form: Form) -> dict[str, Any]:
     }
 
 
-def _judged(s: Step, choices: dict[str, str], *, negative: str, label: str) -> bool | None:
-    """A yes-or-no decision with a comment, which saying no requires; None if refused."""
-    decision = s.form.choice("decision", "决定", choices)
+def _judged(
+    s: Step, choices: dict[str, str], *, negative: str, label: str, asked: str
+) -> bool | None:
+    """A yes-or-no decision (named ``asked`` on the form) with a comment (``label``), which
+    saying no requires; None if refused."""
+    decision = s.form.choice("decision", asked, choices)
     comment = s.form.text("comment", label, required=False)
     if decision == negative and not comment:
         s.form.error("comment", f"选择“{choices[negative]}”时请填写{label}。")
@@ -78,12 +81,13 @@ def _judgement(
     *,
     negative: str,
     label: str,
+    asked: str,
     run: Callable[[Step, UUID, bool, str], CommandResult],
 ) -> Callable[[Step, UUID], CommandResult | None]:
     """A yes-or-no step (approve, verify): the decision and its comment, then ``run``."""
 
     def step(s: Step, item_id: UUID) -> CommandResult | None:
-        verdict = _judged(s, choices, negative=negative, label=label)
+        verdict = _judged(s, choices, negative=negative, label=label, asked=asked)
         if verdict is None:
             return None
         return run(s, item_id, verdict, s.form.values.get("comment", ""))
@@ -95,6 +99,7 @@ approval = _judgement(
     {"approve": "同意", "reject": "退回修改"},
     negative="reject",
     label="审批意见",
+    asked="审批决定",
     run=lambda s, item_id, yes, comment: s.app.decide_approval(
         s.caller, item_id, approve=yes, comment=comment, expected_version=s.version
     ),
@@ -103,6 +108,7 @@ verification = _judgement(
     {"pass": "通过", "fail": "不通过"},
     negative="fail",
     label="核查意见",
+    asked="核查结论",
     run=lambda s, item_id, yes, comment: s.app.record_verification(
         s.caller, item_id, passed=yes, comment=comment, expected_version=s.version
     ),

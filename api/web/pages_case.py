@@ -147,7 +147,7 @@ def _record_issue(
     if not kind:
         form.error("kind", "请选择问题类别。")
     elif category not in CATEGORIES or subtype not in CATEGORIES[category][1]:
-        form.error("kind", "请从列表中选择有效的问题类别。")
+        form.error("kind", "问题类别的取值无效，请从列表中重新选择。")
     source = form.choice("source", "问题来源", SOURCES)
     title = form.text("title", "问题标题", max_length=200)
     description = form.text("description", "问题描述", required=False)

@@ -89,7 +89,7 @@ def test_only_rows_with_data_are_counted(world: World) -> None:
 def test_a_future_found_on_is_reported_with_every_other_error_in_chinese(world: World) -> None:
     rows = [
         {**GOOD_ROW, "发现日期": "2030-01-01"},
-        {**GOOD_ROW, "问题编号": "2", "问题名称": "二", "责任人": None},
+        {**GOOD_ROW, "问题编号": "2", "问题名称": "二", "责任人": None, "措施类型": None},
         {
             **GOOD_ROW,
             "问题编号": "3",
@@ -106,7 +106,8 @@ def test_a_future_found_on_is_reported_with_every_other_error_in_chinese(world: 
     assert found[(4, "责任人")] == "责任人不能为空"
     assert found[(5, "发现日期")] == "发现日期2030-01-01不能晚于今天（2026-10-10）"
     assert "未知的问题类别“车辆”" in found[(5, "问题类别")]
-    assert len(found) == 4
+    assert found[(4, "措施类型")].startswith("措施类型不能为空，应为：")
+    assert len(found) == 5
 
 
 MISTAKES: list[list[dict[str, Any]]] = [

@@ -55,7 +55,7 @@ def test_every_missing_field_is_named_at_once_and_nothing_is_recorded(console: C
     for message in (
         "请填写分管领导姓名。",
         "请填写联络员联系电话。",
-        "请从列表中选择有效的联络员级别。",
+        "联络员级别的取值无效，请从列表中重新选择。",
     ):
         assert message in answer.text
     assert console.world.last_position() == before
@@ -124,7 +124,7 @@ def test_an_office_cannot_name_another_offices_work_group(console: Console) -> N
     answer = console.post("/office-work/work-group", {**GROUP, "office": "sh"})
 
     assert answer.status_code == 422
-    assert "请从列表中选择有效的单位。" in answer.text
+    assert "单位的取值无效，请从列表中重新选择。" in answer.text
     assert console.world.last_position() == before
 
 
