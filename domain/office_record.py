@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from typing import Any, Final
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -28,6 +29,11 @@ def content_hash(content: Any) -> str:
     """SHA-256 of the canonical JSON of a snapshot (sorted keys, no spaces)."""
     body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+# A number as people write one: 0591-87846665, +86 138 0000 0000, (0591)87879025转8001.
+_PHONE: Final = re.compile(r"^[+(（]?[0-9][0-9 ()（）+\-－转]*[0-9]$")
+_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def check_person(person: dict[str, str], *, field: str, with_level: bool) -> dict[str, str]:
@@ -49,6 +55,13 @@ def check_person(person: dict[str, str], *, field: str, with_level: bool) -> dic
             person.get("email", ""), field=f"{field}.email", max_length=100, single_line=True
         ),
     }
+    if not _PHONE.match(cleaned["phone"]) or sum(c.isdigit() for c in cleaned["phone"]) < 5:
+        raise InvalidInput(
+            f"{field}.phone is not a telephone number (digits, with - + ( ) 转 or spaces)",
+            field=f"{field}.phone",
+        )
+    if cleaned["email"] and not _EMAIL.match(cleaned["email"]):
+        raise InvalidInput(f"{field}.email is not an e-mail address", field=f"{field}.email")
     if with_level:
         cleaned["level"] = check_choice(
             person.get("level", ""), LIAISON_LEVELS, field=f"{field}.level"

@@ -134,6 +134,13 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
         return "该事项已由此人负责，无需变更。"
     if "you cannot record problems for office" in text:
         return "您不能为该单位登记问题。"
+    if "is not a telephone number" in text:
+        return (
+            f"{name}的联系电话格式有误，"
+            "请填写电话号码（可含 - + ( ) 转 或空格），如 0591-87846665。"
+        )
+    if "is not an e-mail address" in text:
+        return f"{name}的电子邮箱格式有误，应如 name@example.gov.cn。"
     if "is already taken" in text:
         return f"{name}已被使用，请换一个。"
     if "is not a document number" in text:

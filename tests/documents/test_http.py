@@ -192,11 +192,11 @@ def test_milestones_and_the_work_group_over_http(api: Api) -> None:
         "/api/offices/bj/work-group",
         headers=api.headers("bj-clerk"),
         json={
-            "leader": {"name": "张建国", "title": "副主任", "phone": "010-1"},
+            "leader": {"name": "张建国", "title": "副主任", "phone": "010-65000001"},
             "liaison": {
                 "name": "李明",
                 "title": "处长",
-                "phone": "010-2",
+                "phone": "010-65000002",
                 "level": "division_chief",
             },
         },

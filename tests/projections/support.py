@@ -117,8 +117,13 @@ def scripted_campaign(world: World) -> None:
     later(world, days=1)
     app.flag_falsification(world["auditor"], flagged, reason="照片系整改前拍摄")
 
-    leader = {"name": "张主任", "title": "主任", "phone": "010-1"}
-    liaison = {"name": "李处长", "title": "处长", "phone": "010-2", "level": "division_chief"}
+    leader = {"name": "张主任", "title": "主任", "phone": "010-65000001"}
+    liaison = {
+        "name": "李处长",
+        "title": "处长",
+        "phone": "010-65000002",
+        "level": "division_chief",
+    }
     app.name_work_group(world["bj-clerk"], office="bj", leader=leader, liaison=liaison)
     app.name_work_group(
         world["bj-clerk"],

@@ -84,8 +84,8 @@ def test_a_falsification_flag_cites_the_claim_and_the_flag(world: World) -> None
     assert item_records(views, offices=None, kind="lagging") == []
 
 
-LEADER = {"name": "张主任", "title": "主任", "phone": "010-1"}
-LIAISON = {"name": "李处长", "title": "处长", "phone": "010-2", "level": "division_chief"}
+LEADER = {"name": "张主任", "title": "主任", "phone": "010-65000001"}
+LIAISON = {"name": "李处长", "title": "处长", "phone": "010-65000002", "level": "division_chief"}
 
 
 def test_an_office_that_missed_a_milestone_is_lagging_citing_the_late_act(world: World) -> None:

@@ -86,8 +86,13 @@ def test_account_events_are_logged_without_an_office(world: World) -> None:
 
 
 def test_milestone_acts_are_logged_under_their_office(world: World) -> None:
-    leader = {"name": "张主任", "title": "主任", "phone": "010-1"}
-    liaison = {"name": "李处长", "title": "处长", "phone": "010-2", "level": "division_chief"}
+    leader = {"name": "张主任", "title": "主任", "phone": "010-65000001"}
+    liaison = {
+        "name": "李处长",
+        "title": "处长",
+        "phone": "010-65000002",
+        "level": "division_chief",
+    }
     world.app.name_work_group(world["bj-clerk"], office="bj", leader=leader, liaison=liaison)
 
     rows = fresh_views(world).audit_events(unit="bj", page_size=10).items

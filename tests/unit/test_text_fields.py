@@ -76,7 +76,7 @@ SINGLE_LINE: dict[str, tuple[str, Callable[[str], object]]] = {
         "leader.name",
         lambda v: check_person(PERSON | {"name": v}, field="leader", with_level=False),
     ),
-    "evidence file name": ("evidence", cite),
+    "evidence file name": ("evidence[0].file_name", cite),
 }
 
 
@@ -155,3 +155,31 @@ def test_fields_that_may_be_empty_refuse_hidden_characters_too(bad: str) -> None
     check_person(PERSON | {"email": ""}, field="leader", with_level=False)
     with pytest.raises(InvalidInput):
         check_person(PERSON | {"email": f"a{bad}@b.c"}, field="leader", with_level=False)
+
+
+@pytest.mark.parametrize(
+    "phone", ["0591-87846665", "+86 138 0000 0000", "(0591)87879025转8001", "13900001111"]
+)
+def test_a_telephone_number_as_people_write_one_is_kept(phone: str) -> None:
+    assert (
+        check_person(PERSON | {"phone": phone}, field="leader", with_level=False)["phone"] == phone
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"phone": "abc"}, "leader.phone"),
+        ({"phone": "010-1"}, "leader.phone"),
+        ({"phone": "见附件"}, "leader.phone"),
+        ({"email": "not-an-email"}, "leader.email"),
+        ({"email": "a@b"}, "leader.email"),
+    ],
+)
+def test_a_work_group_member_needs_a_telephone_number_and_a_real_e_mail(
+    change: dict[str, str], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        check_person(PERSON | change, field="leader", with_level=False)
+
+    assert refused.value.field == field

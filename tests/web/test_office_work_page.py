@@ -180,3 +180,16 @@ def test_a_sub_office_covered_by_its_parents_work_group_is_told_so(console: Cons
     day = console.world.today().isoformat()
     assert f"由北京办事处的工作专班统一负责（{day} 报送），本单位无需另行报送" in after
     assert "尚未报送。请填写" not in after
+
+
+def test_a_phone_that_is_no_number_is_refused_beside_it(console: Console) -> None:
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+
+    answer = console.post("/office-work/work-group", GROUP | {"leader_phone": "abc"})
+
+    assert answer.status_code == 422
+    assert (
+        '<p class="field-error" id="leader_phone-error">分管领导的联系电话格式有误' in answer.text
+    )
+    assert console.world.last_position() == before
