@@ -39,6 +39,17 @@ ACCOUNTS: dict[str, tuple[str, str]] = {
 
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
+# A work group as offices name one (工作专班): a leader and a division-level liaison.
+WORK_GROUP = {
+    "leader": {"name": "张主任", "title": "主任", "phone": "010-65000001"},
+    "liaison": {
+        "name": "李处长",
+        "title": "处长",
+        "phone": "010-65000002",
+        "level": "division_chief",
+    },
+}
+
 
 @dataclass
 class World:

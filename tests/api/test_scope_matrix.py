@@ -17,6 +17,7 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from tests.api.conftest import Api
+from tests.builders import WORK_GROUP
 
 # Each parameter that names something belonging to an office, and how to fill it in.
 CASE_PARAMS = {"issue_id", "item_id", "sha256", "office", "report_id", "notice_id"}
@@ -26,16 +27,6 @@ NOT_IDS = {"fmt"}  # a file format in a download's path
 # other caller gets the same 403 whether or not the notice exists, which reveals nothing.
 ROLE_GATED = {("PATCH", "/api/notices/{notice_id}"), ("POST", "/api/notices/{notice_id}/issue")}
 ABSENT = "00000000-0000-4000-8000-000000000000"
-WORK_GROUP = {
-    "leader": {"name": "张主任", "title": "主任", "phone": "010-1234567"},
-    "liaison": {
-        "name": "李处长",
-        "title": "处长",
-        "phone": "010-7654321",
-        "level": "division_chief",
-    },
-}
-
 # Who must not see whose cases: (caller, office of the case). tj is below bj: bj's clerk
 # sees tj's cases, tj's clerk does not see bj's.
 STRANGERS = [("sh-clerk", "bj"), ("bj-clerk", "sh"), ("tj-clerk", "bj")]

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from api.http.routers.imports import MAX_SHEET_BYTES
 from application.ports import FixedClock
 from tests.api.conftest import Api, open_api
-from tests.builders import build_world
+from tests.builders import WORK_GROUP, build_world
 from tests.conftest import CAMPAIGN_NOW, database_url
 from tests.documents.reading import docx_text, pdf_text
 from tests.documents.sheets import GOOD_ROW, fill
@@ -191,15 +191,7 @@ def test_milestones_and_the_work_group_over_http(api: Api) -> None:
     named = api.client.put(
         "/api/offices/bj/work-group",
         headers=api.headers("bj-clerk"),
-        json={
-            "leader": {"name": "张建国", "title": "副主任", "phone": "010-65000001"},
-            "liaison": {
-                "name": "李明",
-                "title": "处长",
-                "phone": "010-65000002",
-                "level": "division_chief",
-            },
-        },
+        json=WORK_GROUP,
     )
     statuses = api.get("coord", "/api/milestones").json()
 

@@ -18,7 +18,7 @@ from projections.base import ViewContext, ViewProjection
 from projections.queries import ReadModels
 from projections.reading import fetch
 from projections.store import ViewStore
-from tests.builders import World, build_world
+from tests.builders import WORK_GROUP, World, build_world
 from tests.conftest import database_url
 
 BACKENDS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -117,19 +117,12 @@ def scripted_campaign(world: World) -> None:
     later(world, days=1)
     app.flag_falsification(world["auditor"], flagged, reason="照片系整改前拍摄")
 
-    leader = {"name": "张主任", "title": "主任", "phone": "010-65000001"}
-    liaison = {
-        "name": "李处长",
-        "title": "处长",
-        "phone": "010-65000002",
-        "level": "division_chief",
-    }
-    app.name_work_group(world["bj-clerk"], office="bj", leader=leader, liaison=liaison)
+    app.name_work_group(world["bj-clerk"], office="bj", **WORK_GROUP)
     app.name_work_group(
         world["bj-clerk"],
         office="bj",
-        leader={**leader, "name": "王主任"},
-        liaison=liaison,
+        leader={**WORK_GROUP["leader"], "name": "王主任"},
+        liaison=WORK_GROUP["liaison"],
         reason="人员调整",
     )
     app.submit_self_inspection(world["sh-clerk"], office="sh")

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from projections.queries import AccountabilityRecord, ReadModels
-from tests.builders import World
+from tests.builders import WORK_GROUP, World
 from tests.projections.support import fresh_views, later
 
 
@@ -84,12 +84,8 @@ def test_a_falsification_flag_cites_the_claim_and_the_flag(world: World) -> None
     assert item_records(views, offices=None, kind="lagging") == []
 
 
-LEADER = {"name": "张主任", "title": "主任", "phone": "010-65000001"}
-LIAISON = {"name": "李处长", "title": "处长", "phone": "010-65000002", "level": "division_chief"}
-
-
 def test_an_office_that_missed_a_milestone_is_lagging_citing_the_late_act(world: World) -> None:
-    world.app.name_work_group(world["bj-clerk"], office="bj", leader=LEADER, liaison=LIAISON)
+    world.app.name_work_group(world["bj-clerk"], office="bj", **WORK_GROUP)
     views = fresh_views(world)
 
     records = {r.id: r for r in views.accountability(offices=None, kind="lagging")}

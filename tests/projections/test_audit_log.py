@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.builders import World
+from tests.builders import WORK_GROUP, World
 from tests.projections.support import fresh_views, later
 
 
@@ -86,14 +86,7 @@ def test_account_events_are_logged_without_an_office(world: World) -> None:
 
 
 def test_milestone_acts_are_logged_under_their_office(world: World) -> None:
-    leader = {"name": "张主任", "title": "主任", "phone": "010-65000001"}
-    liaison = {
-        "name": "李处长",
-        "title": "处长",
-        "phone": "010-65000002",
-        "level": "division_chief",
-    }
-    world.app.name_work_group(world["bj-clerk"], office="bj", leader=leader, liaison=liaison)
+    world.app.name_work_group(world["bj-clerk"], office="bj", **WORK_GROUP)
 
     rows = fresh_views(world).audit_events(unit="bj", page_size=10).items
 

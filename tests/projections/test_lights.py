@@ -7,8 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from projections.lights import LightRule
-from tests.api.test_scope_matrix import WORK_GROUP
-from tests.builders import World
+from tests.builders import WORK_GROUP, World
 from tests.projections.support import fresh_views, later
 
 TODAY = date(2026, 10, 10)
