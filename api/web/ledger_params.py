@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 
 from starlette.datastructures import QueryParams
 
+from api.moments import YEARS
 from domain.campaign import Campaign
 from domain.taxonomy import CATEGORIES, SOURCES
 from projections.labels import ISSUE_STATUS, ITEM_STATUS
 from projections.ledger_reads import ISSUE_SORTS, ITEM_SORTS
 from projections.lights import LIGHTS
+from projections.reading import MAX_PAGE
 
 PAGE_SIZES: Final = (20, 50, 100, 200)
 DEFAULT_SORT: Final = {"issues": "-found_on", "items": "deadline"}
@@ -89,9 +91,12 @@ def _pick(params: LedgerParams, key: str, raw: str, choices: Any, message: str) 
 
 
 def _int(raw: str, default: int) -> int | None:
+    """A page number or size from the link, or None when it is none the ledger holds."""
     if not raw:
         return default
-    return int(raw) if raw.isdigit() and len(raw) < 8 else None
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 8):
+        return None
+    return int(raw) if 1 <= int(raw) <= MAX_PAGE else None
 
 
 def parse(
@@ -146,7 +151,7 @@ def _as_of(p: LedgerParams, raw: str, today: date) -> date | None:
     if day > today:
         p.errors["as_of"] = "查询日期不能晚于今天。"
         return None
-    if day.year < 1970:
-        p.errors["as_of"] = "查询日期过早。"
+    if day.year not in YEARS:
+        p.errors["as_of"] = f"查询日期应在{YEARS.start}年至{YEARS.stop - 1}年之间。"
         return None
     return None if day == today else day

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData, QueryParams, UploadFile
 
 from api.http.deps import ServicesDep
+from api.moments import YEARS
 from api.web.audit_text import verify_lines
 from api.web.downloads import download
 from api.web.forms import Form, new_form_id
@@ -40,10 +41,14 @@ def _day(raw: str, label: str, errors: dict[str, str]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         errors[label] = f"{label}不是有效的日期（格式：年-月-日）。"
         return None
+    if day.year not in YEARS:
+        errors[label] = f"{label}应在{YEARS.start}年至{YEARS.stop - 1}年之间。"
+        return None
+    return day
 
 
 def audit_filters(query: QueryParams, timezone: str) -> tuple[dict[str, Any], dict[str, str]]:
@@ -151,7 +156,10 @@ def _verify(request: Request, data: FormData, user: WebUser, container: Containe
     for upload in data.getlist("digests"):
         if isinstance(upload, UploadFile) and upload.filename:
             kept.append((upload.filename, upload.file.read(MAX_DIGEST_BYTES)))
-    result = AuditDesk.of(container).verify(user.caller(), digests=kept)
+    try:
+        result = AuditDesk.of(container).verify(user.caller(), digests=kept)
+    except DigestError as exc:  # the key to check the digests with is unusable
+        return _page(request, container, user, failure=f"未能核验：{digest_failure(exc)}")
     return _page(request, container, user, result=result)
 
 

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 
 from api.http.deps import EvidenceAccess, ServicesDep
 from api.http.routers.downloads import disposition, download_name
+from api.moments import YEARS
 from api.web.case_view import DONE, case_view
 from api.web.forms import Form, new_form_id
 from api.web.messages import Refusal, refusal
@@ -47,6 +48,8 @@ def _as_of(raw: str | None, timezone: str, today: date) -> tuple[datetime | None
         return None, "查询日期不是有效的日期（格式：年-月-日）。"
     if day >= today:
         return None, "" if day == today else "查询日期不能晚于今天。"
+    if day.year not in YEARS:
+        return None, f"查询日期应在{YEARS.start}年至{YEARS.stop - 1}年之间。"
     return datetime.combine(day, time.max, ZoneInfo(timezone)), ""
 
 

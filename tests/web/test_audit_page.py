@@ -224,3 +224,34 @@ def test_an_unusable_signing_key_is_explained_without_its_path(
     )
     assert str(tmp_path) not in answer.text
     assert audited.get("coord", "/api/audit/digests").json() == []
+
+
+def test_a_day_outside_the_services_years_is_named_not_a_500(web: Console) -> None:
+    web.log_in("coord")
+
+    page = web.client.get("/audit", params={"since": "0001-01-01"})
+
+    assert page.status_code == 200
+    assert "起始日期应在1970年至9000年之间。" in page.text
+
+
+def test_checking_digests_with_an_unusable_key_is_explained_not_a_500(
+    audited: Api, web: Console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    web.log_in("coord")
+    issued = web.post("/audit/digests", {})
+    link = re.search(r'href="/audit/digests/([0-9a-f-]+)\.json"', issued.text)
+    assert link is not None
+    digest = web.client.get(f"/audit/digests/{link.group(1)}.json").content
+    container = audited.world.container
+    broken = container.settings.model_copy(update={"signing_key_file": tmp_path})  # a folder
+    monkeypatch.setattr(container, "settings", broken)
+
+    answer = web.client.post(
+        "/audit/verify",
+        data={"csrf_token": web.csrf("/audit")},
+        files={"digests": ("digest.json", digest, "application/json")},
+    )
+
+    assert answer.status_code == 200
+    assert "未能核验：服务的签名密钥不可用" in answer.text

@@ -125,6 +125,20 @@ def test_a_page_past_the_last_says_so_and_leads_back(console: Console) -> None:
     assert '<a href="/issues?status=open&amp;page=1">回到第 1 页</a>' in past
 
 
+def test_a_day_or_page_no_ledger_holds_is_named_on_the_page(console: Console) -> None:
+    console.world.issue()
+    console.settle()
+    console.log_in("bj-clerk")
+
+    ancient = console.client.get("/issues", params={"as_of": "0001-01-01"})
+    far = console.client.get("/items", params={"page": "5000000"})
+
+    assert ancient.status_code == 200
+    assert "查询日期应在1970年至9000年之间。" in ancient.text
+    assert far.status_code == 200
+    assert "页码无效" in far.text
+
+
 def test_a_refused_plan_shows_the_reason_in_chinese_and_keeps_the_form(
     console: Console,
 ) -> None:
