@@ -18,7 +18,7 @@ from api.web import (
     pages_reports,
 )
 from api.web.rendering import STATIC
-from api.web.routing import WebRoute
+from api.web.routing import NO_SUCH_PAGE, WebRoute
 from application.errors import NotFound
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -42,7 +42,7 @@ def static(name: str) -> Response:
 last = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
-@last.get("/{rest:path}")
+@last.get(NO_SUCH_PAGE)
 def no_such_page(rest: str) -> Response:
     """A mistyped address is a page that says 未找到; the API's own paths keep its 404."""
     if rest == "api" or rest.startswith("api/"):

@@ -7,8 +7,8 @@ reason in Chinese with the API's status code. A bug is logged and shown as a pla
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, Final
 from urllib.parse import quote, urlsplit
 
 import structlog
@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match, Mount
 
 from api.web.messages import Refusal, label, refusal
 from api.web.rendering import render, services_of
@@ -52,6 +53,9 @@ def _bad_query(exc: RequestValidationError) -> Refusal:
     return Refusal(f"{named}的取值无效，请检查链接或筛选条件。", None, "validation_error", 422)
 
 
+NO_SUCH_PAGE: Final = "/{rest:path}"  # the console's last route: 未找到 for any other path
+
+
 def login_redirect(request: Request) -> Response:
     """To the sign-in page, and back afterwards: to the page asked for, or, for a form
     sent without a session, to the page the form was on (its Referer, on this site only).
@@ -68,10 +72,30 @@ def login_redirect(request: Request) -> Response:
 
 
 def _same_site_page(request: Request) -> str | None:
+    """The page the form was on: the Referer, if it is on this site and a page one can open
+    (a refused form is shown again at its POST-only address, which would answer 404)."""
     referer = urlsplit(request.headers.get("referer", ""))
     if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
         return None
+    if not _a_page(request.app.router.routes, referer.path):
+        return None
     return referer.path + (f"?{referer.query}" if referer.query else "")
+
+
+def _a_page(routes: Iterable[BaseRoute], path: str) -> bool:
+    """Whether a GET of ``path`` opens a page: a route answers it in full, other than the
+    catch-all that says there is no such page (the console's routes looked into)."""
+    opened = {"type": "http", "method": "GET", "path": path}
+    for route in routes:
+        inner = getattr(route, "routes", None)
+        if inner is not None and not isinstance(route, Mount):
+            if _a_page(inner, path):
+                return True
+            continue
+        if route.matches(opened)[0] != Match.FULL:
+            continue
+        return getattr(route, "path", None) != NO_SUCH_PAGE
+    return False
 
 
 class WebRoute(APIRoute):

@@ -12,7 +12,8 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import timedelta
+from typing import Annotated, Final
 from urllib.parse import urlsplit
 
 import structlog
@@ -25,6 +26,7 @@ from application.policy import COMMANDS, POLICY
 from application.principal import Caller, Principal
 
 SESSION_COOKIE = "rectify_session"
+SESSION_GRACE: Final = timedelta(days=1)
 CSRF_COOKIE = "rectify_csrf"
 CSRF_FIELD = "csrf_token"
 
@@ -103,7 +105,9 @@ def start_session(request: Request, response: Response, services: Services, toke
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=int(services.signer.lifetime.total_seconds()),
+        # The cookie outlives its token by a day: a browser that comes back after the token
+        # expired still sends it, so the sign-in page can say the session ended.
+        max_age=int((services.signer.lifetime + SESSION_GRACE).total_seconds()),
         httponly=True,
         samesite="lax",
         secure=_secure(request, services),

@@ -42,16 +42,34 @@ def test_an_ended_session_says_so_and_a_form_leads_back_to_its_page(console: Con
         data={"version": "1", "csrf_token": csrf},
         follow_redirects=False,
     )
+    refused_form = console.client.post(
+        f"/items/{item_id}/approval-request",
+        data={"version": "1", "csrf_token": csrf},
+        headers={"Referer": f"http://testserver/items/{item_id}/approval-request"},
+        follow_redirects=False,
+    )
     opened = console.client.get("/items", follow_redirects=False)
 
     assert sent.status_code == 303
     assert sent.headers["location"] == f"/login?next=%2Fissues%2F{issue_id}&expired=form"
     assert unreferred.headers["location"] == "/login?next=%2F&expired=form"
+    assert refused_form.headers["location"] == "/login?next=%2F&expired=form"  # POST-only
     assert opened.headers["location"] == "/login?next=%2Fitems&expired=page"
     shown = console.client.get(sent.headers["location"]).text
     assert "登录已过期，刚才提交的内容没有保存" in shown
     assert f'name="next" value="/issues/{issue_id}"' in shown
     assert console.world.last_position() == before
+
+
+def test_a_session_that_timed_out_is_told_so(console: Console) -> None:
+    """The cookie outlives its token, so a browser back after the token expired still says
+    who it was, and the sign-in page can say the session ended."""
+    console.log_in("bj-clerk")
+    console.world.clock.set(console.world.clock.now() + timedelta(days=2))
+
+    opened = console.client.get("/items", follow_redirects=False)
+
+    assert opened.headers["location"] == "/login?next=%2Fitems&expired=page"
 
 
 def test_signing_in_sets_an_httponly_samesite_session_and_records_the_sign_in(
