@@ -26,7 +26,7 @@ ACCOUNTABILITY_KINDS: Final = {
     "falsified": "弄虚作假",
 }
 
-_NUMBER = re.compile(r"^\S.{0,30}〔\d{4}〕\d{1,4}号$")
+_NUMBER = re.compile(r"^\S.{0,30}〔[0-9]{4}〕[0-9]{1,4}号$")  # ASCII digits: one spelling
 
 
 def check_number(number: str) -> str:
@@ -34,7 +34,7 @@ def check_number(number: str) -> str:
     digits and letters read as ASCII (２０２６ as 2026, so a number is not taken twice in two
     widths), and [2026] or （2026） as 〔2026〕."""
     folded = unicodedata.normalize("NFKC", number.strip())
-    cleaned = re.sub(r"[\[【(](\d{4})[\]】)]", r"〔\1〕", folded)
+    cleaned = re.sub(r"[\[【(]([0-9]{4})[\]】)]", r"〔\1〕", folded)
     if not _NUMBER.match(cleaned):
         shown = number if len(number) <= 40 else number[:40] + "…"
         raise InvalidInput(

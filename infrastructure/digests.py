@@ -125,6 +125,7 @@ def load_signing_key(settings: Settings) -> SigningKey:
     if settings.env == "dev" and not path.exists():
         try:
             _write_new_key(path)
+            log.warning("signing_key_generated", path=str(path))  # dev: a new key, new digests
         except FileExistsError:  # another process wrote it first: read theirs
             pass
         except OSError as exc:

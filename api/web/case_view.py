@@ -13,8 +13,7 @@ from api.web.forms import Form, new_form_id
 from api.web.messages import Refusal
 from api.web.session import WebUser
 from application.errors import NotFound
-from application.principal import Caller
-from application.service import RectifyApp
+from application.reads import HistoryEntry
 from domain.issue import Issue
 from domain.item import RectificationItem
 from domain.taxonomy import COORDINATION_UNIT, FINANCE_UNIT
@@ -61,14 +60,16 @@ class EarlierFile:
 
 
 def earlier_evidence(
-    app: RectifyApp, caller: Caller, item: RectificationItem, as_of: datetime | None
+    history: list[HistoryEntry], item: RectificationItem, as_of: datetime | None
 ) -> list[EarlierFile]:
     """What earlier rounds cited (before a failed verification or a falsification flag):
-    the auditor follows every claim, not only the last."""
+    the auditor follows every claim, not only the last. ``history``: the case's events."""
     current = {f["sha256"] for f in item.evidence}
     found: dict[str, EarlierFile] = {}
-    for entry in app.case_history(caller, item.id):
-        if entry.event_type != "Rectified" or (as_of is not None and entry.recorded_at > as_of):
+    for entry in history:
+        if entry.aggregate_id != item.id or entry.event_type != "Rectified":
+            continue
+        if as_of is not None and entry.recorded_at > as_of:
             continue
         for cited in entry.data.get("evidence", []):
             if cited["sha256"] not in current and cited["sha256"] not in found:
@@ -150,6 +151,7 @@ def case_view(
     days = container.settings.backdate_days
     flags = {} if as_of is not None else reads.claim_flags(list(issue.items))
     entered = app.local_date(issue.created_on)
+    history = app.case_history(caller, issue.id)  # one read of the case's events
     items = []
     for item_id in issue.items:
         try:
@@ -167,7 +169,7 @@ def case_view(
                 decisions=[e for e in mine if e.event_type in DECISIONS],
                 approvals=_approvals(item),
                 flags=flags.get(item.id, []),
-                earlier_evidence=earlier_evidence(app, caller, item, as_of),
+                earlier_evidence=earlier_evidence(history, item, as_of),
             )
         )
     return CaseView(

@@ -124,7 +124,9 @@ def _assets(text: str, form: Form) -> list[dict[str, str]]:
     """The 涉及资产 box's lines (a code, then a name), each held to the domain's rules for
     an asset line and named by its line number when it breaks one."""
     assets = []
-    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1)]
+    # split at line feeds only: str.splitlines would also split at \x0b, \x1c or U+2028,
+    # and the control characters the rules refuse would pass as line ends
+    lines = [(n, line.strip()) for n, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1)]
     for n, line in ((n, line) for n, line in lines if line):
         parts = _ASSET_SPLIT.split(line, maxsplit=1)
         asset = {"code": parts[0], "name": parts[1] if len(parts) > 1 else ""}

@@ -152,6 +152,8 @@ def test_a_name_asked_for_is_held_to_a_file_names_rules_and_loses_its_folders(
         assert refused.status_code == 422
         assert refused.json()["field"] == "name"
     assert foldered.headers["content-disposition"].endswith("UTF-8''passwd")
+    dots = api.get("bj-clerk", f"/api/evidence/{sha}", params={"name": ".."})
+    assert dots.headers["content-disposition"].endswith(f"UTF-8''{sha[:12]}.pdf")
 
 
 def test_an_uploaded_file_name_is_plain_text_of_one_line(api: Api) -> None:

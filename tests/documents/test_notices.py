@@ -130,7 +130,13 @@ def test_an_issued_notice_no_longer_changes_and_its_number_is_unique(
 
     with pytest.raises(InvalidTransition):
         world.app.edit_notice(world["coord"], first.id, body="改写", reason="")
-    for spelling in ("机管国资〔2026〕8号", "机管国资〔２０２６〕８号", "机管国资［2026］8号"):
+    spellings = (
+        "机管国资〔2026〕8号",
+        "机管国资〔２０２６〕８号",
+        "机管国资［2026］8号",
+        "机管国资〔٢٠٢٦〕٨号",
+    )
+    for spelling in spellings:  # the last: Arabic-Indic digits, which NFKC keeps
         with pytest.raises(InvalidInput) as taken:
             world.app.issue_notice(world["coord"], second.id, number=spelling)
         assert taken.value.field == "number"

@@ -22,7 +22,7 @@ def download_name(asked: str | None, *, sha256: str, media_type: str) -> str:
     lists), held to a file name's rules and without any folder, else ``evidence_name``."""
     name = check_optional_text(asked or "", field="name", max_length=255, single_line=True)
     name = re.split(r"[/\\]", name)[-1].strip()
-    return name or evidence_name(sha256, media_type)
+    return name if name.strip(".") else evidence_name(sha256, media_type)
 
 
 def disposition(file_name: str) -> str:
