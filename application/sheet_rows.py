@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, Protocol
 
+from domain.issue import EARLIEST_FOUND_ON
 from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, SOURCES
 
 # (key, header, needed on import)
@@ -200,6 +201,9 @@ def issue_values(
     elif found_on > today:  # the domain's rule (Issue.find), checked with the others
         later = f"发现日期{found_on.isoformat()}不能晚于今天（{today.isoformat()}）"
         errors.add(n, "found_on", later)
+    elif found_on < EARLIEST_FOUND_ON:  # the same rule's lower bound
+        early = f"发现日期{found_on.isoformat()}不能早于{EARLIEST_FOUND_ON.isoformat()}"
+        errors.add(n, "found_on", early)
     return values
 
 

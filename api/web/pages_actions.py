@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
+from api.http.routers.downloads import without_folders
 from api.web.forms import Form
 from api.web.messages import refusal
 from api.web.pages_case import settle, show_case
@@ -141,7 +142,7 @@ def _store(s: Step, file: UploadFile) -> dict[str, Any]:
     blobs = s.container.blobs
     data = file.file.read(blobs.max_bytes + 1)
     media_type = (file.content_type or "application/octet-stream").split(";")[0].strip()
-    name = str(file.filename).replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "佐证材料"
+    name = without_folders(str(file.filename))[:255] or "佐证材料"
     stored = blobs.upload(
         data, media_type=media_type, file_name=name, account_id=s.caller.principal.account_id
     )

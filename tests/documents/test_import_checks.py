@@ -97,6 +97,7 @@ def test_a_future_found_on_is_reported_with_every_other_error_in_chinese(world: 
             "问题类别": "车辆",
             "发现日期": "2030-01-01",
         },
+        {**GOOD_ROW, "问题编号": "4", "问题名称": "四", "发现日期": "1969-12-31"},
     ]
 
     errors = _rejected(world, rows)
@@ -107,7 +108,8 @@ def test_a_future_found_on_is_reported_with_every_other_error_in_chinese(world: 
     assert found[(5, "发现日期")] == "发现日期2030-01-01不能晚于今天（2026-10-10）"
     assert "未知的问题类别“车辆”" in found[(5, "问题类别")]
     assert found[(4, "措施类型")].startswith("措施类型不能为空，应为：")
-    assert len(found) == 5
+    assert found[(6, "发现日期")] == "发现日期1969-12-31不能早于1970-01-01"
+    assert len(found) == 6
 
 
 MISTAKES: list[list[dict[str, Any]]] = [

@@ -21,8 +21,13 @@ def download_name(asked: str | None, *, sha256: str, media_type: str) -> str:
     """The name a download is saved as: the one asked for (``?name=``, the name a citation
     lists), held to a file name's rules and without any folder, else ``evidence_name``."""
     name = check_optional_text(asked or "", field="name", max_length=255, single_line=True)
-    name = re.split(r"[/\\]", name)[-1].strip()
+    name = without_folders(name)
     return name if name.strip(".") else evidence_name(sha256, media_type)
+
+
+def without_folders(name: str) -> str:
+    """A file name as sent, without the sender's folders (C:\\扫描件\\表.pdf → 表.pdf)."""
+    return re.split(r"[/\\]", name)[-1].strip()
 
 
 def disposition(file_name: str) -> str:

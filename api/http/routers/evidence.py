@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from api.http.deps import AppDep, BlobsDep, EvidenceAccessDep, ReaderDep, SettingsDep, WriterDep
 from api.http.errors import problem_responses
 from api.http.offload import OffloadedRoute
-from api.http.routers.downloads import disposition, download_name
+from api.http.routers.downloads import disposition, download_name, without_folders
 from api.http.schemas.evidence import EvidenceRead
 from application.errors import NotFound
 from domain.taxonomy import check_text
@@ -36,7 +36,7 @@ async def refuse_large_bodies(request: Request, settings: SettingsDep) -> None:
 def _file_name(upload: UploadFile) -> str:
     """The uploaded file's own name, held to the rules of the name a rectification cites it
     by (one line of plain text, at most 255 characters), without the sender's folders."""
-    name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = without_folders(upload.filename or "")
     return check_text(name, field="file", max_length=255, single_line=True)
 
 
