@@ -198,23 +198,36 @@ def sign_digest(
     return Digest(**fields, public_key=public.b64, signature=base64.b64encode(signature).decode())
 
 
+_DIGEST_TEXT = ("format", "application", "hash", "issued_at", "key_id", "signature")
+_DIGEST_NUMBERS = ("position", "events")
+
+
 def parse_digest(text: str | bytes) -> Digest:
+    """A kept digest file, or DigestRejected naming what is wrong with it (for the auditor
+    holding the file: which field is missing or malformed, never a Python error's text)."""
     try:
         data = json.loads(text)
-        digest = Digest(
-            format=str(data["format"]),
-            application=str(data["application"]),
-            position=int(data["position"]),
-            hash=str(data["hash"]),
-            events=int(data["events"]),
-            issued_at=str(data["issued_at"]),
-            key_id=str(data["key_id"]),
-            public_key=str(data.get("public_key", "")),
-            signature=str(data["signature"]),
-        )
-        bytes.fromhex(digest.hash)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise DigestRejected(f"not a digest file: {exc}") from None
+    except (ValueError, TypeError):
+        raise DigestRejected("not a digest file: it is not JSON") from None
+    if not isinstance(data, dict):
+        raise DigestRejected("not a digest file: it is JSON, but not an object of fields")
+    missing = [name for name in (*_DIGEST_TEXT, *_DIGEST_NUMBERS) if name not in data]
+    if missing:
+        raise DigestRejected(f"not a digest file: it lacks the field(s) {', '.join(missing)}")
+    for name in _DIGEST_NUMBERS:
+        if not isinstance(data[name], int) or isinstance(data[name], bool):
+            raise DigestRejected(f"not a digest file: {name} must be a whole number")
+    for name in _DIGEST_TEXT:
+        if not isinstance(data[name], str):
+            raise DigestRejected(f"not a digest file: {name} must be text")
+    try:
+        bytes.fromhex(data["hash"])
+    except ValueError:
+        raise DigestRejected("not a digest file: hash is not hexadecimal") from None
+    digest = Digest(
+        **{name: data[name] for name in (*_DIGEST_TEXT, *_DIGEST_NUMBERS)},
+        public_key=str(data.get("public_key", "")),
+    )
     if digest.format != FORMAT:
         raise DigestRejected(f"unknown digest format {digest.format!r}")
     return digest

@@ -114,10 +114,36 @@ def test_a_digest_edited_after_signing_is_rejected(world: World, field: str, val
     assert "edited" in result.rejected_digests[0][1]
 
 
-def test_a_file_that_is_no_digest_is_rejected(world: World) -> None:
-    result = verify_with(world, "{not json")
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (None, "it is not JSON"),
+        ([], "it is JSON, but not an object of fields"),
+        ({"drop": "format"}, "it lacks the field(s) format"),
+        ({"position": "3"}, "position must be a whole number"),
+        ({"hash": "zz"}, "hash is not hexadecimal"),
+    ],
+    ids=["not-json", "a-list", "no-format", "position-as-text", "hash-not-hex"],
+)
+def test_a_file_that_is_no_digest_is_rejected_saying_what_is_wrong(
+    world: World, change: object, said: str
+) -> None:
+    """The auditor holding the file reads which field is missing or malformed, never a
+    Python error's text ('list indices must be integers', a bare KeyError)."""
+    fields = json.loads(kept(world).to_json())
+    if change is None:
+        text = "{not json"
+    elif isinstance(change, dict) and "drop" in change:
+        text = json.dumps({k: v for k, v in fields.items() if k != change["drop"]})
+    elif isinstance(change, dict):
+        text = json.dumps(fields | change)
+    else:
+        text = json.dumps(change)
+
+    result = verify_with(world, text)
+
     assert not result.ok
-    assert "not a digest" in result.rejected_digests[0][1]
+    assert f"not a digest file: {said}" in result.rejected_digests[0][1]
 
 
 def test_no_digest_is_issued_over_a_broken_chain(world: World) -> None:
