@@ -334,3 +334,15 @@ def test_an_account_that_records_no_problems_is_told_so_on_the_new_problem_page(
     assert page.status_code == 403
     assert "您的账号不能登记问题" in page.text
     assert "未找到" not in page.text
+
+
+def test_an_account_that_reads_no_office_is_told_why_its_pages_are_empty(
+    console: Console,
+) -> None:
+    console.log_in("admin")
+    admin = console.client.get("/issues").text
+    console.log_in("coord")
+    coord = console.client.get("/issues").text
+
+    assert "本账号不能查看任何单位的案件" in admin
+    assert "本账号不能查看任何单位的案件" not in coord
