@@ -15,6 +15,7 @@ from uuid import uuid4
 
 from starlette.datastructures import FormData, UploadFile
 
+from api.moments import YEARS
 from api.web.messages import Refusal
 
 STALE_FORM = Refusal(
@@ -92,6 +93,20 @@ class Form:
         """The key the page put in the form: a form sent twice records once."""
         value = self.values.get("form_id", "")
         return f"web-{value}" if 8 <= len(value) <= 64 and value.isalnum() else None
+
+
+def query_day(raw: str, label: str) -> tuple[date | None, str]:
+    """A day from a page's link (an as-of picker, a time window), or why it is none a ledger
+    holds, said with the field's ``label``; ``(None, "")`` when none was given."""
+    if not raw:
+        return None, ""
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None, f"{label}不是有效的日期（格式：年-月-日）。"
+    if day.year not in YEARS:
+        return None, f"{label}应在{YEARS.start}年至{YEARS.stop - 1}年之间。"
+    return day, ""
 
 
 def upload(data: FormData, key: str) -> UploadFile | None:

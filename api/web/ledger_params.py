@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from starlette.datastructures import QueryParams
 
-from api.moments import YEARS
+from api.web.forms import query_day
 from domain.campaign import Campaign
 from domain.taxonomy import CATEGORIES, SOURCES
 from projections.labels import ISSUE_STATUS, ITEM_STATUS
@@ -141,17 +141,9 @@ def parse(
 
 
 def _as_of(p: LedgerParams, raw: str, today: date) -> date | None:
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        p.errors["as_of"] = "查询日期不是有效的日期（格式：年-月-日）。"
-        return None
-    if day > today:
-        p.errors["as_of"] = "查询日期不能晚于今天。"
-        return None
-    if day.year not in YEARS:
-        p.errors["as_of"] = f"查询日期应在{YEARS.start}年至{YEARS.stop - 1}年之间。"
-        return None
+    day, wrong = query_day(raw, "查询日期")
+    if day is not None and day > today:
+        day, wrong = None, "查询日期不能晚于今天。"
+    if wrong:
+        p.errors["as_of"] = wrong
     return None if day == today else day

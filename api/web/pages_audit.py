@@ -15,10 +15,9 @@ from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData, QueryParams, UploadFile
 
 from api.http.deps import ServicesDep
-from api.moments import YEARS
 from api.web.audit_text import verify_lines
 from api.web.downloads import download
-from api.web.forms import Form, new_form_id
+from api.web.forms import Form, new_form_id, query_day
 from api.web.posting import form_route
 from api.web.rendering import render
 from api.web.routing import WebRoute
@@ -38,16 +37,9 @@ MAX_DIGEST_BYTES: Final = 64 * 1024
 
 
 def _day(raw: str, label: str, errors: dict[str, str]) -> date | None:
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        errors[label] = f"{label}不是有效的日期（格式：年-月-日）。"
-        return None
-    if day.year not in YEARS:
-        errors[label] = f"{label}应在{YEARS.start}年至{YEARS.stop - 1}年之间。"
-        return None
+    day, wrong = query_day(raw, label)
+    if wrong:
+        errors[label] = wrong
     return day
 
 

@@ -15,9 +15,8 @@ from starlette.datastructures import FormData
 
 from api.http.deps import EvidenceAccess, ServicesDep
 from api.http.routers.downloads import disposition, download_name
-from api.moments import YEARS
 from api.web.case_view import DONE, case_view
-from api.web.forms import Form, new_form_id
+from api.web.forms import Form, new_form_id, query_day
 from api.web.messages import Refusal, refusal
 from api.web.posting import form_route
 from api.web.rendering import render
@@ -40,16 +39,9 @@ def settle(container: Container, position: int | None) -> None:
 
 
 def _as_of(raw: str | None, timezone: str, today: date) -> tuple[datetime | None, str]:
-    if not raw:
-        return None, ""
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        return None, "查询日期不是有效的日期（格式：年-月-日）。"
-    if day >= today:
-        return None, "" if day == today else "查询日期不能晚于今天。"
-    if day.year not in YEARS:
-        return None, f"查询日期应在{YEARS.start}年至{YEARS.stop - 1}年之间。"
+    day, wrong = query_day(raw or "", "查询日期")
+    if day is None or day >= today:
+        return None, wrong or ("查询日期不能晚于今天。" if day and day > today else "")
     return datetime.combine(day, time.max, ZoneInfo(timezone)), ""
 
 
