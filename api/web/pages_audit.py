@@ -161,7 +161,8 @@ def _issue(request: Request, data: FormData, user: WebUser, container: Container
     try:
         digest = AuditDesk.of(container).issue_digest(user.caller(form.idempotency_key()))
     except DigestError as exc:
-        log.warning("digest_refused", reason=str(exc))
+        if not isinstance(exc, SigningKeyUnavailable):  # that one is logged where it is raised
+            log.warning("digest_refused", reason=str(exc))
         return _page(request, container, user, failure=f"未能生成摘要：{digest_failure(exc)}")
     return _page(request, container, user, issued=digest)
 
