@@ -31,6 +31,19 @@ def _issue_form(console: Console, **fields: str) -> dict[str, str]:
     } | fields
 
 
+def assert_refused_beside(console: Console, field: str, message: str, **fields: str) -> None:
+    """bj-clerk sends the new-problem form with ``fields``: 422, ``message`` beside
+    ``field``, nothing recorded."""
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+
+    answer = console.post("/issues/new", _issue_form(console, **fields))
+
+    assert answer.status_code == 422
+    assert f'<p class="field-error" id="{field}-error">{message}' in answer.text
+    assert console.world.last_position() == before
+
+
 @pytest.mark.parametrize("case", BAD_TITLES)
 def test_the_api_refuses_a_bad_title_with_422_naming_the_field(api: Api, case: str) -> None:
     title, _ = BAD_TITLES[case]
@@ -47,13 +60,7 @@ def test_the_api_refuses_a_bad_title_with_422_naming_the_field(api: Api, case: s
 @pytest.mark.parametrize("case", BAD_TITLES)
 def test_the_issue_form_shows_why_a_title_is_refused_beside_it(console: Console, case: str) -> None:
     title, message = BAD_TITLES[case]
-    console.log_in("bj-clerk")
-    before = console.world.last_position()
-    answer = console.post("/issues/new", _issue_form(console, title=title))
-
-    assert answer.status_code == 422
-    assert f'<p class="field-error" id="title-error">{message}' in answer.text
-    assert console.world.last_position() == before
+    assert_refused_beside(console, "title", message, title=title)
 
 
 @pytest.mark.parametrize(
@@ -92,13 +99,7 @@ def test_the_issue_form_holds_each_asset_line_to_the_apis_rules(
 ) -> None:
     """An asset line the API would refuse is refused on the form, by its line number, and
     nothing is recorded (a control character once reached the ledger and broke its export)."""
-    console.log_in("bj-clerk")
-    before = console.world.last_position()
-    answer = console.post("/issues/new", _issue_form(console, assets=assets))
-
-    assert answer.status_code == 422
-    assert f'<p class="field-error" id="assets-error">{message}' in answer.text
-    assert console.world.last_position() == before
+    assert_refused_beside(console, "assets", message, assets=assets)
 
 
 def test_the_issue_form_records_a_hundred_asset_lines_of_a_hundred_characters(
@@ -119,11 +120,6 @@ def test_a_problem_found_before_the_ledgers_start_is_refused_beside_its_date(
 ) -> None:
     """1900-01-01 was recorded (flagged 倒签 only), and an exported 0001-01-01 is a date
     Excel cannot show."""
-    console.log_in("bj-clerk")
-    before = console.world.last_position()
-
-    answer = console.post("/issues/new", _issue_form(console, found_on="1900-01-01"))
-
-    assert answer.status_code == 422
-    assert '<p class="field-error" id="found_on-error">发现日期不能早于1970-01-01。' in answer.text
-    assert console.world.last_position() == before
+    assert_refused_beside(
+        console, "found_on", "发现日期不能早于1970-01-01。", found_on="1900-01-01"
+    )
