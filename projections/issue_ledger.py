@@ -41,7 +41,14 @@ ISSUES = Table(
         "position",
     ),
     integers=frozenset({"reopen_count", "version", "position"}),
-    indexes=(("office", "found_on"), ("status",), ("category",), ("found_on",), ("updated_at",)),
+    indexes=(
+        ("office", "found_on"),
+        ("office", "status", "found_on"),  # an office's page of one status (not all of it)
+        ("status",),
+        ("category",),
+        ("found_on",),
+        ("updated_at",),
+    ),
 )
 
 ISSUE_ITEMS = Table(

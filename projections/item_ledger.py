@@ -56,6 +56,7 @@ ITEMS = Table(
     json=frozenset({"approvals", "claims"}),
     indexes=(
         ("office", "deadline"),
+        ("office", "status", "deadline"),  # an office's page of one status (not all of it)
         ("status", "deadline"),
         ("deadline",),
         ("issue_id",),

@@ -43,6 +43,14 @@ def stored_world(
     built.container.close()
 
 
+@pytest.fixture
+def pg_world(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> Iterator[World]:
+    """A world on its own PostgreSQL database (for what only PostgreSQL does)."""
+    built = build_world(database_url("postgres", tmp_path, request), clock)
+    yield built
+    built.container.close()
+
+
 def side_database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> SideDatabase:
     """Our own tables' database on this backend: a fresh SQLite file or PostgreSQL database."""
     settings = load_settings(database_url=database_url(backend, tmp_path, request))

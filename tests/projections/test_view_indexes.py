@@ -9,12 +9,9 @@ indexes it no longer declares for the new ones.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from application.ports import FixedClock
 from infrastructure.database import SideDatabase
 from infrastructure.projection_rebuild import rebuild
 from projections.audit_log import AUDIT_LOG
@@ -25,11 +22,10 @@ from projections.reading import fetch
 from projections.registry import VIEWS
 from projections.store import ViewStore
 from projections.table import Table
-from tests.builders import World, build_world
-from tests.conftest import database_url
-from tests.projections.support import live, scripted_campaign, stored_world
+from tests.builders import World
+from tests.projections.support import live, pg_world, scripted_campaign, stored_world
 
-__all__ = ["stored_world"]
+__all__ = ["pg_world", "stored_world"]
 
 
 def indexes_of(db: SideDatabase, physical: str) -> set[tuple[str, ...]]:
@@ -63,13 +59,6 @@ def test_a_view_gets_its_indexes_when_it_reaches_the_head_not_before(
         for name, (declared, present) in declared_and_present(store).items():
             assert present == declared, name
     assert any(declared for s in stores for declared, _ in declared_and_present(s).values())
-
-
-@pytest.fixture
-def pg_world(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> Iterator[World]:
-    built = build_world(database_url("postgres", tmp_path, request), clock)
-    yield built
-    built.container.close()
 
 
 @pytest.mark.postgres
