@@ -57,15 +57,15 @@ class EventLog:
         id_column = "rowid" if self.db.dialect == "sqlite" else "notification_id"
         notifications: list[Notification] = []
         ordered = sorted(positions)
+        select = f"SELECT {id_column}, originator_id, originator_version, topic, state FROM {table}"
         for n in range(0, len(ordered), _CHUNK):
             chunk = ordered[n : n + _CHUNK]
-            rows = fetch(
-                self.db,
-                f"SELECT {id_column}, originator_id, originator_version, topic, state "
-                f"FROM {table} WHERE {id_column} IN ({', '.join(['%s'] * len(chunk))}) "
-                f"ORDER BY {id_column}",
-                tuple(chunk),
-            )
+            params: tuple[Any, ...]
+            if self.db.dialect == "postgres":  # one short statement psycopg converts once
+                where, params = f"{id_column} = ANY(%s::bigint[])", (chunk,)
+            else:
+                where, params = f"{id_column} IN ({', '.join(['%s'] * len(chunk))})", tuple(chunk)
+            rows = fetch(self.db, f"{select} WHERE {where} ORDER BY {id_column}", params)
             notifications.extend(_notification(row) for row in rows)
         return self.decode(notifications)
 
