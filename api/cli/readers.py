@@ -20,6 +20,7 @@ from api.cli.common import console, container, fail, parse_uuid
 from api.moments import OutOfYears, read_moment
 from infrastructure.container import Container
 from projections import labels
+from projections.ledger_reads import ISSUE_SORTS, ITEM_SORTS
 from projections.lights import LIGHT_LABELS
 from projections.queries import ReadModels
 from projections.reading import office_scope
@@ -126,13 +127,23 @@ def _item_cells(row: ItemRow) -> list[str]:
     ]
 
 
+SOURCE = typer.Option(
+    None, help="self_inspection | spot_check | annual_supervision | inspection_tour"
+)
+_SORT_HELP = "A column of the list ({}); - in front: descending"
+ISSUE_SORT = typer.Option("-found_on", help=_SORT_HELP.format(", ".join(ISSUE_SORTS)))
+ITEM_SORT = typer.Option("deadline", help=_SORT_HELP.format(", ".join(ITEM_SORTS)))
+
+
 @ledger_cli.command("issues")
 def issues(
     office: str = typer.Option(None, help="An office (its sub-offices included)"),
     as_of: str = typer.Option(None, "--as-of", help="The ledger as it stood then"),
     status: str = typer.Option(None, help="open | closed | reported"),
     category: str = typer.Option(None),
+    source: str = SOURCE,
     light: str = typer.Option(None, help="green | yellow | red"),
+    sort: str = ISSUE_SORT,
     page: int = typer.Option(1),
     page_size: int = typer.Option(50),
 ) -> None:
@@ -146,7 +157,9 @@ def issues(
             office=office,
             status=status,
             category=category,
+            source=source,
             light=light,
+            sort=sort,
             page=page,
             page_size=page_size,
             as_of=at,
@@ -163,6 +176,7 @@ def items(
     category: str = typer.Option(None),
     overdue: bool = typer.Option(None, "--overdue/--not-overdue"),
     light: str = typer.Option(None, help="green | yellow | red"),
+    sort: str = ITEM_SORT,
     page: int = typer.Option(1),
     page_size: int = typer.Option(50),
 ) -> None:
@@ -178,6 +192,7 @@ def items(
             category=category,
             overdue=overdue,
             light=light,
+            sort=sort,
             page=page,
             page_size=page_size,
             as_of=at,

@@ -23,7 +23,7 @@ from api.cli.common import (
     reader,
     write_output,
 )
-from api.cli.readers import fresh_views, parse_moment
+from api.cli.readers import ISSUE_SORT, ITEM_SORT, SOURCE, fresh_views, parse_moment
 from api.http.exports import selected_ledger, sheet_scope
 from api.http.sheet_rules import SHEET_RULES
 from application.errors import AuthenticationFailed
@@ -76,11 +76,9 @@ def export_issues(
     as_of: str = AS_OF,
     category: str = typer.Option(None),
     status: str = typer.Option(None, help="open | closed | reported"),
-    source: str = typer.Option(
-        None, help="self_inspection | spot_check | annual_supervision | inspection_tour"
-    ),
+    source: str = SOURCE,
     light: str = LIGHT,
-    sort: str = typer.Option("-found_on", help="A column of the list; - in front: descending"),
+    sort: str = ISSUE_SORT,
 ) -> None:
     """问题清单 as XLSX."""
     filters = {"office": office, "category": category, "status": status, "source": source}
@@ -96,7 +94,7 @@ def export_items(
     status: str = typer.Option(None),
     overdue: bool = typer.Option(None, "--overdue/--not-overdue"),
     light: str = LIGHT,
-    sort: str = typer.Option("deadline", help="A column of the list; - in front: descending"),
+    sort: str = ITEM_SORT,
 ) -> None:
     """整改台账 as XLSX (importable again as a self-inspection sheet)."""
     filters = {"office": office, "category": category, "status": status, "overdue": overdue}

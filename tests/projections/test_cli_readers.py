@@ -76,6 +76,15 @@ def test_after_the_demo_the_readers_show_it_and_status_shows_the_lag(rectify: Re
     items = ok(run("ledger", "items", "--office", "bj"))
     assert "整改台账" in items
     assert "天津办事处" in items
+    spot_checks = ok(run("ledger", "issues", "--source", "spot_check", "--page-size", "50"))
+    assert "抽查" in spot_checks
+    assert "自查" not in spot_checks
+    assert re.search(r"共([1-9]\d?)条", spot_checks)
+    by_date = ok(run("ledger", "items", "--sort", "deadline", "--page-size", "50"))
+    latest_first = ok(run("ledger", "items", "--sort", "-deadline", "--page-size", "50"))
+    days = re.findall(r"\d{4}-\d{2}-\d{2}", by_date)
+    assert days == sorted(days)
+    assert re.findall(r"\d{4}-\d{2}-\d{2}", latest_first)[0] == max(days)
     assert "共0条" in ok(run("ledger", "issues", "--as-of", "2000-01-01"))
     progress = ok(run("progress"))
     assert "北京办事处（含下属）" in progress
@@ -104,6 +113,8 @@ def test_unknown_names_and_bad_dates_are_refused_with_a_message(rectify: Rectify
     ancient = run("ledger", "items", "--as-of", "0001-01-01")
     bad_office = run("progress", "--office", "mars")
     bad_unit = run("audit", "--unit", "mars")
+    bad_sort = run("ledger", "items", "--sort", "mood")
+    bad_source = run("ledger", "issues", "--source", "rumour")
 
     assert (unknown.code, bad_date.code, bad_office.code, bad_unit.code) == (2, 2, 1, 2)
     assert "unknown view 'gossip'" in unknown.err
@@ -113,3 +124,6 @@ def test_unknown_names_and_bad_dates_are_refused_with_a_message(rectify: Rectify
     assert "unknown office 'mars'" in bad_office.err
     assert "unknown unit 'mars' (--unit): one of " in bad_unit.err
     assert "bj" in bad_unit.err.split("one of ")[1]
+    assert (bad_sort.code, bad_source.code) == (1, 1)
+    assert "sort must be one of: deadline, " in bad_sort.err
+    assert "source must be one of: " in bad_source.err
