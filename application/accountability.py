@@ -2,7 +2,7 @@
 
 A record is named by an id a person can type — ``lagging:<item id>``, ``ineffective:<item
 id>``, ``falsified:<item id>`` or ``lagging:<office>:<milestone>`` — and, when cited in a
-notice, carries its facts in Chinese and the events that prove them (DESIGN §5).
+notice, carries its facts in Chinese and the events that prove them.
 """
 
 from __future__ import annotations

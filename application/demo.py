@@ -1,4 +1,4 @@
-"""A realistic demo campaign, dated relative to today (DESIGN §2-§5).
+"""A realistic demo campaign, dated relative to today.
 
 About forty problems over every office, category and source, and items in every state:
 overdue, rejected, failed verification (once and twice), verified and reported, one flagged

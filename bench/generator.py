@@ -1,7 +1,7 @@
 """A campaign's event log at scale: many offices, cases in a realistic mix of states.
 
 Cases arrive over the self-inspection and spot-check phases and move through the item
-lifecycle (DESIGN §4) in time order: planned, approval asked, some rejected and re-planned,
+lifecycle in time order: planned, approval asked, some rejected and re-planned,
 approved (with Finance for disposal and lease), some deadlines extended, rectified, some
 verifications failed once or twice, verified (the issue closes), some reported, a few
 flagged as falsified. Each case stops at a target stage drawn from a fixed mix, or where the

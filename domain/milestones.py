@@ -1,4 +1,4 @@
-"""Milestone rules (DESIGN §5): which office met, is still within, or missed each deadline.
+"""Milestone rules: which office met, is still within, or missed each deadline.
 
 Pure functions of the campaign calendar, the dates each office met its milestones and
 today's date (read from the application's clock). A milestone is due *on* its date: it is

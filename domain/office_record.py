@@ -1,6 +1,6 @@
 """OfficeRecord: one office's campaign paperwork — its work group and its submissions.
 
-The milestones (DESIGN §5) are facts on this record: the work group (工作专班: one leader in
+The milestones are facts on this record: the work group (工作专班: one leader in
 charge, one division-level liaison) named and later changed; the self-inspection submitted
 (a snapshot of the office's problem list and plans at that moment, with its SHA-256); the
 rectification report submitted. One record per office, its id derived from the office code.

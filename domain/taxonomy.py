@@ -1,4 +1,4 @@
-"""The campaign's vocabularies (DESIGN §3 and the plan's four measure types).
+"""The campaign's vocabularies (its categories, sources and the plan's four measure types).
 
 Codes are stored in events; labels are what people read.
 """

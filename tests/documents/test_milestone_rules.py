@@ -1,4 +1,4 @@
-"""The milestone rules at their boundary dates (DESIGN §5): due on the day, missed after it."""
+"""The milestone rules at their boundary dates: due on the day, missed after it."""
 
 from __future__ import annotations
 

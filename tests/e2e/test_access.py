@@ -56,7 +56,7 @@ def test_an_auditor_sees_no_write_action_and_can_verify_the_log(open_as: OpenAs)
     auditor.goto("/notices")
     expect(auditor.locator("form[action='/notices']")).to_have_count(0)
 
-    # Oversight: the policy lets an auditor flag claimed work as falsified (DESIGN §4),
+    # Oversight: the policy lets an auditor flag claimed work as falsified,
     # and nothing else on a rectified item.
     auditor.goto(first_link(auditor, "/items?status=rectified"))
     actions = auditor.locator("details.action")

@@ -1,4 +1,4 @@
-"""Builders for pure domain tests: issues and items driven to any state of DESIGN §4.
+"""Builders for pure domain tests: issues and items driven to any state of their lifecycle.
 
 No application, no database: the aggregates' own methods, with the accounts passed in as
 the application would pass them.

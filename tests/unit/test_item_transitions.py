@@ -1,4 +1,4 @@
-"""Every command of a rectification item from every state: the transitions of DESIGN §4.
+"""Every command of a rectification item from every state: the lifecycle's transitions.
 
 The table below is the specification, written independently of ``domain/item.py``: a
 command listed for a state moves the item to the given state; from any other state it is
