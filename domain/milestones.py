@@ -34,6 +34,7 @@ class MilestoneStatus:
     due: date
     done_on: date | None
     status: str
+    today: date  # the day the status was judged on
 
     @property
     def missed(self) -> bool:
@@ -42,7 +43,8 @@ class MilestoneStatus:
 
     @property
     def days_late(self) -> int:
-        return max(0, ((self.done_on or date.max) - self.due).days) if self.missed else 0
+        """Days past the due date: to the day it was done, or to today while it is not."""
+        return max(0, ((self.done_on or self.today) - self.due).days) if self.missed else 0
 
 
 def milestone_status(*, due: date, done_on: date | None, today: date) -> str:
@@ -67,6 +69,7 @@ def office_milestones(
                 due=milestone.due,
                 done_on=done_on,
                 status=milestone_status(due=milestone.due, done_on=done_on, today=today),
+                today=today,
             )
         )
     return statuses

@@ -169,8 +169,7 @@ def _missed_milestones(
             continue
         due = status.due.isoformat()
         if status.done_on is None:
-            late = (rule.today - status.due).days
-            reason = f"未按期完成「{status.label}」（应于{due}前完成），已逾期{late}天"
+            reason = f"未按期完成「{status.label}」（应于{due}前完成），已逾期{status.days_late}天"
         else:
             reason = (
                 f"「{status.label}」应于{due}前完成，{status.done_on.isoformat()}才完成，"

@@ -65,6 +65,7 @@ def test_late_and_missed_both_count_as_missed_with_the_days_late(campaign: Campa
     assert by_code["work_group_named"].missed
     assert by_code["work_group_named"].days_late == 5
     assert by_code["self_inspection_submitted"].status == MISSED
+    assert by_code["self_inspection_submitted"].days_late == 5  # due 09-15, still undone
     assert by_code["office_reports_due"].status == PENDING
     assert not by_code["office_reports_due"].missed
 
