@@ -237,3 +237,21 @@ def test_a_moment_that_is_no_moment_is_refused_naming_the_field(api: Api, value:
 
     assert answer.status_code == 422
     assert answer.json()["field"] == "as_of"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/items", "/api/issues", "/api/ledgers/items.xlsx", "/api/ledgers/issues.xlsx"]
+)
+def test_a_ledger_as_of_a_later_day_than_today_is_refused_naming_as_of(api: Api, path: str) -> None:
+    """Today's rows under a later day's lights (every deadline passed) would be no ledger
+    that ever stood: refused. The end of today is today."""
+    api.world.item(api.issue_id(), deadline=api.world.today() + timedelta(days=2))
+    api.settle()
+
+    later = api.get("bj-clerk", path, params={"as_of": "2026-10-11"})
+    today = api.get("bj-clerk", path, params={"as_of": "2026-10-10"})
+
+    assert later.status_code == 422
+    assert later.json()["field"] == "as_of"
+    assert "as_of must not be later than today (2026-10-10)" in later.json()["detail"]
+    assert today.status_code == 200

@@ -115,6 +115,7 @@ def test_unknown_names_and_bad_dates_are_refused_with_a_message(rectify: Rectify
     bad_unit = run("audit", "--unit", "mars")
     bad_sort = run("ledger", "items", "--sort", "mood")
     bad_source = run("ledger", "issues", "--source", "rumour")
+    future = run("ledger", "items", "--as-of", "9000-01-01")
 
     assert (unknown.code, bad_date.code, bad_office.code, bad_unit.code) == (2, 2, 1, 2)
     assert "unknown view 'gossip'" in unknown.err
@@ -127,3 +128,5 @@ def test_unknown_names_and_bad_dates_are_refused_with_a_message(rectify: Rectify
     assert (bad_sort.code, bad_source.code) == (1, 1)
     assert "sort must be one of: deadline, " in bad_sort.err
     assert "source must be one of: " in bad_source.err
+    assert future.code == 1
+    assert "as_of must not be later than today" in future.err
