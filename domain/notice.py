@@ -26,21 +26,30 @@ ACCOUNTABILITY_KINDS: Final = {
     "falsified": "弄虚作假",
 }
 
-_NUMBER = re.compile(r"^\S.{0,30}〔[0-9]{4}〕[0-9]{1,4}号$")  # ASCII digits: one spelling
+_NUMBER = re.compile(r"^(\S.{0,30})〔([0-9]{4})〕0*([1-9][0-9]{0,3})号$")  # ASCII digits
 
 
-def check_number(number: str) -> str:
-    """A document number (文号) such as 机管国资〔2026〕3号, in one spelling: full-width
-    digits and letters read as ASCII (２０２６ as 2026, so a number is not taken twice in two
-    widths), and [2026] or （2026） as 〔2026〕."""
-    folded = unicodedata.normalize("NFKC", number.strip())
+def check_number(number: str, *, year: int) -> str:
+    """A document number (文号) such as 机管国资〔2026〕3号 of the year it is issued in, in
+    one spelling, so that no number is taken twice in two spellings: full-width digits and
+    letters read as ASCII (２０２６ as 2026), [2026] or （2026） as 〔2026〕, no spaces, and
+    the serial without leading zeros (05号 as 5号; it starts at 1)."""
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", number))
     cleaned = re.sub(r"[\[【(]([0-9]{4})[\]】)]", r"〔\1〕", folded)
-    if not _NUMBER.match(cleaned):
-        shown = number if len(number) <= 40 else number[:40] + "…"
+    shown = number if len(number) <= 40 else number[:40] + "…"
+    found = _NUMBER.match(cleaned)
+    if found is None:
         raise InvalidInput(
-            f"number {shown!r} is not a document number like 机管国资〔2026〕3号", field="number"
+            f"number {shown!r} is not a document number like 机管国资〔{year}〕3号", field="number"
         )
-    return cleaned
+    prefix, numbered_in, serial = found.groups()
+    if int(numbered_in) != year:
+        raise InvalidInput(
+            f"number {shown!r} is of the year {numbered_in}: a notice issued in {year} is "
+            f"numbered 〔{year}〕",
+            field="number",
+        )
+    return f"{prefix}〔{numbered_in}〕{serial}号"
 
 
 def check_addressees(recipients: list[str], copy_to: list[str]) -> None:
@@ -162,7 +171,7 @@ class Notice(RecordedAggregate):
     def issue(self, *, number: str, today: date) -> None:
         if self.status != DRAFT:
             raise InvalidTransition(f"the notice was already issued as {self.number}")
-        self._issued(number=check_number(number), issued_on=today)
+        self._issued(number=check_number(number, year=today.year), issued_on=today)
 
     @event("Issued")
     def _issued(self, number: str, issued_on: date) -> None:

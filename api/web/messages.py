@@ -145,6 +145,9 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
         return f"{name}已被使用，请换一个。"
     if "is not a document number" in text:
         return f"{name}格式有误，应如“机管国资〔2026〕3号”。"
+    if issue_year := re.search(r"numbered 〔([0-9]{4})〕", text):
+        year = issue_year.group(1)
+        return f"{name}的年份应为印发年份 {year}，如“机管国资〔{year}〕3号”。"
     if field == "records":
         return _record_message(text)
     return f"{name}填写有误，请检查后重新提交。"

@@ -134,6 +134,8 @@ def test_an_issued_notice_no_longer_changes_and_its_number_is_unique(
         "机管国资〔2026〕8号",
         "机管国资〔２０２６〕８号",
         "机管国资［2026］8号",
+        "机管国资〔2026〕08号",
+        "机管国资 〔2026〕 8 号",
         "机管国资〔٢٠٢٦〕٨号",
     )
     for spelling in spellings:  # the last: Arabic-Indic digits, which NFKC keeps
@@ -141,6 +143,27 @@ def test_an_issued_notice_no_longer_changes_and_its_number_is_unique(
             world.app.issue_notice(world["coord"], second.id, number=spelling)
         assert taken.value.field == "number"
     assert world.app.get_notice(world["coord"], second.id).status == "draft"
+
+
+def test_a_number_is_of_the_year_it_is_issued_in_and_its_serial_starts_at_one(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    notice_id = world.app.draft_notice(
+        world["coord"], record_ids=[f"lagging:{cases['lagging']}"]
+    ).id
+    year = world.today().year
+    for wrong in (
+        f"机管国资〔{year - 1}〕5号",
+        f"机管国资〔{year + 1}〕5号",
+        f"机管国资〔{year}〕0号",
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            world.app.issue_notice(world["coord"], notice_id, number=wrong)
+        assert refused.value.field == "number"
+
+    world.app.issue_notice(world["coord"], notice_id, number=f"机管国资 〔{year}〕 007号")
+
+    assert world.app.get_notice(world["coord"], notice_id).number == f"机管国资〔{year}〕7号"
 
 
 def test_only_coordinators_draft_and_offices_read_only_issued_notices(

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import OpenAs
+from tests.e2e.conftest import OpenAs, Service
 from tests.e2e.console import notice_of
 
 
@@ -20,7 +20,9 @@ def downloads(page: Page, base: str) -> None:
         assert answer.body().startswith(magic), fmt
 
 
-def test_a_notice_is_drafted_edited_issued_and_read_by_the_offices(open_as: OpenAs) -> None:
+def test_a_notice_is_drafted_edited_issued_and_read_by_the_offices(
+    open_as: OpenAs, service: Service
+) -> None:
     coord = open_as("coord")
     coord.goto("/notices")
     form = coord.locator("form[action='/notices']")
@@ -45,7 +47,7 @@ def test_a_notice_is_drafted_edited_issued_and_read_by_the_offices(open_as: Open
     issue = coord.locator("form[action$='/issue']")
     issue.locator("button[type=submit]").click()
     expect(coord.locator("#issue-number-error")).to_have_text("请填写文号。")
-    number = f"机管国资〔2026〕{uuid4().int % 900 + 100}号"
+    number = f"机管国资〔{service.today.year}〕{uuid4().int % 900 + 100}号"  # the issue year
     coord.locator("#issue-number").fill(number)
     coord.keyboard.press("Enter")  # the keyboard alone sends the form
     expect(coord.locator(".alert.ok")).to_have_text("通报已印发。")

@@ -24,8 +24,17 @@ from domain.errors import (
     IssueNotOpen,
     UnknownUnit,
 )
+from domain.notice import check_number
 from infrastructure.blobstore import EvidenceTooLarge, MediaTypeNotAllowed
 from infrastructure.rate_limit import RateLimited
+
+
+def refused_number(number: str, year: int) -> InvalidInput:
+    """The domain's own refusal of a document number (so its wording is what is mapped)."""
+    with pytest.raises(InvalidInput) as refused:
+        check_number(number, year=year)
+    return refused.value
+
 
 CASES = [
     (InvalidInput("title must not be empty", field="title"), "请填写问题标题。", 422),
@@ -92,6 +101,12 @@ CASES = [
         "文号格式有误，应如“机管国资〔2026〕3号”。",
         422,
     ),
+    (
+        refused_number("机管国资〔1999〕5号", 2026),
+        "文号的年份应为印发年份 2026，如“机管国资〔2026〕3号”。",
+        422,
+    ),
+    (refused_number("5号", 2026), "文号格式有误，应如“机管国资〔2026〕3号”。", 422),
     (
         InvalidInput("'x:1' is not an accountability record id", field="records"),
         "所选的通报事项无效，请从列表中勾选。",
