@@ -145,12 +145,15 @@ def test_an_issued_notice_no_longer_changes_and_its_number_is_unique(
     assert world.app.get_notice(world["coord"], second.id).status == "draft"
 
 
+def drafted(world: World, record: str) -> UUID:
+    """A notice the coordinator drafted citing ``record``."""
+    return world.app.draft_notice(world["coord"], record_ids=[record]).id
+
+
 def test_a_number_is_of_the_year_it_is_issued_in_and_its_serial_starts_at_one(
     world: World, cases: dict[str, UUID]
 ) -> None:
-    notice_id = world.app.draft_notice(
-        world["coord"], record_ids=[f"lagging:{cases['lagging']}"]
-    ).id
+    notice_id = drafted(world, f"lagging:{cases['lagging']}")
     year = world.today().year
     for wrong in (
         f"机管国资〔{year - 1}〕5号",
@@ -201,9 +204,7 @@ def _log_position(world: World, aggregate_id: str, version: int) -> int:
 def test_the_appendix_cites_each_event_in_chinese_by_its_record_and_log_position(
     world: World, cases: dict[str, UUID]
 ) -> None:
-    notice_id = world.app.draft_notice(
-        world["coord"], record_ids=[f"falsified:{cases['falsified']}"]
-    ).id
+    notice_id = drafted(world, f"falsified:{cases['falsified']}")
     citations = world.app.get_notice(world["coord"], notice_id).records[0]["citations"]
     flagged = next(c for c in citations if c["event_type"] == "FalsificationFlagged")
     position = _log_position(world, flagged["aggregate_id"], flagged["version"])
