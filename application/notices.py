@@ -27,7 +27,7 @@ from application.paperwork import (
 from application.principal import Caller
 from domain.campaign import Campaign
 from domain.errors import InvalidInput, UnknownUnit
-from domain.notice import ACCOUNTABILITY_KINDS, ISSUED, Notice, NoticeNumber
+from domain.notice import ACCOUNTABILITY_KINDS, DRAFT, ISSUED, Notice, NoticeNumber
 from domain.office_record import OfficeRecord
 
 _DIGITS = "零一二三四五六七八九"
@@ -246,6 +246,8 @@ class NoticeCommands(OfficeWork):
             cmd.act(None, command="manage_notices")
             notice = self.load(Notice, notice_id)
             cmd.check_version(notice, expected_version)
+            if notice.status == DRAFT:
+                self._check_still_holding(caller, notice.records)
             notice.issue(number=number, today=self.today())
             issued_as = str(notice.number)
             if self._exists(NoticeNumber.create_id(issued_as)):
@@ -254,6 +256,21 @@ class NoticeCommands(OfficeWork):
             return cmd.done(notice, index, result_of=notice, number=issued_as)
 
         return self.execute(caller, "issue_notice", args, change)
+
+    def _check_still_holding(self, caller: Caller, records: list[dict[str, Any]]) -> None:
+        """A notice states its records' facts as of its drafting: issued after one has
+        stopped holding (the work done since, the milestone met), it would state what is
+        no longer so. Such a notice is drafted again, not issued."""
+        book = self._book(caller)
+        for n, record in enumerate(records):
+            try:
+                book.record(str(record["id"]))
+            except InvalidInput as exc:
+                raise InvalidInput(
+                    f"records[{n}] no longer holds ({exc}): the notice cannot be issued as "
+                    "drafted; draft it again from the records that hold now",
+                    field="records",
+                ) from None
 
     def _exists(self, aggregate_id: UUID) -> bool:
         try:

@@ -169,6 +169,24 @@ def test_a_number_is_of_the_year_it_is_issued_in_and_its_serial_starts_at_one(
     assert world.app.get_notice(world["coord"], notice_id).number == f"机管国资〔{year}〕7号"
 
 
+def test_a_notice_whose_record_stopped_holding_since_its_draft_is_not_issued(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    """Drafted while the item lagged; the office has done the work since: the notice would
+    say 仍未完成整改 of work done, so it is drafted again instead."""
+    notice_id = drafted(world, f"lagging:{cases['lagging']}")
+    world.carry_through(cases["lagging"])
+
+    with pytest.raises(InvalidInput) as refused:
+        world.app.issue_notice(world["coord"], notice_id, number="机管国资〔2026〕6号")
+
+    assert refused.value.field == "records"
+    assert "records[0] no longer holds" in str(refused.value)
+    assert world.app.get_notice(world["coord"], notice_id).status == "draft"
+    again = drafted(world, "falsified:" + str(cases["falsified"]))
+    world.app.issue_notice(world["coord"], again, number="机管国资〔2026〕6号")  # still free
+
+
 def test_only_coordinators_draft_and_offices_read_only_issued_notices(
     world: World, cases: dict[str, UUID]
 ) -> None:

@@ -113,6 +113,16 @@ CASES = [
         422,
     ),
     (
+        InvalidInput(
+            "records[0] no longer holds (lagging:sz:work_group_named: the milestone was not "
+            "missed): the notice cannot be issued as drafted; draft it again from the records "
+            "that hold now",
+            field="records",
+        ),
+        "通报引用的事项已不再成立（情况已经变化），不能按原稿印发，请重新起草通报。",
+        422,
+    ),
+    (
         InvalidInput("no item 5f0c in your scope", field="records"),
         "所选的通报事项不存在，或不在您的范围内，请从列表中勾选。",
         422,
