@@ -280,12 +280,14 @@ class NoticeCommands(OfficeWork):
         return True
 
     def get_notice(self, caller: Caller, notice_id: UUID) -> Notice:
-        """Oversight reads every notice, drafts too; an office only issued ones sent to it."""
+        """Oversight reads every notice, drafts too; an office only issued ones that concern
+        it: sent to it (主送 or 抄送), or naming its records."""
         notice = self.load(Notice, notice_id)
         readable = self.policy.readable_offices(caller.principal)
         if readable is None:
             return notice
-        if notice.status != ISSUED or not set(notice.recipients) & readable:
+        concerned = {*notice.recipients, *notice.copy_to, *notice.offices}
+        if notice.status != ISSUED or not concerned & readable:
             raise NotFound(f"no notice {notice_id}")
         return notice
 

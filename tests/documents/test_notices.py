@@ -201,6 +201,23 @@ def test_only_coordinators_draft_and_offices_read_only_issued_notices(
     assert world.app.get_notice(world["bj-clerk"], notice_id).number == "机管国资〔2026〕9号"
 
 
+def test_an_issued_notice_is_read_by_the_offices_it_names_or_copies_not_others(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    record = f"lagging:{cases['lagging']}"  # 北京办事处's item
+    notice_id = world.app.draft_notice(
+        world["coord"], record_ids=[record], recipients=["gz"], copy_to=["sh"]
+    ).id
+    world.app.issue_notice(world["coord"], notice_id, number="机管国资〔2026〕10号")
+
+    for office in ("sh-clerk", "bj-clerk"):  # copied, named
+        assert world.app.get_notice(world[office], notice_id).number == "机管国资〔2026〕10号"
+        assert [n.id for n in world.app.notices(world[office])] == [notice_id]
+    with pytest.raises(NotFound):  # 天津办事处: neither sent to, copied nor named
+        world.app.get_notice(world["tj-clerk"], notice_id)
+    assert world.app.notices(world["tj-clerk"]) == []
+
+
 def test_a_record_that_does_not_hold_cannot_be_cited(world: World, cases: dict[str, UUID]) -> None:
     with pytest.raises(InvalidInput) as refused:
         world.app.draft_notice(world["coord"], record_ids=[f"falsified:{cases['lagging']}"])
