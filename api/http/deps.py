@@ -267,17 +267,20 @@ class Settle:
         self.response = response
 
     def __call__(self, result: CommandResult, *, location: str) -> None:
-        container = self.services.container
-        if result.position is not None:
-            caught_up = container.projections.wait_for(
-                result.position, container.settings.read_your_writes_seconds
-            )
-            if not caught_up:
-                structlog.get_logger("rectify.http").warning(
-                    "read_models_behind", position=result.position
-                )
+        self.wait(result.position)
         self.response.headers["ETag"] = etag(result.version)
         self.response.headers["Location"] = location
+
+    def wait(self, position: int | None) -> None:
+        """Until the read models hold the log up to ``position`` (a write's last event)."""
+        container = self.services.container
+        if position is None:
+            return
+        caught_up = container.projections.wait_for(
+            position, container.settings.read_your_writes_seconds
+        )
+        if not caught_up:
+            structlog.get_logger("rectify.http").warning("read_models_behind", position=position)
 
 
 class EvidenceAccess:

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -61,6 +62,30 @@ def test_an_office_downloads_its_template_fills_it_and_imports_it_once(api: Api)
     assert (
         ws.cell(3, [c.value for c in ws[2]].index("整改措施") + 1).value == "全面盘点并补登资产台账"
     )
+
+
+def test_an_import_answers_once_the_ledgers_hold_its_rows(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read-your-writes, as every other write: the answer waits for the read models."""
+    host = api.world.container.projections
+    waited: list[int | None] = []
+    real_wait = host.wait_for
+
+    def wait_for(position: int | None, timeout: float, **kwargs: Any) -> bool:
+        waited.append(position)
+        return real_wait(position, timeout, **kwargs)
+
+    monkeypatch.setattr(host, "wait_for", wait_for)
+    template = api.get("bj-clerk", "/api/imports/self-inspection/template.xlsx?office=bj")
+
+    answer = _upload(api, "bj-clerk", fill(template.content, [GOOD_ROW]))
+
+    position = answer.json()["position"]  # type: ignore[attr-defined]
+    assert position in waited
+    assert host.positions()["item_ledger"] >= position
+    listed = api.get("bj-clerk", "/api/items", params={"q": "全面盘点并补登资产台账"})
+    assert listed.json()["total"] == 1
 
 
 def test_a_sheet_with_bad_rows_answers_422_with_every_row_error(api: Api) -> None:

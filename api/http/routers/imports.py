@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Response, UploadFile
 from starlette.responses import JSONResponse
 
-from api.http.deps import AppDep, ReaderDep, WriterDep
+from api.http.answers import WriteDep
+from api.http.deps import AppDep, ReaderDep
 from api.http.errors import PROBLEM_JSON, Problem, problem_responses
 from api.http.offload import OffloadedRoute
 from api.http.routers.downloads import attachment
@@ -66,8 +67,7 @@ def rejected(request: Request, exc: SheetRejected) -> JSONResponse:
 )
 def import_sheet(
     request: Request,
-    app: AppDep,
-    caller: WriterDep,
+    write: WriteDep,
     office: Annotated[str, Form(description="The office whose sheet this is")],
     file: Annotated[UploadFile, File(description="The filled .xlsx sheet")],
 ) -> dict[str, Any] | JSONResponse:
@@ -78,7 +78,10 @@ def import_sheet(
         )
     try:
         sheet = read_sheet(data, file_name=file.filename or "sheet.xlsx")
-        result = app.import_self_inspection(caller, office=office, sheet=sheet, rules=SHEET_RULES)
+        result = write.app.import_self_inspection(
+            write.caller, office=office, sheet=sheet, rules=SHEET_RULES
+        )
     except SheetRejected as exc:
         return rejected(request, exc)
+    write.settle.wait(result.position)  # the ledgers show the imported rows when it answers
     return {"already_imported": False, **result.extra, "position": result.position}
