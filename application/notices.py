@@ -57,6 +57,14 @@ def units_text(campaign: Campaign, codes: list[str]) -> str:
     return "、".join(campaign.unit(c).name for c in codes)
 
 
+def in_notice_order(campaign: Campaign, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records as the body tells them — by kind (滞后, 成效不明显, 弄虚作假), then by
+    office in the campaign's order — so the appendix's 序号 follow the body."""
+    kinds = list(ACCOUNTABILITY_KINDS)
+    offices = [u.code for u in campaign.units]
+    return sorted(records, key=lambda r: (kinds.index(r["kind"]), offices.index(r["office"])))
+
+
 def draft_body(campaign: Campaign, records: list[dict[str, Any]]) -> str:
     """The body a coordinator starts from: the facts grouped by kind, then the demands."""
     lines = [
@@ -174,9 +182,11 @@ class NoticeCommands(OfficeWork):
         def change(cmd: Command) -> CommandResult:
             cmd.act(None, command="manage_notices")
             book = self._book(caller)
-            records = [book.record(rid) for rid in dict.fromkeys(record_ids)]
+            records = in_notice_order(
+                self.campaign, [book.record(rid) for rid in dict.fromkeys(record_ids)]
+            )
             to = [u.code for u in self.campaign.offices()] if recipients is None else recipients
-            cc = _DEFAULT_COPY_TO if copy_to is None else copy_to
+            cc = [c for c in _DEFAULT_COPY_TO if c not in to] if copy_to is None else copy_to
             self._check_units(recipients=to, copy_to=cc)
             notice = Notice.draft(
                 title=f"关于{self.campaign.name}工作进展情况的通报" if title is None else title,

@@ -42,9 +42,10 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def read_text_file(path: Path, *, option: str) -> str:
-    """A UTF-8 text file an option names, or the option named in an error (exit 2)."""
+    """A UTF-8 text file an option names (a byte-order mark, as Windows editors write, is
+    not part of the text), or the option named in an error (exit 2)."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         fail(f"{option}: {path} is not UTF-8 text")
     except OSError as exc:

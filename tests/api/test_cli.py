@@ -19,6 +19,7 @@ import pytest
 import typer
 from typer.core import TyperGroup
 
+from api.cli.common import read_text_file
 from api.cli.main import cli
 from domain.taxonomy import ROLES
 from infrastructure.campaign_file import load_campaign
@@ -191,6 +192,13 @@ def test_a_notice_body_file_that_is_no_utf8_text_is_named(demo: Demo, tmp_path: 
     assert "--body-file" in folder.err
     assert "is a directory" in folder.err
     assert "Traceback" not in not_text.err + folder.err
+
+
+def test_a_body_file_saved_with_a_byte_order_mark_reads_without_it(tmp_path: Path) -> None:
+    saved = tmp_path / "body.txt"
+    saved.write_bytes("\ufeff一、基本情况".encode())  # as Windows Notepad saves UTF-8
+
+    assert read_text_file(saved, option="--body-file") == "一、基本情况"
 
 
 def test_a_bad_setting_stops_the_command_naming_the_variable(tmp_path: Path) -> None:

@@ -88,6 +88,35 @@ def test_a_drafted_notice_cites_the_events_that_prove_each_record(
     assert "弄虚作假" in notice.body
 
 
+def test_a_notice_tells_its_records_by_kind_then_office_and_numbers_the_appendix_alike(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    asked = [
+        f"falsified:{cases['falsified']}",
+        f"lagging:{cases['lagging']}",
+        "lagging:sh:work_group_named",
+    ]
+
+    notice = world.app.get_notice(
+        world["coord"], world.app.draft_notice(world["coord"], record_ids=asked).id
+    )
+
+    assert [r["id"] for r in notice.records] == [asked[1], asked[2], asked[0]]  # bj before sh
+    body = notice.body
+    assert body.index("一、工作明显滞后") < body.index("二、弄虚作假")
+
+
+def test_a_notice_sent_to_the_finance_department_is_not_also_copied_to_it(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    result = world.app.draft_notice(
+        world["coord"], record_ids=[f"lagging:{cases['lagging']}"], recipients=["finance"]
+    )
+
+    notice = world.app.get_notice(world["coord"], result.id)
+    assert (notice.recipients, notice.copy_to) == (["finance"], [])
+
+
 def test_the_issued_notice_renders_as_a_formal_docx_and_pdf_in_chinese(
     world: World, cases: dict[str, UUID]
 ) -> None:
