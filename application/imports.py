@@ -52,6 +52,7 @@ def _ready(values: dict[str, object], keys: tuple[str, ...]) -> bool:
 
 
 CLOSED_ISSUE = "该问题已销号，不能追加整改措施"
+SAME_MEASURE = "该问题已登记相同的整改措施；如需更换责任人或调整完成时限，请在系统中改派或申请延期"
 
 
 def _in_chinese(exc: DomainError, key: str) -> str:
@@ -199,6 +200,9 @@ class ImportCommands(OfficeWork):
                 if not issue.is_open:
                     errors.add_new(number, "measure", CLOSED_ISSUE)
                     continue
+                if self._planned_already(issue, values.get("measure"), changed):
+                    errors.add_new(number, "measure", SAME_MEASURE)
+                    continue
                 try:
                     item = RectificationItem.plan(
                         issue=issue,
@@ -215,6 +219,17 @@ class ImportCommands(OfficeWork):
                 index = ImportedRow(key=key, case_id=item.id, sheet_import_id=import_id)
                 changed += [item, index]
         return list({id(a): a for a in changed}.values())
+
+    def _planned_already(self, issue: Issue, measure: object, changed: list[Aggregate]) -> bool:
+        """Whether the problem has a measure of this wording (in the log or this sheet): a
+        sheet imported again with another 责任人 or 完成时限 for it would plan it twice."""
+        wording = str(measure).strip()
+        in_sheet = {a.id: a for a in changed if isinstance(a, RectificationItem)}
+        for item_id in issue.items:
+            item = in_sheet.get(item_id) or self.load(RectificationItem, item_id)
+            if item.measure.strip() == wording:
+                return True
+        return False
 
     def _logged_issue(
         self, office: str, group: Group, errors: RowErrors, changed: list[Aggregate]

@@ -139,3 +139,33 @@ def test_the_blank_sheet_is_for_an_office_the_caller_may_read(world: World) -> N
 
     with pytest.raises(NotFound):
         world.app.template_office(world["bj-clerk"], "sh")
+
+
+def test_a_sheet_imported_again_with_another_responsible_does_not_plan_the_measure_twice(
+    world: World,
+) -> None:
+    """The office corrects 责任人 in the sheet it imported and imports it again: the same
+    measure for the same problem is refused, not planned a second time."""
+    assert _import(world, [GOOD_ROW])["created"] == {"issues": 1, "items": 1}
+
+    errors = _rejected(world, [{**GOOD_ROW, "责任人": "张伟明"}])
+
+    assert [(e.row, e.column) for e in errors] == [(3, "整改措施")]
+    assert "已登记相同的整改措施" in errors[0].message
+    assert "改派或申请延期" in errors[0].message
+
+
+def test_two_rows_of_one_sheet_with_one_measure_for_one_problem_are_refused(
+    world: World,
+) -> None:
+    errors = _rejected(world, [GOOD_ROW, {**GOOD_ROW, "责任人": "李强"}])
+
+    assert [(e.row, e.column) for e in errors] == [(4, "整改措施")]
+
+
+def test_another_measure_for_the_imported_problem_is_planned(world: World) -> None:
+    _import(world, [GOOD_ROW])
+
+    added = _import(world, [GOOD_ROW, {**GOOD_ROW, "整改措施": "建立资产定期盘点制度"}])
+
+    assert added["created"] == {"issues": 0, "items": 1}
