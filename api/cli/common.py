@@ -15,7 +15,8 @@ from rich.console import Console
 
 from application.errors import ApplicationError
 from application.principal import Caller, Grant, Principal
-from domain.errors import DomainError
+from domain.campaign import Campaign
+from domain.errors import DomainError, UnknownUnit
 from infrastructure.campaign_file import CampaignFileError
 from infrastructure.container import Container, build_container
 from infrastructure.logging import configure_logging
@@ -156,3 +157,11 @@ def _check_folder(folder: Path, path: Path, *, option: str) -> None:
         fail(f"{option}: cannot write {path}: {existing} is a file, not a directory")
     if not os.access(existing, os.W_OK | os.X_OK):
         fail(f"{option}: cannot write {path}: permission denied in {existing}")
+
+
+def unit_name(campaign: Campaign, code: str) -> str:
+    """The unit as the console names it (a code the campaign no longer lists stays a code)."""
+    try:
+        return campaign.unit(code).name
+    except UnknownUnit:
+        return code

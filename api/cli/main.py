@@ -9,14 +9,12 @@ import typer
 from rich.table import Table
 
 from api.cli.audit_trail import register as register_audit_trail
-from api.cli.common import console, container, fail, parse_uuid, reader, settings
+from api.cli.common import console, container, fail, parse_uuid, reader, settings, unit_name
 from api.cli.documents import register as register_documents
 from api.cli.projections import register as register_projections
 from api.cli.readers import register as register_readers
 from application.accountability import EVENT_LABELS
 from application.demo import load_demo
-from domain.campaign import Campaign
-from domain.errors import UnknownUnit
 from infrastructure.chain_setup import ChainSetupError, prepare_postgres_log
 from infrastructure.database import DatabaseUrl
 from projections import labels
@@ -71,14 +69,6 @@ def demo() -> None:
     with container() as built:
         loaded = load_demo(built.app, today=built.app.today(), keep_evidence=built.keep_evidence)
         console.print("demo campaign loaded" if loaded else "demo campaign already present")
-
-
-def unit_name(campaign: Campaign, code: str) -> str:
-    """The unit as the console names it (a code the campaign no longer lists stays a code)."""
-    try:
-        return campaign.unit(code).name
-    except UnknownUnit:
-        return code
 
 
 @cli.command()

@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from api.cli.common import console, container, fail, parse_uuid
+from api.cli.common import console, container, fail, parse_uuid, unit_name
 from api.moments import OutOfYears, read_moment
+from application.accountability import EVENT_LABELS
 from infrastructure.container import Container
 from projections import labels
 from projections.ledger_reads import ISSUE_SORTS, ITEM_SORTS
@@ -253,7 +254,8 @@ def accountability(
         table = _table("问责线索", None, *columns)
         for record in records:
             cites = "\n".join(
-                f"#{c.position} {c.event_type} {c.actor_name} {c.recorded_at:%Y-%m-%d %H:%M}"
+                f"#{c.position} {EVENT_LABELS.get(c.event_type, c.event_type)} {c.actor_name} "
+                f"{c.recorded_at:%Y-%m-%d %H:%M}"
                 for c in record.citations
             )
             row = (record.kind_label, record.office_name, record.measure, record.responsible)
@@ -292,8 +294,8 @@ def audit(
                 f"{row.recorded_at:%Y-%m-%d %H:%M}",
                 row.actor_name,
                 labels.role(row.actor_role),
-                row.actor_unit,
-                f"{row.aggregate_type}#{row.version} {row.event_type}",
+                unit_name(built.campaign, row.actor_unit),
+                f"{labels.AGGREGATES.get(row.aggregate_type, row.aggregate_type)}#{row.version}",
                 row.summary,
             )
         console.print(table)
