@@ -104,8 +104,11 @@ def issue(
 def list_notices() -> None:
     """Every notice: id, status, number (文号) and title."""
     with container() as built:
-        for notice in built.app.notices(reader()):
+        notices = built.app.notices(reader())
+        for notice in notices:
             console.print(f"{notice.id}  {notice.status:6}  {notice.number or '—'}  {notice.title}")
+        if not notices:
+            console.print("还没有通报（rectify notice draft 起草）。")
 
 
 @notice_cli.command("render")

@@ -99,6 +99,7 @@ def test_after_the_demo_the_readers_show_it_and_status_shows_the_lag(rectify: Re
     english = re.compile(r"\b(Planned|Approved|Rectified|Verification\w+|Falsification\w+)\b")
     assert not english.search(audit + accountability)
     assert "admin-bureau" not in audit
+    assert "还没有通报" in ok(run("notice", "list"))  # the demo drafts none: said, not blank
 
 
 def test_a_rebuild_swaps_in_fresh_tables(rectify: Rectify) -> None:
