@@ -182,10 +182,11 @@ def work_group_text(
     name = campaign.unit(office).name
     own = _work_group(records.get(office))
     if own is not None:
-        group, named_on = own
+        group, named_on, changed_on = own
         leader, liaison = group["leader"], group["liaison"]
+        changed = f"{chinese_date(changed_on)}调整，" if changed_on is not None else ""
         return (
-            f"{name}于{chinese_date(named_on)}成立工作专班，由{leader['title']}"
+            f"{name}于{chinese_date(named_on)}成立工作专班，{changed}由{leader['title']}"
             f"{leader['name']}任分管领导（电话{leader['phone']}），"
             f"{liaison['title']}{liaison['name']}"
             f"（{LIAISON_LEVELS.get(liaison.get('level', ''), '')}）任联络员"
@@ -201,11 +202,14 @@ def work_group_text(
     return f"{name}尚未报送工作专班名单。"
 
 
-def _work_group(record: OfficeRecord | None) -> tuple[dict[str, dict[str, str]], date] | None:
-    """The work group a record names, and the day it was named."""
+def _work_group(
+    record: OfficeRecord | None,
+) -> tuple[dict[str, dict[str, str]], date, date | None] | None:
+    """The work group a record names as it stands, the day it was named and the day of its
+    latest change (None: never changed)."""
     if record is None or record.work_group is None or record.work_group_named_on is None:
         return None
-    return record.work_group, record.work_group_named_on
+    return record.work_group, record.work_group_named_on, record.work_group_changed_on
 
 
 def milestone_table(campaign: Campaign, statuses: list[MilestoneStatus]) -> Table:

@@ -80,6 +80,7 @@ class OfficeRecord(RecordedAggregate):
         self.work_group: dict[str, dict[str, str]] | None = None
         self.work_group_named_on: date | None = None
         self.work_group_changes = 0
+        self.work_group_changed_on: date | None = None  # its latest change, if any
         self.self_inspection_submitted_on: date | None = None
         self.self_inspections: list[dict[str, Any]] = []
         self.report_submitted_on: date | None = None
@@ -137,6 +138,7 @@ class OfficeRecord(RecordedAggregate):
     ) -> None:
         self.work_group = {"leader": leader, "liaison": liaison}
         self.work_group_changes += 1
+        self.work_group_changed_on = changed_on
 
     # Submissions -----------------------------------------------------------------------
 

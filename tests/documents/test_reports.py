@@ -16,6 +16,7 @@ from application.paperwork import Paragraph
 from application.ports import FixedClock
 from infrastructure.audit import AuditDesk
 from tests.builders import World, build_world, write_signing_key
+from tests.conftest import CAMPAIGN_NOW
 from tests.documents.conftest import LEADER, LIAISON
 from tests.documents.reading import docx_text, pdf_lines, pdf_text
 
@@ -141,6 +142,22 @@ def test_a_sub_office_is_reported_as_covered_by_its_parents_work_group(
     consolidated = paragraphs(world, "coord", None)
     assert any(p.startswith("北京办事处于2026年10月10日成立工作专班") for p in consolidated)
     assert "上海办事处尚未报送工作专班名单。" in consolidated  # no parent to answer for it
+
+
+def test_a_report_says_when_the_work_group_was_changed_and_who_leads_it_now(
+    world: World, office_cases: dict[str, object]
+) -> None:
+    world.clock.set(CAMPAIGN_NOW + timedelta(days=20))
+    new_leader = {**LEADER, "name": "王五"}
+    world.app.name_work_group(
+        world["bj-clerk"], office="bj", leader=new_leader, liaison=LIAISON, reason="人员调整"
+    )
+
+    said = paragraphs(world, "bj-clerk", "bj")
+
+    stated = next(p for p in said if p.startswith("北京办事处于2026年10月10日成立工作专班"))
+    assert stated.startswith("北京办事处于2026年10月10日成立工作专班，2026年10月30日调整，由")
+    assert "王五任分管领导" in stated
 
 
 def test_an_office_cannot_report_for_another_office(world: World) -> None:
