@@ -24,26 +24,9 @@ def _due(value: str, year: int) -> date:
         raise CampaignFileError(f"bad milestone date {value!r}") from None
 
 
-def running_year(data: dict[str, Any], today: date) -> int:
-    """The year a campaign file without one is placed in: this year's until its
-    rectification ends, then the next year's (so from 1 December a campaign still has a
-    rectification phase to plan in, rather than none until the new year)."""
-    milestones = data.get("milestones")
-    ends = [
-        m.get("due")
-        for m in (milestones if isinstance(milestones, list) else [])
-        if isinstance(m, dict) and m.get("code") == "rectification_end"
-    ]
-    end = ends[0] if len(ends) == 1 else None
-    if isinstance(end, str) and len(end) == 5 and _due(end, today.year) < today:
-        return today.year + 1
-    return today.year
-
-
-def parse_campaign(data: dict[str, Any], *, timezone: str, today: date) -> Campaign:
-    """``today`` (in the campaign's time zone) places a file without a ``year``."""
+def parse_campaign(data: dict[str, Any], *, timezone: str, this_year: int) -> Campaign:
     try:
-        year = int(data.get("year") or running_year(data, today))
+        year = int(data.get("year") or this_year)
         units = tuple(
             Unit(
                 code=u["code"],
@@ -73,7 +56,7 @@ def parse_campaign(data: dict[str, Any], *, timezone: str, today: date) -> Campa
     return campaign
 
 
-def load_campaign(path: Path | None, *, timezone: str, today: date) -> Campaign:
+def load_campaign(path: Path | None, *, timezone: str, this_year: int) -> Campaign:
     if path is None:
         text = (
             resources.files("infrastructure")
@@ -86,4 +69,4 @@ def load_campaign(path: Path | None, *, timezone: str, today: date) -> Campaign:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CampaignFileError(f"campaign file is not valid JSON: {exc}") from None
-    return parse_campaign(data, timezone=timezone, today=today)
+    return parse_campaign(data, timezone=timezone, this_year=this_year)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from application.ports import Clock, SystemClock
 from application.service import RectifyApp
@@ -60,7 +60,7 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
     campaign = load_campaign(
         settings.campaign_file,
         timezone=settings.timezone,
-        today=clock.now().astimezone(ZoneInfo(settings.timezone)).date(),
+        this_year=clock.now().astimezone(UTC).year,
     )
     env = eventsourcing_env(settings)
     db = SideDatabase(DatabaseUrl.parse(settings.database_url), settings)

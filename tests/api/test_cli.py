@@ -10,7 +10,6 @@ import sys
 import threading
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -120,7 +119,7 @@ def test_history_prints_a_cases_trail_with_actors_names(demo: Demo) -> None:
     found_line = next(line for line in run.out.splitlines() if "登记问题" in line)
     assert found_by["name"] in found_line
     assert ROLES[found_by["role"]] in found_line
-    campaign = load_campaign(None, timezone="Asia/Shanghai", today=date(2026, 1, 1))
+    campaign = load_campaign(None, timezone="Asia/Shanghai", this_year=2026)
     assert campaign.unit(found_by["unit"]).name in found_line  # as the console names it
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -89,40 +89,3 @@ def test_the_demo_is_loaded_once(demo: Container) -> None:
 
 def _coordinator(demo: Container) -> Caller:
     return Caller(demo.app.authenticate("coord", "demo"))
-
-
-def test_the_demo_loaded_in_december_still_lets_an_office_plan_a_measure(
-    tmp_path: Path,
-) -> None:
-    """The shipped campaign's rectification ends on 30 November: a demo started in
-    December is the next year's campaign, so a newcomer can still walk a case."""
-    december = datetime(2026, 12, 5, 4, 0, tzinfo=UTC)
-    settings = load_settings(
-        database_url=f"sqlite:///{tmp_path / 'demo.sqlite3'}", evidence_dir=tmp_path / "evidence"
-    )
-    built = build_container(settings, clock=FixedClock(december))
-    try:
-        assert load_demo(built.app, today=built.app.today(), keep_evidence=built.keep_evidence)
-        clerk = Caller(built.app.authenticate("bj-clerk", "demo"))
-        issue = built.app.find_issue(
-            clerk,
-            office="bj",
-            category="basic_management",
-            subtype="ledger_incomplete",
-            source="self_inspection",
-            title="资产台账不健全",
-        )
-
-        planned = built.app.plan_item(
-            clerk,
-            issue.id,
-            measure="全面清查并补登台账",
-            measure_type="basic_management",
-            responsible="张伟",
-            deadline=date(2026, 12, 20),
-        )
-
-        assert built.app.get_item(clerk, planned.id).deadline == date(2026, 12, 20)
-        assert built.campaign.rectification_end == date(2027, 11, 30)
-    finally:
-        built.close()

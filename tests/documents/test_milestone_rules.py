@@ -21,7 +21,7 @@ from infrastructure.campaign_file import load_campaign
 
 @pytest.fixture
 def campaign() -> Campaign:
-    return load_campaign(None, timezone="Asia/Shanghai", today=date(2026, 1, 1))
+    return load_campaign(None, timezone="Asia/Shanghai", this_year=2026)
 
 
 @pytest.mark.parametrize(

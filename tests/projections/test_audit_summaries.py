@@ -54,7 +54,7 @@ CODES: dict[str, Any] = {
 
 @pytest.fixture(scope="module")
 def campaign() -> Campaign:
-    return load_campaign(None, timezone="Asia/Shanghai", today=date(2026, 1, 1))
+    return load_campaign(None, timezone="Asia/Shanghai", this_year=2026)
 
 
 def _sample(type_name: str) -> Any:

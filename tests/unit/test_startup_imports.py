@@ -28,10 +28,9 @@ def test_the_api_and_the_cli_start_without_the_office_document_libraries() -> No
 
 def test_a_workbook_or_a_document_loads_its_library_when_first_made() -> None:
     code = """
-from datetime import date
 from infrastructure.campaign_file import load_campaign
 from infrastructure.spreadsheets.workbook import template_workbook
-campaign = load_campaign(None, timezone="Asia/Shanghai", today=date(2026, 1, 1))
+campaign = load_campaign(None, timezone="Asia/Shanghai", this_year=2026)
 assert template_workbook(campaign, office="bj")[:2] == b"PK"
 """
     loaded = modules_loaded_by(code)
