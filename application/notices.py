@@ -57,6 +57,11 @@ def units_text(campaign: Campaign, codes: list[str]) -> str:
     return "、".join(campaign.unit(c).name for c in codes)
 
 
+def _cited(record: dict[str, Any]) -> list[tuple[str, int]]:
+    """The events a record rests on: (aggregate id, version), in its order."""
+    return [(str(c["aggregate_id"]), int(c["version"])) for c in record["citations"]]
+
+
 def in_notice_order(campaign: Campaign, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The records as the body tells them — by kind (滞后, 成效不明显, 弄虚作假), then by
     office in the campaign's order — so the appendix's 序号 follow the body."""
@@ -269,18 +274,24 @@ class NoticeCommands(OfficeWork):
 
     def _check_still_holding(self, caller: Caller, records: list[dict[str, Any]]) -> None:
         """A notice states its records' facts as of its drafting: issued after one has
-        stopped holding (the work done since, the milestone met), it would state what is
-        no longer so. Such a notice is drafted again, not issued."""
+        stopped holding (the work done since) or rests on other events now (the milestone
+        met late, the deadline extended), it would state what is no longer so. Such a notice
+        is drafted again, not issued."""
         book = self._book(caller)
         for n, record in enumerate(records):
             try:
-                book.record(str(record["id"]))
+                now = book.record(str(record["id"]))
             except InvalidInput as exc:
-                raise InvalidInput(
-                    f"records[{n}] no longer holds ({exc}): the notice cannot be issued as "
-                    "drafted; draft it again from the records that hold now",
-                    field="records",
-                ) from None
+                reason = str(exc)
+            else:
+                if _cited(now) == _cited(record):
+                    continue
+                reason = "the events it rests on have changed since it was drafted"
+            raise InvalidInput(
+                f"records[{n}] no longer holds as drafted ({reason}): the notice cannot be "
+                "issued; draft it again from the records that hold now",
+                field="records",
+            )
 
     def _exists(self, aggregate_id: UUID) -> bool:
         try:

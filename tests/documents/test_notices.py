@@ -16,6 +16,7 @@ from application.paperwork import Table
 from domain.errors import InvalidInput, InvalidTransition
 from tests.builders import World
 from tests.conftest import CAMPAIGN_NOW
+from tests.documents.conftest import LEADER, LIAISON
 from tests.documents.reading import docx_text, pdf_fonts, pdf_lines, pdf_text
 
 
@@ -214,6 +215,23 @@ def test_a_notice_whose_record_stopped_holding_since_its_draft_is_not_issued(
     assert world.app.get_notice(world["coord"], notice_id).status == "draft"
     again = drafted(world, "falsified:" + str(cases["falsified"]))
     world.app.issue_notice(world["coord"], again, number="机管国资〔2026〕6号")  # still free
+
+
+def test_a_notice_citing_a_milestone_met_late_since_its_draft_is_not_issued(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    """Still lagging (done late), but the notice says 尚未完成: drafted again instead."""
+    notice_id = drafted(world, "lagging:sh:work_group_named")
+    world.app.name_work_group(world["sh-clerk"], office="sh", leader=LEADER, liaison=LIAISON)
+
+    with pytest.raises(InvalidInput) as refused:
+        world.app.issue_notice(world["coord"], notice_id, number="机管国资〔2026〕11号")
+
+    assert refused.value.field == "records"
+    assert "the events it rests on have changed" in str(refused.value)
+    assert "lagging:sh:work_group_named" in {
+        c["id"] for c in world.app.accountability_candidates(world["coord"])
+    }
 
 
 def test_only_coordinators_draft_and_offices_read_only_issued_notices(

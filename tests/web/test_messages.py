@@ -114,8 +114,8 @@ CASES = [
     ),
     (
         InvalidInput(
-            "records[0] no longer holds (lagging:sz:work_group_named: the milestone was not "
-            "missed): the notice cannot be issued as drafted; draft it again from the records "
+            "records[0] no longer holds as drafted (the events it rests on have changed since "
+            "it was drafted): the notice cannot be issued; draft it again from the records "
             "that hold now",
             field="records",
         ),
