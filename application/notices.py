@@ -27,7 +27,14 @@ from application.paperwork import (
 from application.principal import Caller
 from domain.campaign import Campaign
 from domain.errors import InvalidInput, UnknownUnit
-from domain.notice import ACCOUNTABILITY_KINDS, DRAFT, ISSUED, Notice, NoticeNumber
+from domain.notice import (
+    ACCOUNTABILITY_KINDS,
+    DRAFT,
+    ISSUED,
+    Notice,
+    NoticeNumber,
+    padded_spellings,
+)
 from domain.office_record import OfficeRecord
 
 _DIGITS = "零一二三四五六七八九"
@@ -265,7 +272,8 @@ class NoticeCommands(OfficeWork):
                 self._check_still_holding(caller, notice.records)
             notice.issue(number=number, today=self.today())
             issued_as = str(notice.number)
-            if self._exists(NoticeNumber.create_id(issued_as)):
+            spellings = [issued_as, *padded_spellings(issued_as)]
+            if any(self._exists(NoticeNumber.create_id(taken)) for taken in spellings):
                 raise InvalidInput(f"number {issued_as} is already taken", field="number")
             index = NoticeNumber(number=issued_as, notice_id=notice.id)
             return cmd.done(notice, index, result_of=notice, number=issued_as)

@@ -52,6 +52,16 @@ def check_number(number: str, *, year: int) -> str:
     return f"{prefix}〔{numbered_in}〕{serial}号"
 
 
+def padded_spellings(number: str) -> list[str]:
+    """The same canonical number with its serial zero-padded, as releases before the one
+    spelling stored it (机管国资〔2026〕05号): a number taken so is taken."""
+    found = _NUMBER.match(number)
+    if found is None:
+        return []
+    prefix, year, serial = found.groups()
+    return [f"{prefix}〔{year}〕{serial.zfill(width)}号" for width in range(len(serial) + 1, 5)]
+
+
 def check_addressees(recipients: list[str], copy_to: list[str]) -> None:
     """At least one recipient, and each unit named once: in recipients or in copy_to."""
     if not recipients:

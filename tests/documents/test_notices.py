@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from docx import Document
@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from application.errors import NotFound, PermissionDenied
 from application.paperwork import Table
 from domain.errors import InvalidInput, InvalidTransition
+from domain.notice import NoticeNumber
 from tests.builders import World
 from tests.conftest import CAMPAIGN_NOW
 from tests.documents.conftest import LEADER, LIAISON
@@ -178,6 +179,20 @@ def test_an_issued_notice_no_longer_changes_and_its_number_is_unique(
 def drafted(world: World, record: str) -> UUID:
     """A notice the coordinator drafted citing ``record``."""
     return world.app.draft_notice(world["coord"], record_ids=[record]).id
+
+
+def test_a_number_stored_zero_padded_by_an_earlier_release_is_still_taken(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    """Before the one spelling, 〔2026〕05号 was stored as written: 5号 is the same number."""
+    world.app.save(NoticeNumber(number="机管国资〔2026〕05号", notice_id=uuid4()))
+    notice_id = drafted(world, f"lagging:{cases['lagging']}")
+
+    with pytest.raises(InvalidInput) as taken:
+        world.app.issue_notice(world["coord"], notice_id, number="机管国资〔2026〕5号")
+
+    assert "is already taken" in str(taken.value)
+    world.app.issue_notice(world["coord"], notice_id, number="机管国资〔2026〕50号")
 
 
 def test_a_number_is_of_the_year_it_is_issued_in_and_its_serial_starts_at_one(
