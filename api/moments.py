@@ -32,3 +32,16 @@ def read_moment(text: str, tz: ZoneInfo, *, end_of_day: bool) -> datetime:
     if moment.year not in YEARS:  # before converting: 0001-01-01 at +08:00 has no UTC
         raise OutOfYears(f"must be between the years {YEARS.start} and {YEARS.stop - 1}")
     return moment
+
+
+class LaterThanToday(ValueError):
+    """An as-of moment on a day after today: no ledger ever stood then."""
+
+
+def read_as_of(text: str, tz: ZoneInfo, *, today: date) -> datetime:
+    """The moment a ledger or a case is shown as of: ``read_moment``'s end of a day, on
+    today at the latest (a later day would be today's rows under that day's lights)."""
+    moment = read_moment(text, tz, end_of_day=True)
+    if moment.astimezone(tz).date() > today:
+        raise LaterThanToday(f"must not be later than today ({today.isoformat()})")
+    return moment

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import console, container, fail, parse_uuid, unit_name
-from api.moments import OutOfYears, read_moment
+from api.moments import LaterThanToday, OutOfYears, read_as_of, read_moment
 from application.accountability import EVENT_LABELS
 from infrastructure.container import Container
 from projections import labels
@@ -40,13 +40,16 @@ def fresh_views() -> Iterator[Container]:
 
 
 def parse_moment(
-    value: str | None, tz: ZoneInfo, *, end_of_day: bool, what: str
+    value: str | None, tz: ZoneInfo, *, end_of_day: bool, what: str, today: date | None = None
 ) -> datetime | None:
+    """An option's moment; with ``today``, an as-of moment (on today at the latest)."""
     if value is None:
         return None
     try:
+        if today is not None:
+            return read_as_of(value, tz, today=today)
         return read_moment(value, tz, end_of_day=end_of_day)
-    except OutOfYears as exc:
+    except (OutOfYears, LaterThanToday) as exc:
         fail(f"{what} {exc}, got {value!r}")
     except ValueError:
         fail(f"{what} must be a date (2026-09-01) or a time (2026-09-01T12:00), got {value!r}")
@@ -75,7 +78,7 @@ def _print_ledger(
 ) -> None:
     with fresh_views() as built:
         tz = ZoneInfo(built.campaign.timezone)
-        at = parse_moment(as_of, tz, end_of_day=True, what="--as-of")
+        at = parse_moment(as_of, tz, end_of_day=True, what="--as-of", today=built.app.today())
         found = read(built.read_models, at)
         table = _table(title + (f"（截至{at:%Y-%m-%d %H:%M}）" if at else ""), found, *columns)
         for row in found.items:

@@ -60,7 +60,8 @@ def _export(kind: str, out: Path, as_of: str | None, filters: dict[str, Any]) ->
     order (the API's and the console's sheets select theirs the same way)."""
     output_file(out, option=OUT_NAMES)
     with fresh_views() as built:
-        at = parse_moment(as_of, ZoneInfo(built.campaign.timezone), end_of_day=True, what="--as-of")
+        tz, today = ZoneInfo(built.campaign.timezone), built.app.today()
+        at = parse_moment(as_of, tz, end_of_day=True, what="--as-of", today=today)
         ledger = selected_ledger(
             built, reader(), rows=kind, offices=None, as_of=at, filters=filters, wait=False
         )

@@ -18,7 +18,7 @@ headers with plain calls, not assembled from a tree of small ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from api.http.schemas.items import EvidenceCite
 from api.http.security import TokenSigner, authenticate_bearer
-from api.moments import OutOfYears, read_moment
+from api.moments import LaterThanToday, OutOfYears, read_as_of, read_moment
 from application.commanding import CommandResult
 from application.errors import AuthenticationFailed
 from application.principal import Caller, Principal
@@ -201,7 +201,7 @@ MOMENT_TEXT = (
 
 
 async def get_as_of(
-    settings: SettingsDep,
+    request: Request,
     as_of: Annotated[
         str | None,
         Query(
@@ -212,19 +212,31 @@ async def get_as_of(
         ),
     ] = None,
 ) -> datetime | None:
-    return moment(settings, as_of, field="as_of", end_of_day=True)
+    container = services_of(request).container
+    today = container.app.today()
+    return moment(container.settings, as_of, field="as_of", end_of_day=True, today=today)
 
 
 def moment(
-    settings: Settings, text: str | None, *, field: str, end_of_day: bool
+    settings: Settings,
+    text: str | None,
+    *,
+    field: str,
+    end_of_day: bool,
+    today: date | None = None,
 ) -> datetime | None:
     """A moment from a query parameter, in UTC: a date is the start of that day or, for
-    an upper bound, its end (as in the console and on the command line)."""
+    an upper bound, its end (as in the console and on the command line); with ``today``,
+    an as-of moment, on today at the latest."""
     if text is None:
         return None
+    tz = ZoneInfo(settings.timezone)
     try:
-        value = read_moment(text, ZoneInfo(settings.timezone), end_of_day=end_of_day)
-    except OutOfYears as exc:
+        if today is not None:
+            value = read_as_of(text, tz, today=today)
+        else:
+            value = read_moment(text, tz, end_of_day=end_of_day)
+    except (OutOfYears, LaterThanToday) as exc:
         raise InvalidInput(f"{field} {exc}", field=field) from None
     except ValueError:
         raise InvalidInput(

@@ -240,13 +240,25 @@ def test_a_moment_that_is_no_moment_is_refused_naming_the_field(api: Api, value:
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/items", "/api/issues", "/api/ledgers/items.xlsx", "/api/ledgers/issues.xlsx"]
+    "path",
+    [
+        "/api/items",
+        "/api/issues",
+        "/api/ledgers/items.xlsx",
+        "/api/ledgers/issues.xlsx",
+        "/api/issues/{issue}",
+        "/api/items/{item}",
+    ],
 )
-def test_a_ledger_as_of_a_later_day_than_today_is_refused_naming_as_of(api: Api, path: str) -> None:
+def test_a_ledger_or_case_as_of_a_later_day_than_today_is_refused_naming_as_of(
+    api: Api, path: str
+) -> None:
     """Today's rows under a later day's lights (every deadline passed) would be no ledger
     that ever stood: refused. The end of today is today."""
-    api.world.item(api.issue_id(), deadline=api.world.today() + timedelta(days=2))
+    issue = api.issue_id()
+    item = api.world.item(issue, deadline=api.world.today() + timedelta(days=2)).id
     api.settle()
+    path = path.format(issue=issue, item=item)
 
     later = api.get("bj-clerk", path, params={"as_of": "2026-10-11"})
     today = api.get("bj-clerk", path, params={"as_of": "2026-10-10"})

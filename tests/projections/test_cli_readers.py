@@ -134,5 +134,5 @@ def test_unknown_names_and_bad_dates_are_refused_with_a_message(rectify: Rectify
     assert (bad_sort.code, bad_source.code) == (1, 1)
     assert "sort must be one of: deadline, " in bad_sort.err
     assert "source must be one of: " in bad_source.err
-    assert future.code == 1
-    assert "as_of must not be later than today" in future.err
+    assert future.code == 2
+    assert "--as-of must not be later than today (" in future.err
