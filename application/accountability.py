@@ -114,8 +114,7 @@ def item_facts(
 def milestone_facts(status: MilestoneStatus, *, office_name: str, today: date) -> str:
     due = f"{office_name}应于{chinese_date(status.due)}前完成“{status.label}”"
     if status.done_on is None:
-        late = (today - status.due).days
-        return f"{due}，截至{chinese_date(today)}尚未完成，已逾期{late}天。"
+        return f"{due}，截至{chinese_date(today)}尚未完成，已逾期{status.days_late}天。"
     return f"{due}，实际于{chinese_date(status.done_on)}完成，逾期{status.days_late}天。"
 
 

@@ -298,7 +298,8 @@ def audit(
                 row.actor_name,
                 labels.role(row.actor_role),
                 unit_name(built.campaign, row.actor_unit),
-                f"{labels.AGGREGATES.get(row.aggregate_type, row.aggregate_type)}#{row.version}",
+                f"{labels.AGGREGATES.get(row.aggregate_type, row.aggregate_type)}#{row.version}"
+                f" {EVENT_LABELS.get(row.event_type, '')}".rstrip(),
                 row.summary,
             )
         console.print(table)

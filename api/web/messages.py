@@ -143,8 +143,8 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
         return f"{name}的电子邮箱格式有误，应如 name@example.gov.cn。"
     if "is already taken" in text:
         return f"{name}已被使用，请换一个。"
-    if "is not a document number" in text:
-        return f"{name}格式有误，应如“机管国资〔2026〕3号”。"
+    if example := re.search(r"is not a document number like (\S+)", text):
+        return f"{name}格式有误，应如“{example.group(1)}”。"
     if issue_year := re.search(r"numbered 〔([0-9]{4})〕", text):
         year = issue_year.group(1)
         return f"{name}的年份应为印发年份 {year}，如“机管国资〔{year}〕3号”。"

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from api.http.deps import EvidenceAccess, ServicesDep
+from api.http.deps import EvidenceAccess, ServicesDep, read_your_write
 from api.http.routers.downloads import disposition, download_name
 from api.web.case_view import DONE, case_view
 from api.web.forms import Form, new_form_id, query_day
@@ -35,7 +35,7 @@ _ASSET_SPLIT = re.compile(r"[\s,，]+", re.UNICODE)
 
 def settle(container: Container, position: int | None) -> None:
     """Read-your-writes: the next page shows the write (waits for the views, bounded)."""
-    container.projections.wait_for(position, container.settings.read_your_writes_seconds)
+    read_your_write(container, position)
 
 
 def _as_of(raw: str | None, timezone: str, today: date) -> tuple[datetime | None, str]:

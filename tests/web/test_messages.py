@@ -107,6 +107,7 @@ CASES = [
         422,
     ),
     (refused_number("5号", 2026), "文号格式有误，应如“机管国资〔2026〕3号”。", 422),
+    (refused_number("5号", 2027), "文号格式有误，应如“机管国资〔2027〕3号”。", 422),
     (
         InvalidInput("'x:1' is not an accountability record id", field="records"),
         "所选的通报事项无效，请从列表中勾选。",

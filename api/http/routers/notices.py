@@ -38,7 +38,9 @@ class NoticeDraft(Body):
     )
     title: ShortText | None = Field(None, description="Default: the campaign's progress notice")
     recipients: UnitCodes | None = Field(None, description="Unit codes (default: every office)")
-    copy_to: UnitCodes | None = Field(None, description="Unit codes (default: finance)")
+    copy_to: UnitCodes | None = Field(
+        None, description="Unit codes (default: finance, unless it is among the recipients)"
+    )
 
 
 class NoticeEdit(Body):
