@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Match, Mount
 from api.web.messages import Refusal, label, refusal
 from api.web.rendering import render, services_of
 from api.web.session import SESSION_COOKIE, CsrfRejected, LoginRequired, signed_in_user
+from application.errors import NotFound
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -45,6 +46,12 @@ def error_page(request: Request, failure: Refusal) -> Response:
 
 
 def _bad_query(exc: RequestValidationError) -> Refusal:
+    """A malformed address of a record (/issues/xyz) is a record that does not exist: 未找到,
+    as for an id that names none; a malformed query or form names its fields."""
+    if any(tuple(error.get("loc", ()))[:1] == ("path",) for error in exc.errors()):
+        refused = refusal(NotFound("no such record"))
+        assert refused is not None
+        return refused
     fields = []
     for error in exc.errors():
         loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")]

@@ -13,11 +13,12 @@ from api.web.session import SESSION_COOKIE
 from tests.web.conftest import Console
 
 UNKNOWN = ["/nonexistent", "/reports/xyz"]
+MALFORMED = ["/notices/xyz", "/issues/xyz", "/items/xyz", "/notices/xyz.pdf"]  # ids of nothing
 MENU = 'aria-label="主菜单"'
 SIGN_IN_LINK = '<a href="/login">登录</a>'
 
 
-@pytest.mark.parametrize("path", UNKNOWN)
+@pytest.mark.parametrize("path", UNKNOWN + MALFORMED)
 def test_an_unknown_address_keeps_the_signed_in_layout(console: Console, path: str) -> None:
     console.log_in("coord")
 
