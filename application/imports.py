@@ -33,7 +33,7 @@ from domain.campaign import Unit
 from domain.errors import DeadlineOutOfRange, DomainError, InvalidInput, IssueNotOpen
 from domain.imported import ImportedRow, SheetImport
 from domain.issue import Issue
-from domain.item import RectificationItem
+from domain.item import RectificationItem, same_measure_open
 
 
 class SheetRejected(InvalidInput):
@@ -221,15 +221,12 @@ class ImportCommands(OfficeWork):
         return list({id(a): a for a in changed}.values())
 
     def _planned_already(self, issue: Issue, measure: object, changed: list[Aggregate]) -> bool:
-        """Whether the problem has a measure of this wording (in the log or this sheet): a
-        sheet imported again with another 责任人 or 完成时限 for it would plan it twice."""
-        wording = str(measure).strip()
+        """Whether the problem has a measure of this wording under way (in the log or this
+        sheet): a sheet imported again with another 责任人 or 完成时限 for it would plan it
+        twice."""
         in_sheet = {a.id: a for a in changed if isinstance(a, RectificationItem)}
-        for item_id in issue.items:
-            item = in_sheet.get(item_id) or self.load(RectificationItem, item_id)
-            if item.measure.strip() == wording:
-                return True
-        return False
+        items = (in_sheet.get(i) or self.load(RectificationItem, i) for i in issue.items)
+        return same_measure_open(items, str(measure))
 
     def _logged_issue(
         self, office: str, group: Group, errors: RowErrors, changed: list[Aggregate]

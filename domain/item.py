@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -49,6 +50,7 @@ NOT_YET_RECTIFIED = EDITABLE | {APPROVAL_REQUESTED} | IN_RECTIFICATION
 # Work claimed and not flagged since: a flagged item is 重新整改 (rectifying) until the office
 # records its work again, and there is nothing new to flag until then.
 FLAGGABLE = frozenset({RECTIFIED, VERIFICATION_FAILED, VERIFIED, REPORTED})
+DONE = frozenset({VERIFIED, REPORTED})
 
 
 class RectificationItem(RecordedAggregate):
@@ -381,3 +383,11 @@ class RectificationItem(RecordedAggregate):
             "created_on": self.created_on.isoformat(),
             "modified_on": self.modified_on.isoformat(),
         }
+
+
+def same_measure_open(items: Iterable[RectificationItem], measure: str) -> bool:
+    """Whether a problem's items include one of this wording still under way: a second
+    would plan the same work twice (its person and deadline change by reassignment and
+    extension). A measure verified before the problem was reopened may be planned again."""
+    wording = measure.strip()
+    return any(i.status not in DONE and i.measure.strip() == wording for i in items)

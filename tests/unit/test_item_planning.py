@@ -7,8 +7,16 @@ from datetime import timedelta
 import pytest
 
 from domain.errors import DeadlineOutOfRange, InvalidInput, IssueNotOpen, OfficeMismatch
-from domain.item import RectificationItem
-from tests.unit.domain_builders import CAMPAIGN_END, TODAY, item_in, new_issue, plan_values
+from domain.item import RectificationItem, same_measure_open
+from tests.unit.domain_builders import (
+    CAMPAIGN_END,
+    TODAY,
+    carry_through,
+    item_in,
+    new_issue,
+    new_item,
+    plan_values,
+)
 
 
 def test_a_planned_item_takes_its_issues_office_and_records_the_plan() -> None:
@@ -89,3 +97,16 @@ def test_a_replan_obeys_the_campaign_end_too() -> None:
         item.replan(**plan_values(deadline=CAMPAIGN_END + timedelta(days=1)))
 
     assert item.status == "rejected"
+
+
+def test_a_measure_of_the_same_wording_is_under_way_until_it_is_verified() -> None:
+    issue = new_issue()
+    under_way = new_item(issue, measure="全面清查并补登台账")
+    issue.add_item(under_way.id)
+    done = new_item(issue, measure="建立定期盘点制度")
+    issue.add_item(done.id)
+    carry_through(issue, done)
+
+    assert same_measure_open([under_way, done], " 全面清查并补登台账 ")
+    assert not same_measure_open([under_way, done], "建立定期盘点制度")  # verified: may recur
+    assert not same_measure_open([under_way, done], "处置闲置车辆")
