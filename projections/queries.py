@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from application.ports import Clock
 from domain.campaign import Campaign
-from domain.errors import InvalidInput, UnknownUnit
+from domain.errors import UnknownUnit
 from infrastructure.database import SideDatabase
 from infrastructure.settings import Settings
 from projections.accountability import read_accountability
@@ -145,7 +145,6 @@ class ReadModels:
         the light rule it is judged by and the query; ``page_size`` None: every row."""
         size = self.settings.max_page_size if page_size is None else page_size
         check_page(page, size, max_page_size=self.settings.max_page_size)
-        self._check_past(as_of)
         query = LedgerQuery(
             scope=office_scope(self.campaign, offices, office),
             category=category,
@@ -158,15 +157,6 @@ class ReadModels:
         )
         with self._source(as_of, query.scope) as db:
             yield db, self.rule(as_of), query
-
-    def _check_past(self, as_of: datetime | None) -> None:
-        """A ledger as of a later day than today would be today's rows under that day's
-        lights (every deadline passed): refused. Today's end is today."""
-        today = self.clock.now().astimezone(self.tz).date()
-        if as_of is not None and as_of.astimezone(self.tz).date() > today:
-            raise InvalidInput(
-                f"as_of must not be later than today ({today.isoformat()})", field="as_of"
-            )
 
     def issues(
         self,
