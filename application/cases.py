@@ -95,11 +95,15 @@ class CaseCommands(CommandingApp):
                 involves=involves,
                 today=self.today(),
                 campaign_end=self.campaign.rectification_end,
+                siblings=self._items_of(issue),
             )
             issue.add_item(item.id)
             return cmd.done(issue, item, result_of=item)
 
         return self.execute(caller, "plan_item", args, change)
+
+    def _items_of(self, issue: Issue) -> list[RectificationItem]:
+        return [self.load(RectificationItem, i) for i in issue.items]
 
     def _on_item(
         self,
@@ -143,6 +147,7 @@ class CaseCommands(CommandingApp):
                 involves=involves,
                 today=self.today(),
                 campaign_end=self.campaign.rectification_end,
+                siblings=self._items_of(self.load(Issue, item.issue_id)),
             )
 
         return self._on_item(caller, "replan_item", item_id, expected_version, dict(locals()), act)

@@ -30,10 +30,16 @@ from application.sheet_rows import (
     missing_headers,
 )
 from domain.campaign import Unit
-from domain.errors import DeadlineOutOfRange, DomainError, InvalidInput, IssueNotOpen
+from domain.errors import (
+    DeadlineOutOfRange,
+    DomainError,
+    DuplicateMeasure,
+    InvalidInput,
+    IssueNotOpen,
+)
 from domain.imported import ImportedRow, SheetImport
 from domain.issue import Issue
-from domain.item import RectificationItem, same_measure_open
+from domain.item import RectificationItem
 
 
 class SheetRejected(InvalidInput):
@@ -59,6 +65,8 @@ def _in_chinese(exc: DomainError, key: str) -> str:
     """A domain rule the checks above do not mirror, said in the words of the error table."""
     if isinstance(exc, IssueNotOpen):
         return CLOSED_ISSUE
+    if isinstance(exc, DuplicateMeasure):
+        return SAME_MEASURE
     header = HEADERS.get(key, key)
     if isinstance(exc, DeadlineOutOfRange):
         return f"{header}超出允许的范围"
@@ -200,15 +208,13 @@ class ImportCommands(OfficeWork):
                 if not issue.is_open:
                     errors.add_new(number, "measure", CLOSED_ISSUE)
                     continue
-                if self._planned_already(issue, values.get("measure"), changed):
-                    errors.add_new(number, "measure", SAME_MEASURE)
-                    continue
                 try:
                     item = RectificationItem.plan(
                         issue=issue,
                         office=office,
                         today=today,
                         campaign_end=end,
+                        siblings=self._items_so_far(issue, changed),
                         **values,  # type: ignore[arg-type]
                     )
                 except DomainError as exc:
@@ -220,13 +226,11 @@ class ImportCommands(OfficeWork):
                 changed += [item, index]
         return list({id(a): a for a in changed}.values())
 
-    def _planned_already(self, issue: Issue, measure: object, changed: list[Aggregate]) -> bool:
-        """Whether the problem has a measure of this wording under way (in the log or this
-        sheet): a sheet imported again with another 责任人 or 完成时限 for it would plan it
-        twice."""
+    def _items_so_far(self, issue: Issue, changed: list[Aggregate]) -> list[RectificationItem]:
+        """The problem's items, those this sheet plans included: a sheet imported again with
+        another 责任人 or 完成时限 for a measure would otherwise plan it twice."""
         in_sheet = {a.id: a for a in changed if isinstance(a, RectificationItem)}
-        items = (in_sheet.get(i) or self.load(RectificationItem, i) for i in issue.items)
-        return same_measure_open(items, str(measure))
+        return [in_sheet.get(i) or self.load(RectificationItem, i) for i in issue.items]
 
     def _logged_issue(
         self, office: str, group: Group, errors: RowErrors, changed: list[Aggregate]

@@ -121,13 +121,14 @@ class CaseSteps:
         item = RectificationItem.plan(
             issue=case.issue,
             office=None,
-            measure="针对问题制定整改措施并落实，完善制度、补登台账",
+            measure=f"针对问题制定整改措施并落实，完善制度、补登台账（第{len(case.items) + 1}项）",
             measure_type=case.category if case.category in MEASURE_TYPES else "conduct",
             responsible=self.rng.choice(PEOPLE),
             deadline=self._deadline(moment),
             involves=case.involves,
             today=self._today(moment),
             campaign_end=self.campaign.rectification_end,
+            siblings=case.items,
         )
         case.issue.add_item(item.id)
         case.items.append(item)
@@ -149,13 +150,14 @@ class CaseSteps:
     def _replan(self, case: Case, index: int, moment: datetime) -> None:
         item = case.items[index]
         item.replan(
-            measure="细化整改措施：逐项清查、补登台账、建立盘点制度",
+            measure=f"细化整改措施：逐项清查、补登台账、建立盘点制度（第{index + 1}项）",
             measure_type=item.measure_type,
             responsible=item.responsible,
             deadline=self._deadline(moment),
             involves=item.involves,
             today=self._today(moment),
             campaign_end=self.campaign.rectification_end,
+            siblings=case.items,
         )
         self._touch(item)
 

@@ -29,6 +29,12 @@ class DeadlineOutOfRange(InvalidInput):
     code = "deadline_out_of_range"
 
 
+class DuplicateMeasure(InvalidInput):
+    """The problem has a measure of this wording under way already."""
+
+    code = "duplicate_measure"
+
+
 class UnknownUnit(InvalidInput):
     """A unit code that the campaign does not list."""
 

@@ -12,6 +12,7 @@ from eventsourcing.domain import event
 from domain.errors import (
     AlreadyDecided,
     DeadlineOutOfRange,
+    DuplicateMeasure,
     FourEyesViolation,
     InvalidInput,
     InvalidTransition,
@@ -100,17 +101,21 @@ class RectificationItem(RecordedAggregate):
         involves: str,
         today: date,
         campaign_end: date,
+        siblings: Iterable[RectificationItem],
     ) -> RectificationItem:
+        """A new item of ``issue``, whose items so far are ``siblings``."""
         if not issue.is_open:
             raise IssueNotOpen(f"issue is {issue.status}; items are planned only on open issues")
         if office is not None and office != issue.office:
             raise OfficeMismatch(
                 f"item office {office!r} is not the issue's office {issue.office!r}", field="office"
             )
+        measure = check_text(measure, field="measure")
+        _check_new_measure(siblings, measure)
         return cls(
             issue_id=issue.id,
             office=issue.office,
-            measure=check_text(measure, field="measure"),
+            measure=measure,
             measure_type=check_choice(measure_type, MEASURE_TYPES, field="measure_type"),
             responsible=check_text(
                 responsible, field="responsible", max_length=100, single_line=True
@@ -143,10 +148,14 @@ class RectificationItem(RecordedAggregate):
         involves: str,
         today: date,
         campaign_end: date,
+        siblings: Iterable[RectificationItem],
     ) -> None:
+        """Plan this item again; ``siblings`` are its problem's items (itself may be one)."""
         self._require(EDITABLE, "re-plan")
+        measure = check_text(measure, field="measure")
+        _check_new_measure((i for i in siblings if i.id != self.id), measure)
         self._replanned(
-            measure=check_text(measure, field="measure"),
+            measure=measure,
             measure_type=check_choice(measure_type, MEASURE_TYPES, field="measure_type"),
             responsible=check_text(
                 responsible, field="responsible", max_length=100, single_line=True
@@ -385,9 +394,14 @@ class RectificationItem(RecordedAggregate):
         }
 
 
-def same_measure_open(items: Iterable[RectificationItem], measure: str) -> bool:
-    """Whether a problem's items include one of this wording still under way: a second
-    would plan the same work twice (its person and deadline change by reassignment and
-    extension). A measure verified before the problem was reopened may be planned again."""
+def _check_new_measure(items: Iterable[RectificationItem], measure: str) -> None:
+    """A problem's items include none of this wording still under way: a second would plan
+    the same work twice (its person and deadline change by reassignment and extension). A
+    measure verified before the problem was reopened may be planned again."""
     wording = measure.strip()
-    return any(i.status not in DONE and i.measure.strip() == wording for i in items)
+    if any(i.status not in DONE and i.measure.strip() == wording for i in items):
+        raise DuplicateMeasure(
+            "the problem has a measure of this wording under way; reassign it or ask for an "
+            "extension instead of planning it again",
+            field="measure",
+        )

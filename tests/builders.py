@@ -56,6 +56,7 @@ class World:
     container: Container
     clock: FixedClock
     callers: dict[str, Caller] = field(default_factory=dict)
+    planned: dict[UUID, int] = field(default_factory=dict)  # items planned per issue
 
     @property
     def app(self) -> RectifyApp:
@@ -88,8 +89,11 @@ class World:
     def item(
         self, issue_id: UUID, by: str | Caller = "bj-clerk", **overrides: Any
     ) -> CommandResult:
+        planned = self.planned.get(issue_id, 0)
+        self.planned[issue_id] = planned + 1
         values: dict[str, Any] = {
-            "measure": "全面清查并补登台账",
+            # a problem has no two measures of one wording under way: each plan its own
+            "measure": "全面清查并补登台账" + (f"（第{planned + 1}项）" if planned else ""),
             "measure_type": "basic_management",
             "responsible": "张伟",
             "deadline": self.today() + timedelta(days=20),

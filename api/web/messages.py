@@ -25,6 +25,7 @@ from domain.errors import (
     AlreadyDecided,
     DeadlineOutOfRange,
     DomainError,
+    DuplicateMeasure,
     FourEyesViolation,
     InvalidTransition,
     IssueNotOpen,
@@ -77,6 +78,11 @@ FIELD_LABELS: Final = {
     "light": "红黄绿灯",
     "q": "关键词",
 }
+
+SAME_MEASURE: Final = (
+    "该问题已有相同的整改措施正在办理，不能重复登记；"
+    "如需更换责任人或调整完成时限，请在原事项中改派或申请延期。"
+)
 
 _STATUS_IN_MESSAGE = re.compile(r"item is (\w+)|issue is (\w+)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -268,4 +274,6 @@ def _domain(
         return Refusal(_deadline_message(exc.message, field, labels), field, code, 422)
     if isinstance(exc, UnknownUnit):
         return Refusal("单位无效，请从列表中选择。", field or "office", code, 422)
+    if isinstance(exc, DuplicateMeasure):
+        return Refusal(SAME_MEASURE, field, code, 422)
     return Refusal(_input_message(exc.message, field, labels), field, code, 422)

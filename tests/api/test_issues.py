@@ -207,6 +207,24 @@ def test_planning_with_a_stale_if_match_answers_412(api: Api) -> None:
     assert answer.status_code == 412
 
 
+def test_a_measure_the_problem_has_under_way_is_not_planned_again(api: Api) -> None:
+    issue_id = api.issue_id()
+    api.item_id(issue_id, measure="盘活闲置用房")
+    before = api.world.last_position()
+
+    answer = api.post(
+        "bj-clerk",
+        f"/api/issues/{issue_id}/items",
+        plan_body(api, measure=" 盘活闲置用房 ", responsible="李娜"),
+    )
+
+    assert answer.status_code == 422
+    assert (answer.json()["field"], answer.json()["code"]) == ("measure", "duplicate_measure")
+    assert api.world.last_position() == before
+    other = api.post("bj-clerk", f"/api/issues/{issue_id}/items", plan_body(api, measure="出租"))
+    assert other.status_code == 201
+
+
 def test_a_coordinator_may_not_plan_an_offices_item(api: Api) -> None:
     issue_id = api.issue_id()
 

@@ -67,6 +67,18 @@ def test_replanning_a_rejected_item_makes_it_planned_again(api: Api) -> None:
     assert answer.json()["responsible"] == "李娜"
 
 
+def test_a_rejected_item_is_not_replanned_into_a_measure_under_way(api: Api) -> None:
+    item_id = rejected_item(api)
+    issue_id = api.world.app.get_item(api.world["bj-clerk"], item_id).issue_id
+    api.item_id(issue_id, measure="细化整改措施")
+
+    answer = api.post("bj-clerk", f"/api/items/{item_id}/replan", replan_body(api))
+
+    assert answer.status_code == 422
+    assert (answer.json()["field"], answer.json()["code"]) == ("measure", "duplicate_measure")
+    assert api.world.app.get_item(api.world["bj-clerk"], item_id).status == "rejected"
+
+
 def test_replanning_an_approved_item_is_a_conflict(api: Api) -> None:
     _, item_id = api.world.approved_item()
 

@@ -105,7 +105,8 @@ def test_a_reported_issue_reopened_by_a_flag_is_reported_again_once_reverified(
     world: World,
 ) -> None:
     issue_id = world.issue().id
-    flagged, other = world.item(issue_id).id, world.item(issue_id).id
+    flagged = world.item(issue_id).id
+    other = world.item(issue_id, measure="建立定期盘点制度").id
     world.carry_through(flagged)
     world.carry_through(other)
     world.app.mark_reported(world["bj-clerk"], issue_id)

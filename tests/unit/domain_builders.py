@@ -53,6 +53,7 @@ def plan_values(**overrides: Any) -> dict[str, Any]:
         "involves": "none",
         "today": TODAY,
         "campaign_end": CAMPAIGN_END,
+        "siblings": (),
     }
     values.update(overrides)
     return values

@@ -6,10 +6,17 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import DeadlineOutOfRange, InvalidInput, IssueNotOpen, OfficeMismatch
-from domain.item import RectificationItem, same_measure_open
+from domain.errors import (
+    DeadlineOutOfRange,
+    DuplicateMeasure,
+    InvalidInput,
+    IssueNotOpen,
+    OfficeMismatch,
+)
+from domain.item import RectificationItem
 from tests.unit.domain_builders import (
     CAMPAIGN_END,
+    STEPS,
     TODAY,
     carry_through,
     item_in,
@@ -99,14 +106,36 @@ def test_a_replan_obeys_the_campaign_end_too() -> None:
     assert item.status == "rejected"
 
 
-def test_a_measure_of_the_same_wording_is_under_way_until_it_is_verified() -> None:
+def test_a_measure_of_the_same_wording_is_refused_until_it_is_verified() -> None:
     issue = new_issue()
     under_way = new_item(issue, measure="全面清查并补登台账")
-    issue.add_item(under_way.id)
-    done = new_item(issue, measure="建立定期盘点制度")
-    issue.add_item(done.id)
+    done = new_item(issue, measure="建立定期盘点制度", siblings=[under_way])
     carry_through(issue, done)
+    siblings = [under_way, done]
 
-    assert same_measure_open([under_way, done], " 全面清查并补登台账 ")
-    assert not same_measure_open([under_way, done], "建立定期盘点制度")  # verified: may recur
-    assert not same_measure_open([under_way, done], "处置闲置车辆")
+    with pytest.raises(DuplicateMeasure) as refused:
+        RectificationItem.plan(
+            issue=issue,
+            office=None,
+            **plan_values(measure=" 全面清查并补登台账 ", siblings=siblings),
+        )
+    assert refused.value.field == "measure"
+    for measure in ("建立定期盘点制度", "处置闲置车辆"):  # verified: may recur; new
+        RectificationItem.plan(
+            issue=issue, office=None, **plan_values(measure=measure, siblings=siblings)
+        )
+
+
+def test_a_rejected_item_is_not_replanned_into_a_measure_under_way() -> None:
+    issue = new_issue()
+    under_way = new_item(issue, measure="全面清查并补登台账")
+    rejected = new_item(issue, measure="建立定期盘点制度", siblings=[under_way])
+    STEPS["request"](issue, rejected)
+    STEPS["reject"](issue, rejected)
+    siblings = [under_way, rejected]
+
+    with pytest.raises(DuplicateMeasure):
+        rejected.replan(**plan_values(measure="全面清查并补登台账", siblings=siblings))
+    assert rejected.status == "rejected"
+    rejected.replan(**plan_values(measure="建立定期盘点制度", siblings=siblings))  # its own
+    assert rejected.status == "planned"

@@ -18,6 +18,7 @@ from application.errors import (
 from domain.errors import (
     AlreadyDecided,
     DeadlineOutOfRange,
+    DuplicateMeasure,
     FourEyesViolation,
     InvalidInput,
     InvalidTransition,
@@ -37,6 +38,12 @@ def refused_number(number: str, year: int) -> InvalidInput:
 
 
 CASES = [
+    (
+        DuplicateMeasure("the problem has a measure of this wording under way", field="measure"),
+        "该问题已有相同的整改措施正在办理，不能重复登记；"
+        "如需更换责任人或调整完成时限，请在原事项中改派或申请延期。",
+        422,
+    ),
     (InvalidInput("title must not be empty", field="title"), "请填写问题标题。", 422),
     (
         InvalidInput("measure is longer than 2000 characters", field="measure"),
