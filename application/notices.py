@@ -166,9 +166,29 @@ def citations_table(
 
 class NoticeCommands(OfficeWork):
     def accountability_candidates(self, caller: Caller) -> list[dict[str, Any]]:
-        """Every record a notice may cite now, with its facts and the events behind it."""
+        """Every record a notice may cite now, with its facts, the events behind it and the
+        issued notices that cited it already (``notified_in``: a record may be notified again
+        when it still holds, and whoever drafts should see that it was)."""
         book = self._book(caller)
-        return [book.record(rid) for rid in candidate_ids(book.ledger, book.milestones)]
+        notified = self._notified(caller)
+        return [
+            book.record(rid) | {"notified_in": notified.get(rid, [])}
+            for rid in candidate_ids(book.ledger, book.milestones)
+        ]
+
+    def _notified(self, caller: Caller) -> dict[str, list[dict[str, str]]]:
+        """Record id → the issued notices citing it, in the order they were issued."""
+        issued = sorted(
+            (n for n in self.notices(caller) if n.status == ISSUED),
+            key=lambda n: (n.issued_on or date.min, n.number or ""),
+        )
+        notified: dict[str, list[dict[str, str]]] = {}
+        for notice in issued:
+            for record in notice.records:
+                notified.setdefault(record["id"], []).append(
+                    {"notice_id": str(notice.id), "number": notice.number or ""}
+                )
+        return notified
 
     def _book(self, caller: Caller) -> AccountabilityBook:
         offices = self.policy.readable_offices(caller.principal)

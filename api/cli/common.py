@@ -75,8 +75,13 @@ def settings(*, service: bool = False) -> Settings:
 
 
 @contextmanager
-def container(*, service: bool = False) -> Iterator[Container]:
-    """The wired application; domain and application errors become messages, not tracebacks."""
+def container(
+    *, service: bool = False, options: dict[str, str] | None = None
+) -> Iterator[Container]:
+    """The wired application; domain and application errors become messages, not tracebacks.
+
+    A refusal names its field, or the command's option for it when ``options`` maps the
+    field (``recipients[1]`` → ``--to``)."""
     loaded = settings(service=service)
     try:
         built = build_container(loaded)
@@ -87,10 +92,15 @@ def container(*, service: bool = False) -> Iterator[Container]:
     try:
         yield built
     except (DomainError, ApplicationError) as exc:
-        where = f" ({exc.field})" if exc.field else ""
-        fail(f"{exc.message}{where}", 1)
+        fail(f"{exc.message}{_where(exc.field, options or {})}", 1)
     finally:
         built.close()
+
+
+def _where(field: str | None, options: dict[str, str]) -> str:
+    if not field:
+        return ""
+    return f" ({options.get(field.partition('[')[0], field)})"
 
 
 def reader() -> Caller:

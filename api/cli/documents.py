@@ -24,7 +24,9 @@ from api.cli.common import (
     write_output,
 )
 from api.cli.sheets import acting, export_cli, import_cli
+from application.notices import units_text
 from domain.milestones import STATUS_LABELS
+from domain.notice import ISSUED
 
 notice_cli = typer.Typer(help="Notices (通报): draft, edit, issue, render.", no_args_is_help=True)
 report_cli = typer.Typer(
@@ -34,6 +36,13 @@ report_cli = typer.Typer(
 AS = typer.Option(..., "--as", help="The account that acts (recorded on the events)")
 FORMAT = typer.Option("pdf", "--format", "-f", help="docx or pdf")
 OUT_DIR = "--out-dir"
+TO = typer.Option(
+    None, "--to", help="A unit the notice is sent to (主送), by code; repeat for more"
+)
+COPY_TO = typer.Option(
+    None, "--copy-to", help="A unit the notice is copied to (抄送), by code; repeat for more"
+)
+ADDRESSEES = {"recipients": "--to", "copy_to": "--copy-to"}
 
 
 @notice_cli.command("candidates")
@@ -42,11 +51,12 @@ def candidates() -> None:
     with container() as built:
         table = Table(title="可通报事项")
         table.add_column("id", overflow="fold", min_width=36)
-        for column in ("单位", "情形", "事实"):
+        for column in ("单位", "情形", "事实", "已通报"):
             table.add_column(column)
         for record in built.app.accountability_candidates(reader()):
+            notified = "、".join(n["number"] for n in record["notified_in"]) or "—"
             table.add_row(
-                record["id"], record["office_name"], record["kind_label"], record["facts"]
+                record["id"], record["office_name"], record["kind_label"], record["facts"], notified
             )
         console.print(table)
 
@@ -55,11 +65,22 @@ def candidates() -> None:
 def draft(
     records: list[str] = typer.Argument(..., help="Record ids from `rectify notice candidates`"),
     title: str = typer.Option(None, "--title"),
+    to: list[str] = TO,
+    copy_to: list[str] = COPY_TO,
     as_user: str = AS,
 ) -> None:
-    """Draft a notice citing these records (and the events that prove them)."""
-    with container() as built:
-        result = built.app.draft_notice(acting(built.app, as_user), record_ids=records, title=title)
+    """Draft a notice citing these records (and the events that prove them).
+
+    Sent to every office and copied to the Finance Department unless --to / --copy-to say
+    otherwise."""
+    with container(options=ADDRESSEES) as built:
+        result = built.app.draft_notice(
+            acting(built.app, as_user),
+            record_ids=records,
+            title=title,
+            recipients=to or None,
+            copy_to=copy_to or None,
+        )
         console.print(f"drafted notice {result.id}")
 
 
@@ -70,17 +91,21 @@ def edit(
         None, "--body-file", exists=True, dir_okay=False, help="The new body text (UTF-8)"
     ),
     title: str = typer.Option(None, "--title"),
+    to: list[str] = TO,
+    copy_to: list[str] = COPY_TO,
     reason: str = typer.Option("", "--reason"),
     as_user: str = AS,
 ) -> None:
-    """Edit a draft notice's title or body."""
+    """Edit a draft notice's title, body or addressees (--to / --copy-to replace them)."""
     body = read_text_file(body_file, option="--body-file") if body_file else None
-    with container() as built:
+    with container(options=ADDRESSEES) as built:
         built.app.edit_notice(
             acting(built.app, as_user),
             parse_uuid(notice_id, what="NOTICE_ID"),
             title=title,
             body=body,
+            recipients=to or None,
+            copy_to=copy_to or None,
             reason=reason,
         )
         console.print("notice edited")
@@ -102,13 +127,26 @@ def issue(
 
 @notice_cli.command("list")
 def list_notices() -> None:
-    """Every notice: id, status, number (文号) and title."""
+    """Every notice: id, status, number (文号), title and the units it is sent to."""
     with container() as built:
         notices = built.app.notices(reader())
-        for notice in notices:
-            console.print(f"{notice.id}  {notice.status:6}  {notice.number or '—'}  {notice.title}")
         if not notices:
             console.print("还没有通报（rectify notice draft 起草）。")
+            return
+        table = Table(title="通报")
+        table.add_column("id", overflow="fold", min_width=36)
+        for column in ("状态", "文号", "标题", "主送", "抄送"):
+            table.add_column(column)
+        for notice in notices:
+            table.add_row(
+                str(notice.id),
+                "已印发" if notice.status == ISSUED else "草稿",
+                notice.number or "—",
+                notice.title,
+                units_text(built.app.campaign, notice.recipients),
+                units_text(built.app.campaign, notice.copy_to) or "—",
+            )
+        console.print(table)
 
 
 @notice_cli.command("render")

@@ -19,6 +19,7 @@ from api.web.rendering import render
 from api.web.routing import WebRoute
 from api.web.session import UserDep, WebUser
 from application.errors import ApplicationError, NotFound, PermissionDenied
+from application.notices import units_text
 from application.paperwork import FORMATS
 from domain.errors import DomainError
 from infrastructure.container import Container
@@ -44,6 +45,7 @@ def _list(
         "notices.html",
         status=status,
         notices=notices,
+        addressees={n.id: units_text(app.campaign, n.recipients) for n in notices},
         candidates=candidates,
         chosen=set(form.values.get("records_chosen", "").split()),
         form=form,

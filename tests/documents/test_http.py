@@ -137,6 +137,24 @@ def test_a_coordinator_drafts_issues_and_downloads_a_notice(api: Api) -> None:
     assert "补登台账" in pdf_text(pdf.content)
 
 
+def test_a_record_an_issued_notice_cited_is_offered_again_naming_that_notice(api: Api) -> None:
+    record = _lagging_record(api)
+    assert _candidate(api, record)["notified_in"] == []
+    drafted = api.post("coord", "/api/notices", json={"records": [record]}).json()["id"]
+    assert _candidate(api, record)["notified_in"] == []  # a draft notifies no one
+
+    api.post("coord", f"/api/notices/{drafted}/issue", json={"number": "机管国资〔2026〕12号"})
+
+    assert _candidate(api, record)["notified_in"] == [
+        {"notice_id": drafted, "number": "机管国资〔2026〕12号"}
+    ]
+
+
+def _candidate(api: Api, record: str) -> dict[str, Any]:
+    found = api.get("coord", "/api/accountability/candidates").json()
+    return next(c for c in found if c["id"] == record)
+
+
 def test_a_notice_answers_with_its_version_as_the_etag_and_an_empty_edit_is_refused(
     api: Api,
 ) -> None:

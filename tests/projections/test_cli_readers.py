@@ -12,7 +12,9 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -135,3 +137,31 @@ def test_unknown_names_and_bad_dates_are_refused_with_a_message(rectify: Rectify
     assert "source must be one of: " in bad_source.err
     assert future.code == 2
     assert "--as-of must not be later than today (" in future.err
+
+
+def test_a_notice_drafted_on_the_command_line_names_its_addressees(rectify: Rectify) -> None:
+    run = rectify
+    ok(run("demo"))
+    record = re.findall(r"(lagging:[0-9a-f-]{36})", ok(run("notice", "candidates")))[0]
+
+    unknown = run("notice", "draft", record, "--to", "bj", "--to", "nowhere", "--as", "coord")
+    assert unknown.code == 1
+    assert "nowhere" in unknown.err
+    assert "(--to)" in unknown.err
+    assert "还没有通报" in ok(run("notice", "list"))  # refused: nothing drafted
+
+    drafted = ok(run("notice", "draft", record, "--to", "bj", "--to", "tj", "--as", "coord"))
+    notice_id = re.findall(r"drafted notice ([0-9a-f-]{36})", drafted)[0]
+    listed = ok(run("notice", "list"))
+    assert "北京办事处、天津办事处" in listed
+    assert "省财政厅" in listed  # copied to Finance by default
+    ok(run("notice", "edit", notice_id, "--copy-to", "sh", "--as", "coord"))
+    number = f"机管国资〔{datetime.now(ZoneInfo('Asia/Shanghai')).year}〕7号"
+    ok(run("notice", "issue", notice_id, "--number", number, "--as", "coord"))
+
+    listed = ok(run("notice", "list"))
+    assert "已印发" in listed
+    assert "上海办事处" in listed
+    assert "省财政厅" not in listed
+    cited = [line for line in ok(run("notice", "candidates")).splitlines() if record in line]
+    assert number in cited[0]  # the record still holds: listed again, as notified already

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import CAMPAIGN_NOW
 from tests.web.conftest import Console
 
 PAGES = ("/", "/issues", "/items", "/issues/new", "/notices", "/reports", "/import", "/office-work")
@@ -346,3 +347,24 @@ def test_an_account_that_reads_no_office_is_told_why_its_pages_are_empty(
 
     assert "本账号不能查看任何单位的案件" in admin
     assert "本账号不能查看任何单位的案件" not in coord
+
+
+def test_the_notices_page_names_each_notices_addressees_and_records_notified_already(
+    console: Console,
+) -> None:
+    world = console.world
+    world.item(world.issue().id, measure="补登台账", deadline=world.today() + timedelta(days=1))
+    world.clock.set(CAMPAIGN_NOW + timedelta(days=5))
+    record = next(c["id"] for c in world.app.accountability_candidates(world["coord"]))
+    to_all = world.app.draft_notice(world["coord"], record_ids=[record]).id
+    world.app.issue_notice(world["coord"], to_all, number="机管国资〔2026〕12号")
+    world.app.draft_notice(world["coord"], record_ids=[record], recipients=["bj", "tj"])
+    console.settle()
+    console.log_in("coord")
+
+    page = console.client.get("/notices").text
+
+    assert '<th scope="col">主送</th>' in page
+    assert "省政府各驻外办事处" in page
+    assert "北京办事处、天津办事处" in page
+    assert f'（已通报：<a href="/notices/{to_all}">机管国资〔2026〕12号</a>）' in page
