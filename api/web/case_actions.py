@@ -34,7 +34,7 @@ ITEM_ACTIONS: Final = (
     ("rectification", "record_rectification", "录入整改情况"),
     ("verification", "record_verification", "核查整改结果"),
     ("extension-request", "request_extension", "申请延期"),
-    ("extension", "decide_extension", "批准或不批准延期"),
+    ("extension", "decide_extension", "审批延期申请"),
     ("reassignment", "reassign", "变更责任人"),
     ("falsification", "flag_falsification", "认定弄虚作假"),
 )
@@ -87,6 +87,8 @@ def item_actions(policy: Policy, principal: Principal, item: RectificationItem) 
             continue
         if code == "approval" and not _approves_here(policy, principal, item):
             continue
+        if code == "extension" and item.pending_extension is None:
+            label = "延长完成时限"  # no request to decide: the coordinator extends it directly
         found.append(Action(code, command, label, f"/items/{item.id}/{code}"))
     return found
 

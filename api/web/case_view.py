@@ -35,7 +35,26 @@ DONE: Final = {
     "reopen": "问题已重新打开。",
     "report": "问题已标记为已报告。",
 }
-DECISIONS: Final = ("Approved", "Rejected")
+# What others decided on an item, as the office must read it where it acts next.
+DECISIONS: Final = {
+    "Approved": "审批同意",
+    "Rejected": "退回修改",
+    "VerificationPassed": "核查通过",
+    "VerificationFailed": "核查未通过",
+    "DeadlineExtended": "同意延期",
+    "ExtensionRefused": "不同意延期",
+    "FalsificationFlagged": "认定弄虚作假",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision on an item: when, by whom, what, and the comment or reason given."""
+
+    recorded_at: datetime
+    actor_name: str
+    label: str
+    comment: str
 
 
 @dataclass
@@ -45,7 +64,7 @@ class ItemView:
     days_left: int
     actions: list[Action]
     timeline: list[AuditRow]
-    decisions: list[AuditRow]
+    decisions: list[Decision]
     approvals: list[tuple[str, bool]]  # unit, approved
     flags: list[str] = field(default_factory=list)  # its rectification's claim flags
     earlier_evidence: list[EarlierFile] = field(default_factory=list)
@@ -128,6 +147,24 @@ UNAVAILABLE: Final = Refusal(
 )
 
 
+def _decisions(
+    history: list[HistoryEntry], item: RectificationItem, as_of: datetime | None
+) -> list[Decision]:
+    return [
+        Decision(
+            recorded_at=e.recorded_at,
+            actor_name=e.actor.get("name", ""),
+            label=DECISIONS[e.event_type]
+            + (f"至{e.data['new_deadline']}" if e.event_type == "DeadlineExtended" else ""),
+            comment=e.comment,
+        )
+        for e in history
+        if e.aggregate_id == item.id
+        and e.event_type in DECISIONS
+        and (as_of is None or e.recorded_at <= as_of)
+    ]
+
+
 def _approvals(item: RectificationItem) -> list[tuple[str, bool]]:
     order = (COORDINATION_UNIT, FINANCE_UNIT)
     return [(u, u in item.approvals) for u in order if u in item.required_approvals]
@@ -166,7 +203,7 @@ def case_view(
                 days_left=(item.deadline - rule.today).days,
                 actions=[] if as_of else item_actions(app.policy, user.principal, item),
                 timeline=mine,
-                decisions=[e for e in mine if e.event_type in DECISIONS],
+                decisions=_decisions(history, item, as_of),
                 approvals=_approvals(item),
                 flags=flags.get(item.id, []),
                 earlier_evidence=earlier_evidence(history, item, as_of),
