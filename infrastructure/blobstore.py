@@ -34,6 +34,7 @@ class EvidenceRejected(Exception):
     def __init__(self, message: str, *, field: str = "file") -> None:
         super().__init__(message)
         self.message = message
+        self.file_name: str | None = None  # the upload's own name, where the edge knows it
         self.field = field
 
 

@@ -87,6 +87,7 @@ SAME_MEASURE: Final = (
 _STATUS_IN_MESSAGE = re.compile(r"item is (\w+)|issue is (\w+)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LONGER = re.compile(r"longer than (\d+) characters")
+_BYTES = re.compile(r"larger than (\d+) bytes")
 
 
 @dataclass(frozen=True)
@@ -212,13 +213,24 @@ def _four_eyes(exc: FourEyesViolation) -> str:
 
 
 def _evidence(exc: EvidenceRejected) -> tuple[str, int]:
+    which = f"文件“{exc.file_name}”" if exc.file_name else "该文件"
     if isinstance(exc, EvidenceTooLarge):
-        return "文件超过允许的大小，请压缩或拆分后再上传。", 413
+        limit = _BYTES.search(exc.message)
+        most = f"（每个文件不超过 {megabytes(int(limit.group(1)))}）" if limit else ""
+        return f"{which}超过允许的大小{most}，请压缩或拆分后再上传。", 413
     if isinstance(exc, MediaTypeNotAllowed):
-        return "不支持该文件类型，请上传 PDF、JPG、PNG、DOCX、XLSX 或 TXT 文件。", 415
+        return (
+            f"不支持{which}的类型，请上传 PDF、JPG、PNG、Word（.docx）、Excel（.xlsx）"
+            "或 TXT 文件（旧版 .doc、.xls 请另存为新格式）。",
+            415,
+        )
     if isinstance(exc, ContentMismatch):
-        return "文件为空，或内容与文件类型不符。", 422
-    return "该文件无法保存，请重新选择文件。", 422
+        return f"{which}为空，或内容与文件类型不符。", 422
+    return f"{which}无法保存，请重新选择文件。", 422
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:g} MB"
 
 
 def refusal(exc: Exception, labels: dict[str, str] | None = None) -> Refusal | None:

@@ -143,9 +143,13 @@ def _store(s: Step, file: UploadFile) -> dict[str, Any]:
     data = file.file.read(blobs.max_bytes + 1)
     media_type = (file.content_type or "application/octet-stream").split(";")[0].strip()
     name = without_folders(str(file.filename))[:255] or "佐证材料"
-    stored = blobs.upload(
-        data, media_type=media_type, file_name=name, account_id=s.caller.principal.account_id
-    )
+    try:
+        stored = blobs.upload(
+            data, media_type=media_type, file_name=name, account_id=s.caller.principal.account_id
+        )
+    except EvidenceRejected as exc:  # of several files chosen, say which
+        exc.file_name = name
+        raise
     blob = stored.blob
     return {
         "file_name": name,

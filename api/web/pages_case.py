@@ -17,7 +17,7 @@ from api.http.deps import EvidenceAccess, ServicesDep, read_your_write
 from api.http.routers.downloads import disposition, download_name
 from api.web.case_view import DONE, case_view
 from api.web.forms import Form, new_form_id, query_day
-from api.web.messages import Refusal, refusal
+from api.web.messages import Refusal, megabytes, refusal
 from api.web.posting import form_route
 from api.web.rendering import render
 from api.web.routing import WebRoute, error_page
@@ -75,6 +75,7 @@ def show_case(
         as_of_error=as_of_error,
         today=container.app.today(),
         rectification_end=container.campaign.rectification_end,
+        evidence_max=megabytes(container.settings.evidence_max_bytes),
         campaign_categories=CATEGORIES,
         sources=SOURCES,
         measure_types=MEASURE_TYPES,

@@ -186,12 +186,13 @@ CASES = [
     ),
     (
         EvidenceTooLarge("file is larger than 20971520 bytes"),
-        "文件超过允许的大小，请压缩或拆分后再上传。",
+        "该文件超过允许的大小（每个文件不超过 20 MB），请压缩或拆分后再上传。",
         413,
     ),
     (
         MediaTypeNotAllowed("media type 'application/zip' is not allowed"),
-        "不支持该文件类型，请上传 PDF、JPG、PNG、DOCX、XLSX 或 TXT 文件。",
+        "不支持该文件的类型，请上传 PDF、JPG、PNG、Word（.docx）、Excel（.xlsx）"
+        "或 TXT 文件（旧版 .doc、.xls 请另存为新格式）。",
         415,
     ),
     (RateLimited(limit=600, retry_after=12), "操作过于频繁，请12秒后再试。", 429),

@@ -61,3 +61,28 @@ def test_a_file_over_the_limit_on_the_form_shows_evidence_too_large(
     assert "（代码：evidence_too_large）" in page.text
     assert "EvidenceTooLarge" not in page.text
     assert api_code == "evidence_too_large"
+
+
+def test_of_several_files_the_refusal_names_the_one_refused_and_the_limit(
+    console: Console,
+) -> None:
+    blobs = console.world.container.blobs
+    limit, blobs.max_bytes = blobs.max_bytes, 1024 * 1024
+    _, item_id = console.world.approved_item()
+    console.settle()
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+    form = {"description": "已补登台账", "rectified_on": console.world.today().isoformat()}
+    files = [
+        ("files", ("盘点表.pdf", PDF, "application/pdf")),
+        ("files", ("现场照片合集.pdf", PDF + b"0" * 1024 * 1024, "application/pdf")),
+    ]
+    try:
+        page = console.post(f"/items/{item_id}/rectification", form, files=files)
+    finally:
+        blobs.max_bytes = limit
+
+    assert page.status_code == 413
+    assert "文件“现场照片合集.pdf”超过允许的大小（每个文件不超过 1 MB）" in page.text
+    assert "请重新选择" in page.text  # the browser has dropped the files chosen
+    assert console.world.last_position() == before
