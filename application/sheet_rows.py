@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, Protocol
 
+from application.written_dates import written_day
 from domain.issue import EARLIEST_FOUND_ON
 from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, SOURCES
 
@@ -46,7 +47,6 @@ ITEM_KEYS: Final = tuple(k for k, _, _ in ITEM_COLUMNS)
 
 CATEGORY_CHOICES: Final = {code: label for code, (label, _) in CATEGORIES.items()}
 _EXCEL_EPOCH: Final = date(1899, 12, 30)
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
 @dataclass(frozen=True)
@@ -116,13 +116,7 @@ def as_date(value: object) -> date | None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 100_000:
         return _EXCEL_EPOCH + timedelta(days=int(value))
-    match = _DATE_TEXT.match(text(value))
-    if match is None:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
+    return written_day(text(value))
 
 
 def choose(value: str, choices: dict[str, str]) -> str | None:

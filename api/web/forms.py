@@ -17,6 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from api.moments import YEARS
 from api.web.messages import Refusal
+from application.written_dates import written_day
 
 STALE_FORM = Refusal(
     "页面信息不完整或已被改动，请刷新页面，确认最新情况后重新提交。", None, "invalid_version", 422
@@ -72,11 +73,10 @@ class Form:
             if required:
                 self.error(key, f"请填写{label}。")
             return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
+        day = written_day(value)
+        if day is None:
             self.error(key, f"{label}不是有效的日期（格式：年-月-日，如 2026-11-30）。")
-            return None
+        return day
 
     def version(self) -> int | None:
         """The case's version the page showed (None: the form carries none). A value that is
