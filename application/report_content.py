@@ -104,10 +104,34 @@ def _rows(
     return rows
 
 
+def _deadline(item: LedgerItem | None) -> str:
+    if item is None:
+        return ""
+    return item.deadline.isoformat() + ("（已延期）" if item.extensions else "")
+
+
 def _status(item: LedgerItem | None) -> str:
     if item is None:
         return "待制定方案"
     return ITEM_STATUS_LABELS[item.status] + ("（逾期）" if item.overdue else "")
+
+
+def _extended_past_end(campaign: Campaign, ledger: Ledger) -> str:
+    """The measures still open whose deadline the coordination office extended past the
+    rectification phase: the report says so rather than count them as on time."""
+    end = campaign.rectification_end
+    late = [
+        item
+        for issue in ledger.issues
+        for item in issue.items
+        if item.is_open and item.deadline > end
+    ]
+    if not late:
+        return ""
+    return (
+        f"；另有{len(late)}项整改措施经批准延期，"
+        f"完成时限晚于分类整改阶段结束日（{chinese_date(end)}）"
+    )
 
 
 def ledger_table(campaign: Campaign, ledger: Ledger) -> Table:
@@ -153,7 +177,7 @@ def open_items_table(campaign: Campaign, ledger: Ledger) -> Table:
                 issue.title,
                 item.measure if item else _NO_PLAN,
                 item.responsible if item else "",
-                item.deadline.isoformat() if item else "",
+                _deadline(item),
                 _status(item),
             )
             for n, (issue, item) in enumerate(_rows(campaign, ledger, open_only=True), start=1)
@@ -271,7 +295,8 @@ def report_document(inputs: ReportInputs) -> FormalDocument:
         Paragraph(
             f"截至{chinese_date(inputs.today)}，共排查发现问题{total.issues}个，制定整改措施"
             f"{total.items}项；已销号问题{total.closed}个，核查通过的整改事项{total.verified}项，"
-            f"整改完成率{total.percent}；逾期未完成整改措施{total.overdue}项。"
+            f"整改完成率{total.percent}；逾期未完成整改措施{total.overdue}项"
+            f"{_extended_past_end(c, ledger)}。"
         ),
         *figures_tables(c, ledger, inputs.offices),
         Paragraph("三、整改台账", HEADING),

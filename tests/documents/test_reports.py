@@ -231,3 +231,35 @@ def test_the_ledger_keeps_row_numbers_dates_and_labels_each_on_one_line(
     assert set(deadlines) <= cells
     assert {"1", "10", "11"} <= cells
     assert {"北京办事处", "基础管理", "待报审"} <= cells
+
+
+def test_a_report_counts_the_measures_extended_past_the_rectification_phase(
+    world: World,
+) -> None:
+    """An extension past the phase's end is the coordination office's call, with its reason;
+    the report says how many measures it carried beyond, not only that none is overdue."""
+    _, item_id = world.approved_item()
+    end = world.app.campaign.rectification_end
+    world.app.extend_deadline(
+        world["coord"], item_id, new_deadline=end + timedelta(days=45), reason="等待产权登记"
+    )
+    world.app.name_work_group(world["bj-clerk"], office="bj", leader=LEADER, liaison=LIAISON)
+
+    result = world.app.submit_report(world["bj-clerk"], office="bj")
+
+    text = docx_text(world.app.report_file(world["bj-clerk"], result.id, "docx")[0])
+    day = f"{end.year}年{end.month}月{end.day}日"
+    assert "逾期未完成整改措施0项；另有1项整改措施经批准延期，" in text
+    assert f"完成时限晚于分类整改阶段结束日（{day}）" in text
+    assert f"{(end + timedelta(days=45)).isoformat()}（已延期）" in text
+
+
+def test_a_report_with_no_measure_past_the_phase_says_nothing_of_it(world: World) -> None:
+    world.approved_item()
+    world.app.name_work_group(world["bj-clerk"], office="bj", leader=LEADER, liaison=LIAISON)
+
+    result = world.app.submit_report(world["bj-clerk"], office="bj")
+
+    text = docx_text(world.app.report_file(world["bj-clerk"], result.id, "docx")[0])
+    assert "逾期未完成整改措施0项。" in text
+    assert "经批准延期" not in text

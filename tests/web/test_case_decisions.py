@@ -81,3 +81,24 @@ def test_a_coordinator_decides_a_request_or_extends_a_deadline_directly_by_its_o
     assert "审批延期申请" in _item_card(asked, item_id)
     assert 'value="grant"' in _form(asked, item_id, "extension")
     assert 'value="refuse"' in _form(asked, item_id, "extension")
+
+
+def test_a_deadline_extended_past_the_rectification_phase_says_so_on_the_item(
+    console: Console,
+) -> None:
+    world, app = console.world, console.world.app
+    issue_id, item_id = world.approved_item()
+    end = app.campaign.rectification_end
+    console.settle()
+    console.log_in("coord")
+    assert f"分类整改阶段至{end.isoformat()}结束" in _form(
+        console.client.get(f"/issues/{issue_id}").text, item_id, "extension"
+    )
+    app.extend_deadline(
+        world["coord"], item_id, new_deadline=end + timedelta(days=30), reason="等待产权登记"
+    )
+    console.settle()
+
+    card = _item_card(console.client.get(f"/issues/{issue_id}").text, item_id)
+
+    assert "晚于分类整改阶段结束日" in card
