@@ -184,12 +184,14 @@ class CommandingApp(Application[UUID]):
         except AggregateNotFoundError:
             return None
         assert isinstance(record, CommandRecord)
+        earlier = CommandResult.from_record(record.result)
         if record.fingerprint != digest:
             raise IdempotencyKeyReused(
                 "this Idempotency-Key was already used for a different request",
                 field="Idempotency-Key",
+                earlier=earlier.id,
             )
-        return CommandResult.from_record(record.result)
+        return earlier
 
     def load(self, cls: type[A], aggregate_id: UUID, *, version: int | None = None) -> A:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 
 class ApplicationError(Exception):
     code = "application_error"
@@ -46,6 +48,12 @@ class IdempotencyKeyReused(ApplicationError):
     """The idempotency key was first used for a different command (422)."""
 
     code = "idempotency_key_reused"
+
+    def __init__(
+        self, message: str, *, field: str | None = None, earlier: UUID | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.earlier = earlier  # what the key's first command made or changed
 
 
 class ReadModelsBehind(ApplicationError):

@@ -22,7 +22,7 @@ from api.web.posting import form_route
 from api.web.rendering import render
 from api.web.routing import WebRoute, error_page
 from api.web.session import UserDep, WebUser
-from application.errors import NotFound, PermissionDenied
+from application.errors import IdempotencyKeyReused, NotFound, PermissionDenied
 from domain.errors import DomainError
 from domain.issue import MAX_ASSETS, check_assets
 from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, SOURCES
@@ -83,13 +83,25 @@ def show_case(
     )
 
 
+SENT_BEFORE = (
+    "这张表单已经提交过，问题已经登记（见下方链接），本次修改没有保存。"
+    "如确实要再登记一个问题，请核对后再次提交。"
+)
+
+
 @router.get("/issues/new")
 def new_issue_form(request: Request, user: UserDep, services: ServicesDep) -> Response:
     return _issue_form(request, user, services.container, Form("found"))
 
 
 def _issue_form(
-    request: Request, user: WebUser, container: Container, form: Form, status: int = 200
+    request: Request,
+    user: WebUser,
+    container: Container,
+    form: Form,
+    status: int = 200,
+    *,
+    earlier: UUID | None = None,
 ) -> Response:
     offices = [
         u
@@ -107,6 +119,7 @@ def _issue_form(
         form=form,
         offices=offices,
         office_choices={u.code: u.name for u in offices},
+        earlier=earlier,
         categories=CATEGORIES,
         sources=SOURCES,
         today=container.app.today(),
@@ -139,6 +152,7 @@ def _record_issue(
     request: Request, data: FormData, user: WebUser, container: Container
 ) -> Response:
     form = Form.of("found", data)
+    earlier: UUID | None = None
     office = form.choice("office", "单位", {u.code: u for u in container.campaign.offices()})
     kind = form.values.get("kind", "")
     category, _, subtype = kind.partition("/")
@@ -168,11 +182,15 @@ def _record_issue(
             failure = refusal(exc, {"subtype": "问题类别", "category": "问题类别"})
             assert failure is not None
             form.refuse(failure)
+        except IdempotencyKeyReused as exc:  # sent again after going back and changing it
+            form.refuse(Refusal(SENT_BEFORE, None, exc.code, 409))
+            form.values["form_id"] = new_form_id()  # sent once more, it records a new one
+            earlier = exc.earlier
         else:
             settle(container, result.position)
             return RedirectResponse(f"/issues/{result.id}?done=found", status_code=303)
     status = form.refusal.status if form.refusal else 422
-    return _issue_form(request, user, container, form, status)
+    return _issue_form(request, user, container, form, status, earlier=earlier)
 
 
 @router.get("/issues/{issue_id}")

@@ -3,6 +3,8 @@ both edges: the API answers 422 naming the field; the console says why beside th
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from api.web.messages import refusal
@@ -123,3 +125,34 @@ def test_a_problem_found_before_the_ledgers_start_is_refused_beside_its_date(
     assert_refused_beside(
         console, "found_on", "发现日期不能早于1970-01-01。", found_on="1900-01-01"
     )
+
+
+def test_a_problem_form_sent_again_after_going_back_keeps_the_edits_and_links_the_first(
+    console: Console,
+) -> None:
+    """A clerk registers a problem, goes back, corrects the title and sends the same form
+    again: nothing more is recorded, the form comes back with the correction kept, the page
+    links the problem already registered, and a deliberate second send records a new one."""
+    console.log_in("bj-clerk")
+    first = _issue_form(console, form_id="a" * 32)
+    answer = console.post("/issues/new", first, follow_redirects=False)
+    registered = answer.headers["location"].split("?", 1)[0]
+    before = console.world.last_position()
+
+    again = console.post("/issues/new", first | {"title": "资产台账不全（已更正）"})
+
+    assert again.status_code == 409
+    assert "这张表单已经提交过，问题已经登记" in again.text
+    assert f'<a href="{registered}">查看已登记的问题</a>' in again.text
+    assert 'value="资产台账不全（已更正）"' in again.text
+    assert console.world.last_position() == before
+    form_id = re.search(r'name="form_id" value="([^"]+)"', again.text)
+    assert form_id is not None
+    assert form_id.group(1) != first["form_id"]
+    once_more = console.post(
+        "/issues/new",
+        first | {"title": "资产台账不全（已更正）", "form_id": form_id.group(1)},
+        follow_redirects=False,
+    )
+    assert once_more.status_code == 303
+    assert once_more.headers["location"].split("?", 1)[0] != registered
