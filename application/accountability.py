@@ -24,6 +24,7 @@ from domain.office_record import OfficeRecord
 
 EVENT_LABELS: Final = {
     "Found": "登记问题",
+    "Corrected": "更正问题信息",
     "Planned": "制定整改事项",
     "Replanned": "修改整改方案",
     "ApprovalRequested": "提请审批",

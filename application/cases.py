@@ -304,6 +304,42 @@ class CaseCommands(CommandingApp):
             caller, "flag_falsification", item_id, expected_version, dict(locals()), act
         )
 
+    def correct_issue(
+        self,
+        caller: Caller,
+        issue_id: UUID,
+        *,
+        reason: str,
+        category: str | None = None,
+        subtype: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        assets: list[dict[str, str]] | None = None,
+        found_on: date | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Correct an open problem's record; a value not given stays as it is."""
+        args = dict(locals())
+        del args["self"], args["caller"]
+
+        def change(cmd: Command) -> CommandResult:
+            issue = self.load_case(caller, Issue, issue_id)
+            cmd.act(issue.office)
+            cmd.check_version(issue, expected_version)
+            issue.correct(
+                category=issue.category if category is None else category,
+                subtype=issue.subtype if subtype is None else subtype,
+                title=issue.title if title is None else title,
+                description=issue.description if description is None else description,
+                assets=issue.assets if assets is None else assets,
+                found_on=issue.found_on if found_on is None else found_on,
+                reason=reason,
+                today=self.today(),
+            )
+            return cmd.done(issue, result_of=issue)
+
+        return self.execute(caller, "correct_issue", args, change)
+
     def reopen_issue(
         self, caller: Caller, issue_id: UUID, *, reason: str, expected_version: int | None = None
     ) -> CommandResult:

@@ -23,6 +23,7 @@ _OVERSIGHT_READ = {"coordinator": ALL, "finance": ALL, "auditor": ALL}
 POLICY: Final[dict[str, dict[str, str]]] = {
     "read_cases": {**_OFFICE_HANDS, **_OVERSIGHT_READ},
     "find_issue": {**_OFFICE_HANDS, "coordinator": ALL, "finance": ALL},
+    "correct_issue": {**_OFFICE_HANDS, "coordinator": ALL},
     "plan_item": dict(_OFFICE_HANDS),
     "replan_item": dict(_OFFICE_HANDS),
     "request_approval": dict(_OFFICE_HANDS),

@@ -46,6 +46,39 @@ def check_assets(assets: list[dict[str, str]]) -> list[dict[str, str]]:
     return cleaned
 
 
+def _checked_record(
+    *,
+    category: str,
+    subtype: str,
+    title: str,
+    description: str,
+    assets: list[dict[str, str]],
+    found_on: date,
+    today: date,
+) -> dict[str, Any]:
+    """What an office records of a problem, held to the rules (when found or corrected)."""
+    check_category(category, subtype)
+    if found_on > today:
+        raise InvalidInput("found_on cannot be in the future", field="found_on")
+    if found_on < EARLIEST_FOUND_ON:
+        raise InvalidInput(
+            f"found_on cannot be before {EARLIEST_FOUND_ON} (the ledgers start there)",
+            field="found_on",
+        )
+    return {
+        "category": category,
+        "subtype": subtype,
+        "title": check_text(title, field="title", max_length=200, single_line=True),
+        "description": check_optional_text(description, field="description"),
+        "assets": check_assets(assets),
+        "found_on": found_on,
+    }
+
+
+# What a correction may change: what the office recorded of the problem, not where it is.
+CORRECTABLE = ("category", "subtype", "title", "description", "assets", "found_on")
+
+
 class Issue(RecordedAggregate):
     """Found → items planned → closed (every item verified) → reported; reopened on re-finding."""
 
@@ -89,25 +122,16 @@ class Issue(RecordedAggregate):
         found_on: date,
         today: date,
     ) -> Issue:
-        check_category(category, subtype)
-        check_choice(source, SOURCES, field="source")
-        if found_on > today:
-            raise InvalidInput("found_on cannot be in the future", field="found_on")
-        if found_on < EARLIEST_FOUND_ON:
-            raise InvalidInput(
-                f"found_on cannot be before {EARLIEST_FOUND_ON} (the ledgers start there)",
-                field="found_on",
-            )
-        return cls(
-            office=office,
+        record = _checked_record(
             category=category,
             subtype=subtype,
-            source=source,
-            title=check_text(title, field="title", max_length=200, single_line=True),
-            description=check_optional_text(description, field="description"),
-            assets=check_assets(assets),
+            title=title,
+            description=description,
+            assets=assets,
             found_on=found_on,
+            today=today,
         )
+        return cls(office=office, source=check_choice(source, SOURCES, field="source"), **record)
 
     @property
     def is_open(self) -> bool:
@@ -170,6 +194,58 @@ class Issue(RecordedAggregate):
         if item_id is not None and item_id in self.verified_items:
             self.verified_items.remove(item_id)
 
+    def correct(
+        self,
+        *,
+        category: str,
+        subtype: str,
+        title: str,
+        description: str,
+        assets: list[dict[str, str]],
+        found_on: date,
+        reason: str,
+        today: date,
+    ) -> None:
+        """Correct what was recorded of an open problem (a typo, the wrong category), with a
+        reason; the event keeps the values it replaced, so the trail shows from what to what.
+        A closed problem's record is what was verified: reopen it first."""
+        if not self.is_open:
+            raise InvalidTransition(f"issue is {self.status}; only an open issue is corrected")
+        now = _checked_record(
+            category=category,
+            subtype=subtype,
+            title=title,
+            description=description,
+            assets=assets,
+            found_on=found_on,
+            today=today,
+        )
+        previous = {k: _plain(getattr(self, k)) for k in CORRECTABLE if getattr(self, k) != now[k]}
+        if not previous:
+            raise InvalidInput("the correction changes nothing")
+        reason = check_text(reason, field="reason")
+        self._corrected(**now, previous=previous, reason=reason, items=list(self.items))
+
+    @event("Corrected")
+    def _corrected(
+        self,
+        category: str,
+        subtype: str,
+        title: str,
+        description: str,
+        assets: list[dict[str, str]],
+        found_on: date,
+        previous: dict[str, Any],
+        reason: str,
+        items: list[UUID],  # the views' rows that repeat the problem's title and category
+    ) -> None:
+        self.category = category
+        self.subtype = subtype
+        self.title = title
+        self.description = description
+        self.assets = assets
+        self.found_on = found_on
+
     def mark_reported(self, *, report_id: UUID | None = None) -> None:
         if self.status != CLOSED:
             raise InvalidTransition(f"issue is {self.status}; only a closed issue is reported")
@@ -197,3 +273,8 @@ class Issue(RecordedAggregate):
             "created_on": self.created_on.isoformat(),
             "modified_on": self.modified_on.isoformat(),
         }
+
+
+def _plain(value: Any) -> Any:
+    """A replaced value as the event keeps it: a day as its ISO text."""
+    return value.isoformat() if isinstance(value, date) else value

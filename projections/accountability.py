@@ -22,7 +22,7 @@ from domain.item import RectificationItem
 from domain.office_record import OfficeRecord
 from infrastructure.database import SideDatabase
 from projections import labels
-from projections.base import ViewProjection, citation, handles, unstamp
+from projections.base import ViewProjection, citation, handles, restate, unstamp
 from projections.ids import id_text
 from projections.item_state import ITEM_CORE_COLUMNS, ITEM_EVENTS, apply_item
 from projections.lights import RED, LightRule
@@ -71,6 +71,9 @@ class Accountability(ViewProjection):
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
         if type(event).__qualname__.startswith("OfficeRecord."):
             return [(ACC_OFFICES.name, id_text(event.originator_id))]
+        if type(event).__qualname__ == "Issue.Corrected":
+            mine = [(ACC_ITEMS.name, id_text(i)) for i in event.items]
+            return [(ACC_ISSUES.name, id_text(event.originator_id)), *mine]
         if type(event).__name__ == "Planned":  # a new item: its row is known absent, too
             return [
                 (ACC_ISSUES.name, id_text(event.issue_id)),
@@ -81,6 +84,11 @@ class Accountability(ViewProjection):
     @handles("Issue.Found")
     def found(self, batch: Batch, event: Any, tracking: Tracking) -> None:
         batch.put(ACC_ISSUES.name, {"id": id_text(event.originator_id), "title": event.title})
+
+    @handles("Issue.Corrected")
+    def corrected(self, batch: Batch, event: Any, tracking: Tracking) -> None:
+        restate(batch, ACC_ISSUES.name, [event.originator_id], title=event.title)
+        restate(batch, ACC_ITEMS.name, event.items, issue_title=event.title)
 
     @handles(*ACT_EVENTS)
     def milestone_act(self, batch: Batch, event: Any, tracking: Tracking) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import Tracking
@@ -70,6 +71,16 @@ def touched(row: dict[str, Any], event: Any, tracking: Tracking) -> None:
         updated_at=stamp(event.timestamp),
         position=tracking.notification_id,
     )
+
+
+def restate(batch: Batch, table: str, keys: Iterable[object], **values: Any) -> None:
+    """Set ``values`` on each of these rows that exists: facts another case's rows repeat
+    (an issue's title and category on its items' rows) when that case corrects them."""
+    for key in keys:
+        row = batch.get(table, id_text(key) if isinstance(key, UUID) else str(key))
+        if row is not None:
+            row.update(values)
+            batch.put(table, row)
 
 
 def citation(event: Any, tracking: Tracking) -> dict[str, Any]:

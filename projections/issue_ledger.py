@@ -92,6 +92,18 @@ class IssueLedger(ViewProjection):
         )
         self._touch(batch, row, event, tracking)
 
+    @handles("Issue.Corrected")
+    def corrected(self, batch: Batch, event: Any, tracking: Tracking) -> None:
+        row = self._issue(batch, event)
+        row.update(
+            category=event.category,
+            subtype=event.subtype,
+            title=event.title,
+            description=event.description,
+            found_on=iso(event.found_on),
+        )
+        self._touch(batch, row, event, tracking)
+
     @handles("Issue.ItemAdded", "Issue.ItemVerified", "Issue.ItemSentBack")
     def item_noted(self, batch: Batch, event: Any, tracking: Tracking) -> None:
         self._touch(batch, self._issue(batch, event), event, tracking)

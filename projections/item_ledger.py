@@ -14,7 +14,7 @@ from eventsourcing.persistence import Tracking
 
 from domain.issue import Issue
 from domain.item import RectificationItem
-from projections.base import ViewProjection, actor_of, handles, iso, stamp, touched
+from projections.base import ViewProjection, actor_of, handles, iso, restate, stamp, touched
 from projections.ids import id_text
 from projections.item_state import ITEM_CORE_COLUMNS, apply_item
 from projections.store import Batch
@@ -91,6 +91,9 @@ class ItemLedger(ViewProjection):
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
         if type(event).__name__ == "Planned":
             return [(ITEM_ISSUES.name, id_text(event.issue_id))]
+        if type(event).__qualname__ == "Issue.Corrected":
+            mine = [(ITEMS.name, id_text(i)) for i in event.items]
+            return [(ITEM_ISSUES.name, id_text(event.originator_id)), *mine]
         return [(ITEMS.name, id_text(event.originator_id))]
 
     @handles("Issue.Found")
@@ -104,6 +107,12 @@ class ItemLedger(ViewProjection):
                 "title": event.title,
             },
         )
+
+    @handles("Issue.Corrected")
+    def issue_corrected(self, batch: Batch, event: Any, tracking: Tracking) -> None:
+        issue = {"category": event.category, "title": event.title}
+        restate(batch, ITEM_ISSUES.name, [event.originator_id], **issue)
+        restate(batch, ITEMS.name, event.items, category=event.category, issue_title=event.title)
 
     @handles("RectificationItem.Planned")
     def planned(self, batch: Batch, event: Any, tracking: Tracking) -> None:

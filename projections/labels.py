@@ -65,6 +65,7 @@ COMMANDS: Final = {
     "decide_extension": "审批延期申请",
     "reassign": "变更责任人",
     "flag_falsification": "认定弄虚作假",
+    "correct_issue": "更正问题信息",
     "reopen_issue": "重新打开问题",
     "mark_reported": "纳入整改报告",
     "name_work_group": "报送工作专班名单",

@@ -20,7 +20,7 @@ from domain.item import RectificationItem
 from domain.office_record import OfficeRecord
 from infrastructure.database import SideDatabase
 from projections import labels
-from projections.base import ViewProjection, handles
+from projections.base import ViewProjection, handles, restate
 from projections.ids import id_text
 from projections.item_state import (
     ITEM_CORE_COLUMNS,
@@ -86,6 +86,9 @@ class Progress(ViewProjection):
                 (PROGRESS_ITEMS.name, id_text(event.originator_id)),
                 (PROGRESS_PLANNED.name, id_text(event.issue_id)),
             ]
+        if type(event).__qualname__ == "Issue.Corrected":
+            mine = [(PROGRESS_ITEMS.name, id_text(i)) for i in event.items]
+            return [(PROGRESS_ISSUES.name, id_text(event.originator_id)), *mine]
         if type(event).__qualname__.startswith("Issue."):
             return [(PROGRESS_ISSUES.name, id_text(event.originator_id))]
         return [(PROGRESS_ITEMS.name, id_text(event.originator_id))]
@@ -95,6 +98,11 @@ class Progress(ViewProjection):
         row = {"id": id_text(event.originator_id), "office": event.office}
         row.update(category=event.category, status=issue_states.OPEN)
         batch.put(PROGRESS_ISSUES.name, row)
+
+    @handles("Issue.Corrected")
+    def corrected(self, batch: Batch, event: Any, tracking: Tracking) -> None:
+        restate(batch, PROGRESS_ISSUES.name, [event.originator_id], category=event.category)
+        restate(batch, PROGRESS_ITEMS.name, event.items, category=event.category)
 
     @handles("Issue.Closed", "Issue.Reopened", "Issue.Reported")
     def issue_moved(self, batch: Batch, event: Any, tracking: Tracking) -> None:

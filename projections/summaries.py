@@ -40,6 +40,23 @@ def _found(e: Any, s: str, c: Campaign) -> str:
     )
 
 
+def _corrected(e: Any, s: str, c: Campaign) -> str:
+    was = e.previous
+    changes = []
+    if "title" in was:
+        changes.append(f"标题原为「{was['title']}」")
+    if "category" in was or "subtype" in was:
+        category, subtype = was.get("category", e.category), was.get("subtype", e.subtype)
+        kind = f"{labels.category(category)}/{labels.subtype(category, subtype)}"
+        now = f"{labels.category(e.category)}/{labels.subtype(e.category, e.subtype)}"
+        changes.append(f"类别由{kind}改为{now}")
+    if "found_on" in was:
+        changes.append(f"发现日期由{was['found_on']}改为{e.found_on.isoformat()}")
+    changes += ["修改问题描述"] if "description" in was else []
+    changes += ["修改涉及资产"] if "assets" in was else []
+    return _with(f"更正问题「{e.title}」的登记信息（{'，'.join(changes)}）", e.reason)
+
+
 def _planned(verb: str) -> Summary:
     def summary(e: Any, s: str, c: Campaign) -> str:
         return (
@@ -83,6 +100,7 @@ def _grant(verb: str) -> Summary:
 
 SUMMARIES: dict[str, Summary] = {
     "Issue.Found": _found,
+    "Issue.Corrected": _corrected,
     "Issue.ItemAdded": lambda e, s, c: f"问题「{s}」新增一项整改事项",
     "Issue.ItemVerified": lambda e, s, c: f"问题「{s}」的一项整改事项核查通过",
     "Issue.Closed": lambda e, s, c: f"问题「{s}」的整改事项全部核查通过，予以销号",

@@ -13,7 +13,7 @@ from typing import Final
 from application.policy import Policy
 from application.principal import Principal
 from domain import item as states
-from domain.issue import CLOSED, OPEN, Issue
+from domain.issue import CLOSED, Issue
 from domain.item import RectificationItem
 from domain.taxonomy import FINANCE_UNIT
 
@@ -40,6 +40,7 @@ ITEM_ACTIONS: Final = (
 )
 ISSUE_ACTIONS: Final = (
     ("items", "plan_item", "制定整改事项"),
+    ("correction", "correct_issue", "更正问题信息"),
     ("reopen", "reopen_issue", "重新打开问题"),
     ("report", "mark_reported", "标记为已报告"),
 )
@@ -94,7 +95,7 @@ def item_actions(policy: Policy, principal: Principal, item: RectificationItem) 
 
 
 def issue_actions(policy: Policy, principal: Principal, issue: Issue) -> list[Action]:
-    allowed = {"items": issue.status == OPEN, "reopen": issue.status != OPEN}
+    allowed = {"items": issue.is_open, "correction": issue.is_open, "reopen": not issue.is_open}
     allowed["report"] = issue.status == CLOSED
     return [
         Action(code, command, label, f"/issues/{issue.id}/{code}")

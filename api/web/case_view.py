@@ -32,6 +32,7 @@ DONE: Final = {
     "extension": "延期决定已记录。",
     "reassignment": "责任人已变更。",
     "falsification": "已认定弄虚作假，并生成问责记录。",
+    "correction": "问题信息已更正。",
     "reopen": "问题已重新打开。",
     "report": "问题已标记为已报告。",
 }

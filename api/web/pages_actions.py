@@ -16,6 +16,7 @@ from api.web.forms import Form
 from api.web.messages import refusal
 from api.web.pages_case import settle, show_case
 from api.web.posting import form_route, path_id
+from api.web.problem_form import read_assets, read_kind
 from api.web.routing import WebRoute
 from api.web.session import WebUser
 from application.commanding import CommandResult
@@ -220,6 +221,29 @@ def plan(s: Step, issue_id: UUID) -> CommandResult | None:
     return s.app.plan_item(s.caller, issue_id, **fields, expected_version=s.version)
 
 
+def correction(s: Step, issue_id: UUID) -> CommandResult | None:
+    category, subtype = read_kind(s.form)
+    found_on = s.form.day("found_on", "发现日期")
+    title = s.form.text("title", "问题标题", max_length=200)
+    description = s.form.text("description", "问题描述", required=False)
+    assets = read_assets(s.form)
+    reason = s.form.text("reason", "更正理由")
+    if not s.form.ok:
+        return None
+    return s.app.correct_issue(
+        s.caller,
+        issue_id,
+        category=category,
+        subtype=subtype,
+        found_on=found_on,
+        title=title,
+        description=description,
+        assets=assets,
+        reason=reason,
+        expected_version=s.version,
+    )
+
+
 def reopen(s: Step, issue_id: UUID) -> CommandResult | None:
     reason = s.form.text("reason", "重新打开的理由")
     if not s.form.ok:
@@ -233,6 +257,7 @@ def report(s: Step, issue_id: UUID) -> CommandResult | None:
 
 ISSUE_STEPS: Final[dict[str, Callable[[Step, UUID], CommandResult | None]]] = {
     "items": plan,
+    "correction": correction,
     "reopen": reopen,
     "report": report,
 }

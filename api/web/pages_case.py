@@ -3,7 +3,6 @@ and evidence downloads — each through the application's scoped reads and comma
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
@@ -19,18 +18,16 @@ from api.web.case_view import DONE, case_view
 from api.web.forms import Form, new_form_id, query_day
 from api.web.messages import Refusal, megabytes, refusal
 from api.web.posting import form_route
+from api.web.problem_form import KIND_LABELS, read_assets, read_kind
 from api.web.rendering import render
 from api.web.routing import WebRoute, error_page
 from api.web.session import UserDep, WebUser
 from application.errors import IdempotencyKeyReused, NotFound, PermissionDenied
 from domain.errors import DomainError
-from domain.issue import MAX_ASSETS, check_assets
 from domain.taxonomy import CATEGORIES, INVOLVES, MEASURE_TYPES, SOURCES
 from infrastructure.container import Container
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-
-_ASSET_SPLIT = re.compile(r"[\s,，]+", re.UNICODE)
 
 
 def settle(container: Container, position: int | None) -> None:
@@ -85,7 +82,7 @@ def show_case(
 
 SENT_BEFORE = (
     "这张表单已经提交过，问题已经登记（见下方链接），本次修改没有保存。"
-    "如确实要再登记一个问题，请核对后再次提交。"
+    "如要修改已登记的问题，请在该问题页面“更正问题信息”；如确实要再登记一个问题，请核对后再次提交。"
 )
 
 
@@ -126,27 +123,6 @@ def _issue_form(
     )
 
 
-def _assets(text: str, form: Form) -> list[dict[str, str]]:
-    """The 涉及资产 box's lines (a code, then a name), each held to the domain's rules for
-    an asset line and named by its line number when it breaks one."""
-    assets = []
-    # split at line feeds only: str.splitlines would also split at \x0b, \x1c or U+2028,
-    # and the control characters the rules refuse would pass as line ends
-    lines = [(n, line.strip()) for n, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1)]
-    for n, line in ((n, line) for n, line in lines if line):
-        parts = _ASSET_SPLIT.split(line, maxsplit=1)
-        asset = {"code": parts[0], "name": parts[1] if len(parts) > 1 else ""}
-        try:
-            check_assets([asset])
-        except DomainError as exc:
-            failure = refusal(exc, {"assets": f"涉及资产第{n}行"})
-            form.error("assets", failure.message if failure else "涉及资产填写有误。")
-        assets.append(asset)
-    if len(assets) > MAX_ASSETS:
-        form.error("assets", f"涉及资产最多填写{MAX_ASSETS}项（每行一项），现有{len(assets)}项。")
-    return assets
-
-
 @form_route(router, "/issues/new")
 def _record_issue(
     request: Request, data: FormData, user: WebUser, container: Container
@@ -154,17 +130,12 @@ def _record_issue(
     form = Form.of("found", data)
     earlier: UUID | None = None
     office = form.choice("office", "单位", {u.code: u for u in container.campaign.offices()})
-    kind = form.values.get("kind", "")
-    category, _, subtype = kind.partition("/")
-    if not kind:
-        form.error("kind", "请选择问题类别。")
-    elif category not in CATEGORIES or subtype not in CATEGORIES[category][1]:
-        form.error("kind", "问题类别的取值无效，请从列表中重新选择。")
+    category, subtype = read_kind(form)
     source = form.choice("source", "问题来源", SOURCES)
     title = form.text("title", "问题标题", max_length=200)
     description = form.text("description", "问题描述", required=False)
     found_on = form.day("found_on", "发现日期")
-    assets = _assets(form.values.get("assets", ""), form)
+    assets = read_assets(form)
     if form.ok:
         try:
             result = container.app.find_issue(
@@ -179,7 +150,7 @@ def _record_issue(
                 found_on=found_on,
             )
         except DomainError as exc:
-            failure = refusal(exc, {"subtype": "问题类别", "category": "问题类别"})
+            failure = refusal(exc, KIND_LABELS)
             assert failure is not None
             form.refuse(failure)
         except IdempotencyKeyReused as exc:  # sent again after going back and changing it

@@ -18,6 +18,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.http.deps import Services
+from api.web.problem_form import ASSETS_HINT, asset_lines
 from api.web.session import CSRF_FIELD, WebUser, csrf_token, finish
 from domain.campaign import Campaign
 from domain.errors import UnknownUnit
@@ -88,6 +89,8 @@ def environment() -> jinja2.Environment:
     env.filters["approver"] = lambda code: APPROVERS.get(code, code)
     env.filters["claim_flag"] = lambda code: labels.CLAIM_FLAGS.get(code, code)
     env.filters["file_size"] = file_size
+    env.filters["asset_lines"] = asset_lines
+    env.globals["ASSETS_HINT"] = ASSETS_HINT
     env.globals["query"] = _query
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     return env

@@ -281,3 +281,44 @@ def test_a_body_that_is_not_json_names_the_body(api: Api) -> None:
     assert problem["errors"][0]["field"] == "body"
     assert "JSON" in problem["errors"][0]["message"]
     assert api.world.last_position() == before
+
+
+def test_an_office_corrects_its_open_problem_with_a_reason(api: Api) -> None:
+    issue_id = api.issue_id(title="资产台帐不全")
+
+    answer = api.post(
+        "bj-clerk",
+        f"/api/issues/{issue_id}/correction",
+        {"title": "资产台账不全", "reason": "标题错别字"},
+        headers={"If-Match": '"1"'},
+    )
+    history = api.get("coord", f"/api/issues/{issue_id}/history").json()
+
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["title"], answer.json()["version"]) == ("资产台账不全", 2)
+    assert answer.json()["category"] == "basic_management"  # left out: kept
+    assert history[-1]["event_type"] == "Corrected"
+    assert history[-1]["comment"] == "标题错别字"
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status", "field"),
+    [
+        ({"title": "新标题"}, {}, 422, "reason"),
+        ({"title": "新标题", "reason": "x"}, {"If-Match": '"9"'}, 412, "If-Match"),
+        ({"title": "新标题", "reason": "x", "office": "sh"}, {}, 422, "office"),
+        ({"found_on": "2999-01-01", "reason": "x"}, {}, 422, "found_on"),
+        ({"reason": "x"}, {}, 422, None),  # changes nothing
+    ],
+)
+def test_a_bad_correction_is_refused_naming_what_is_wrong_and_changes_nothing(
+    api: Api, body: dict[str, Any], headers: dict[str, str], status: int, field: str | None
+) -> None:
+    issue_id = api.issue_id()
+    before = api.world.last_position()
+
+    answer = api.post("bj-clerk", f"/api/issues/{issue_id}/correction", body, headers=headers)
+
+    assert answer.status_code == status, answer.text
+    assert answer.json().get("field") == field
+    assert api.world.last_position() == before

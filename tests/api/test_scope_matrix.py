@@ -60,6 +60,7 @@ def bodies(api: Api) -> dict[tuple[str, str], Any]:
     evidence = [{"sha256": refs[0]["sha256"], "file_name": refs[0]["file_name"]}]
     return {
         ("POST", "/api/issues/{issue_id}/reopen"): {"reason": "复查"},
+        ("POST", "/api/issues/{issue_id}/correction"): {"title": "更正", "reason": "r"},
         ("POST", "/api/issues/{issue_id}/items"): {
             "measure": "m",
             "measure_type": "conduct",

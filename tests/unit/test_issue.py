@@ -215,3 +215,19 @@ def test_a_hundred_clean_asset_lines_are_kept() -> None:
 
     assert issue.assets[0] == {"code": "ZC-0", "name": "电脑"}
     assert len(issue.assets) == 100
+
+
+def test_an_issue_aggregate_refuses_a_found_on_in_the_future_on_correction() -> None:
+    issue = new_issue()
+    with pytest.raises(InvalidInput) as refused:
+        issue.correct(
+            category=issue.category,
+            subtype=issue.subtype,
+            title=issue.title,
+            description=issue.description,
+            assets=issue.assets,
+            found_on=TODAY + timedelta(days=1),
+            reason="更正",
+            today=TODAY,
+        )
+    assert refused.value.field == "found_on"

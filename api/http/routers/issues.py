@@ -12,6 +12,7 @@ from api.http.errors import problem_responses
 from api.http.filters import IssueFiltersDep
 from api.http.offload import OffloadedRoute
 from api.http.schemas.issues import (
+    CorrectionCreate,
     HistoryEntryRead,
     IssueCreate,
     IssueDetailRead,
@@ -78,6 +79,19 @@ def read_issue(
 def issue_history(issue_id: UUID, caller: ReaderDep, app: AppDep) -> list[HistoryEntryRead]:
     app.get_issue(caller, issue_id)  # an issue the caller may read, not an item
     return [HistoryEntryRead.model_validate(e) for e in app.case_history(caller, issue_id)]
+
+
+@router.post(
+    "/{issue_id}/correction",
+    summary="Correct an open issue's record, with a reason (If-Match: the issue's ETag)",
+    responses=problem_responses(403, 404, 409, 412),
+)
+def correct_issue(issue_id: UUID, body: CorrectionCreate, write: CaseWriteDep) -> IssueRead:
+    return write.issue(
+        write.app.correct_issue(
+            write.caller, issue_id, **body.model_dump(), expected_version=write.expected_version
+        )
+    )
 
 
 @router.post(

@@ -51,6 +51,24 @@ class IssueCreate(Body):
     found_on: date | None = Field(default=None, description="Defaults to today")
 
 
+class CorrectionCreate(Body):
+    """What the office recorded of an open problem, corrected; a field left out stays."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"title": "资产台账不健全（车辆未入账）", "reason": "标题录入有误"}]
+        }
+    )
+
+    reason: Text = Field(description="Why the record is corrected (kept in the trail)")
+    category: Code | None = Field(default=None, json_schema_extra=one_of(CATEGORIES))
+    subtype: Code | None = None
+    title: ShortText | None = None
+    description: Text | None = None
+    assets: list[AssetIn] | None = Field(default=None, max_length=MAX_ASSETS)
+    found_on: date | None = None
+
+
 class ReopenCreate(Body):
     """A later check found a closed problem again."""
 
