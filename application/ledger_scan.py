@@ -75,6 +75,7 @@ class LedgerIssue:
     found_on: date
     status: str
     items: tuple[LedgerItem, ...]
+    number: int  # 问题编号: the office's problems numbered 1, 2, … in the order recorded
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _item_row(item: RectificationItem, today: date) -> LedgerItem:
     )
 
 
-def _issue_row(issue: Issue, items: dict[UUID, LedgerItem]) -> LedgerIssue:
+def _issue_row(issue: Issue, items: dict[UUID, LedgerItem], number: int) -> LedgerIssue:
     return LedgerIssue(
         id=issue.id,
         office=issue.office,
@@ -138,6 +139,7 @@ def _issue_row(issue: Issue, items: dict[UUID, LedgerItem]) -> LedgerIssue:
         found_on=issue.found_on,
         status=issue.status,
         items=tuple(items[i] for i in issue.items if i in items),
+        number=number,
     )
 
 
@@ -193,9 +195,11 @@ def scan_ledger(
         for a in aggregates.values()
         if isinstance(a, RectificationItem) and (offices is None or a.office in offices)
     }
-    issues = [
-        _issue_row(a, items)
-        for aid in order
-        if isinstance(a := aggregates[aid], Issue) and (offices is None or a.office in offices)
-    ]
+    counted: dict[str, int] = {}
+    issues = []
+    for aid in order:
+        found = aggregates[aid]
+        if isinstance(found, Issue) and (offices is None or found.office in offices):
+            counted[found.office] = number = counted.get(found.office, 0) + 1
+            issues.append(_issue_row(found, items, number))
     return Ledger(issues=issues, today=today, as_of=as_of, position=position, offices=offices)

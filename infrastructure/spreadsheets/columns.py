@@ -80,22 +80,12 @@ ISSUE_COLUMNS = (
 )
 
 
-def issue_numbers(ledger: Ledger) -> dict[str, str]:
-    """问题编号: each office's problems numbered 1, 2, … in the order they were recorded."""
-    counters: dict[str, int] = {}
-    numbers = {}
-    for issue in ledger.issues:
-        counters[issue.office] = counters.get(issue.office, 0) + 1
-        numbers[str(issue.id)] = str(counters[issue.office])
-    return numbers
-
-
-def _issue_cells(campaign: Campaign, issue: LedgerIssue, number: str) -> list[Cell]:
+def _issue_cells(campaign: Campaign, issue: LedgerIssue) -> list[Cell]:
     label, subtypes = CATEGORIES[issue.category]
     return [
         issue.office,
         campaign.unit(issue.office).name,
-        number,
+        str(issue.number),
         label,
         subtypes[issue.subtype],
         SOURCES[issue.source],
@@ -125,10 +115,9 @@ def _item_cells(item: LedgerItem | None) -> list[Cell]:
 
 def item_rows(campaign: Campaign, ledger: Ledger) -> list[list[Cell]]:
     """One row per measure; a problem with no measure yet has one row of its own."""
-    numbers = issue_numbers(ledger)
     rows: list[list[Cell]] = []
     for issue in ledger.issues:
-        head = _issue_cells(campaign, issue, numbers[str(issue.id)])
+        head = _issue_cells(campaign, issue)
         for item in issue.items or (None,):
             cells = _item_cells(item)
             rows.append([len(rows) + 1, *head, *cells[:-1], str(issue.id), cells[-1]])
@@ -136,11 +125,10 @@ def item_rows(campaign: Campaign, ledger: Ledger) -> list[list[Cell]]:
 
 
 def issue_rows(campaign: Campaign, ledger: Ledger) -> list[list[Cell]]:
-    numbers = issue_numbers(ledger)
     return [
         [
             n,
-            *_issue_cells(campaign, issue, numbers[str(issue.id)]),
+            *_issue_cells(campaign, issue),
             len(issue.items),
             sum(not item.is_open for item in issue.items),
             ISSUE_STATUS_LABELS[issue.status],

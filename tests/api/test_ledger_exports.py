@@ -100,6 +100,35 @@ def test_the_issue_sheet_holds_the_rows_the_lists_filters_select(api: Api) -> No
     assert sorted(titles(status="open")) == ["台账不全", "房屋闲置", "违规出租"]
 
 
+def test_a_problem_has_one_number_in_every_sheet_whatever_is_filtered_or_sorted(
+    api: Api,
+) -> None:
+    """问题编号 numbers an office's problems in the order recorded: the same problem keeps
+    its number in the 问题清单 and the 整改台账 and under any filter or sort, so the sheets
+    can be matched by it (it was numbered within each sheet)."""
+    api.issue_id(title="台账不全")
+    api.issue_id(title="房屋闲置", **REAL_ESTATE)
+    third = api.issue_id(title="违规出租", **REAL_ESTATE)
+    api.item_id(third)
+    api.issue_id(by="tj-clerk", office="tj", title="天津台账不全")
+    api.settle()
+
+    def numbers(kind: str, **params: str) -> dict[str, str]:
+        _, rows = sheet(api.get("bj-clerk", f"/api/ledgers/{kind}.xlsx", params=params))
+        return {row["问题名称"]: str(row["问题编号"]) for row in rows}
+
+    everything = numbers("issues")
+    assert (everything["台账不全"], everything["房屋闲置"], everything["违规出租"]) == (
+        "1",
+        "2",
+        "3",
+    )
+    assert everything["天津台账不全"] == "1"  # each office numbers its own
+    assert numbers("issues", category="real_estate", sort="-title")["违规出租"] == "3"
+    assert numbers("items", status="planned") == {"违规出租": "3"}
+    assert numbers("issues", office="bj", sort="-found_on")["违规出租"] == "3"
+
+
 def test_the_issue_sheet_keeps_the_lists_order(api: Api) -> None:
     for title in ("乙", "甲", "丙"):
         api.issue_id(title=title)
