@@ -335,6 +335,7 @@ class CaseCommands(CommandingApp):
                 found_on=issue.found_on if found_on is None else found_on,
                 reason=reason,
                 today=self.today(),
+                rectified=[i.rectified_on for i in self._items_of(issue) if i.rectified_on],
             )
             return cmd.done(issue, result_of=issue)
 

@@ -137,10 +137,17 @@ def parse_assets(value: str) -> list[dict[str, str]]:
         if not entry:
             continue
         code, _, name = entry.partition(" ")
-        if not name and re.search(r"[\u4e00-\u9fff]", code):
-            code, name = "", code
-        assets.append({"code": code.strip(), "name": name.strip()})
+        assets.append(asset_of(code, name))
     return assets
+
+
+def asset_of(code: str, name: str) -> dict[str, str]:
+    """An asset line's code and name; a lone word in Chinese is a name (办公楼), not a code,
+    as the sheet and the form both read it."""
+    code, name = code.strip(), name.strip()
+    if not name and re.search(r"[\u4e00-\u9fff]", code):
+        return {"code": "", "name": code}
+    return {"code": code, "name": name}
 
 
 def assets_text(assets: list[dict[str, str]]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -205,12 +206,19 @@ class Issue(RecordedAggregate):
         found_on: date,
         reason: str,
         today: date,
+        rectified: Iterable[date] = (),
     ) -> None:
         """Correct what was recorded of an open problem (a typo, the wrong category), with a
         reason; the event keeps the values it replaced, so the trail shows from what to what.
-        A closed problem's record is what was verified: reopen it first."""
+        A closed problem's record is what was verified: reopen it first. ``rectified``: the
+        days its measures were rectified on (no problem is found after it was put right)."""
         if not self.is_open:
             raise InvalidTransition(f"issue is {self.status}; only an open issue is corrected")
+        earliest = min(rectified, default=None)
+        if earliest is not None and found_on > earliest:
+            raise InvalidInput(
+                f"found_on cannot be after a measure was rectified ({earliest})", field="found_on"
+            )
         now = _checked_record(
             category=category,
             subtype=subtype,

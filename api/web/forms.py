@@ -52,7 +52,9 @@ class Form:
             self.errors.setdefault(failure.field.split("[")[0].split(".")[0], failure.message)
 
     def text(self, key: str, label: str, *, required: bool = True, max_length: int = 2000) -> str:
-        value = self.values.get(key, "").strip()
+        """A text field's value, stripped, its lines ended as stored (a browser sends a
+        textarea's line breaks as CR LF: kept, a correction would differ from the record)."""
+        value = self.values.get(key, "").replace("\r\n", "\n").strip()
         if required and not value:
             self.error(key, f"请填写{label}。")
         elif len(value) > max_length:
@@ -100,9 +102,8 @@ def query_day(raw: str, label: str) -> tuple[date | None, str]:
     holds, said with the field's ``label``; ``(None, "")`` when none was given."""
     if not raw:
         return None, ""
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
+    day = written_day(raw)
+    if day is None:
         return None, f"{label}不是有效的日期（格式：年-月-日）。"
     if day.year not in YEARS:
         return None, f"{label}应在{YEARS.start}年至{YEARS.stop - 1}年之间。"

@@ -126,6 +126,9 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
         return f"{name}不能早于{_DATE.findall(text)[0]}。"
     if "cannot be in the future" in text:
         return f"{name}不能晚于今天。"
+    if "after a measure was rectified" in text:
+        rectified = _DATE.findall(text)
+        return f"{name}不能晚于整改完成日期{f'（{rectified[-1]}）' if rectified else ''}。"
     if "before the problem was found" in text:
         found = _DATE.findall(text)
         return f"{name}不能早于发现问题的日期{f'（{found[-1]}）' if found else ''}。"

@@ -8,6 +8,7 @@ from typing import Final
 
 from api.web.forms import Form
 from api.web.messages import refusal
+from application.sheet_rows import asset_of
 from domain.errors import DomainError
 from domain.issue import MAX_ASSETS, check_assets
 from domain.taxonomy import CATEGORIES
@@ -43,7 +44,7 @@ def read_assets(form: Form) -> list[dict[str, str]]:
     lines = [(n, line.strip()) for n, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1)]
     for n, line in ((n, line) for n, line in lines if line):
         parts = _ASSET_SPLIT.split(line, maxsplit=1)
-        asset = {"code": parts[0], "name": parts[1] if len(parts) > 1 else ""}
+        asset = asset_of(parts[0], parts[1] if len(parts) > 1 else "")
         try:
             check_assets([asset])
         except DomainError as exc:

@@ -120,3 +120,32 @@ def test_every_view_that_repeats_the_problems_title_and_category_follows_it(
         "更正问题「新标题」的登记信息（标题原为「旧标题」，"
         "类别由基础管理/资产台账不健全改为房地产管理/未办理权证）：类别选错"
     )
+
+
+def test_a_problem_is_not_corrected_to_a_day_after_one_of_its_measures_was_rectified(
+    world: World,
+) -> None:
+    today = world.today()
+    issue_id = world.issue(found_on=today - timedelta(days=10)).id
+    item_id = world.item(issue_id).id
+    world.app.request_approval(world["bj-clerk"], item_id)
+    world.app.decide_approval(world["coord"], item_id, approve=True, comment="同意")
+    world.app.record_rectification(
+        world["bj-clerk"],
+        item_id,
+        description="已补登",
+        evidence=world.evidence(),
+        rectified_on=today - timedelta(days=5),
+    )
+    before = world.last_position()
+
+    with pytest.raises(InvalidInput) as refused:
+        world.app.correct_issue(
+            world["bj-clerk"], issue_id, found_on=today - timedelta(days=1), reason="日期有误"
+        )
+
+    assert refused.value.field == "found_on"
+    assert world.last_position() == before
+    world.app.correct_issue(
+        world["bj-clerk"], issue_id, found_on=today - timedelta(days=5), reason="日期有误"
+    )

@@ -111,6 +111,13 @@ def scripted_campaign(world: World) -> None:
     app.extend_deadline(
         world["coord"], leased, new_deadline=today + timedelta(days=45), reason="同意延期"
     )
+    app.correct_issue(  # the problem's title and kind, repeated on its item's rows, change
+        world["tj-clerk"],
+        lease,
+        title="房产出租未履行报批程序",
+        subtype="long_idle",
+        reason="问题类别选错",
+    )
 
     _, failing = world.rectified_item(office="sh", by="sh-clerk")
     for _ in range(2):

@@ -39,6 +39,13 @@ def refused_number(number: str, year: int) -> InvalidInput:
 
 CASES = [
     (
+        InvalidInput(
+            "found_on cannot be after a measure was rectified (2026-10-05)", field="found_on"
+        ),
+        "发现日期不能晚于整改完成日期（2026-10-05）。",
+        422,
+    ),
+    (
         DuplicateMeasure("the problem has a measure of this wording under way", field="measure"),
         "该问题已有相同的整改措施正在办理，不能重复登记；"
         "如需更换责任人或调整完成时限，请在原事项中改派或申请延期。",

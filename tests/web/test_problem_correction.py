@@ -61,3 +61,42 @@ def test_a_closed_problem_offers_no_correction(console: Console) -> None:
     page = console.client.get(f"/issues/{issue_id}").text
 
     assert "/correction" not in page
+
+
+def test_a_title_corrected_on_the_form_changes_only_the_title(console: Console) -> None:
+    """The form sends back what it showed: a description's line breaks as the browser sends
+    them (CR LF) and an asset recorded by its name alone (办公楼, as a sheet records it) read
+    as recorded, so the trail names only what the clerk changed."""
+    world = console.world
+    issue = world.issue(
+        title="旧标题",
+        description="第一行\n第二行",
+        assets=[{"code": "", "name": "办公楼"}, {"code": "ZC-001", "name": "打印机"}],
+    )
+    console.settle()
+    console.log_in("bj-clerk")
+    form = _correction_form(console.client.get(f"/issues/{issue.id}").text, issue.id)
+    assert ">办公楼\nZC-001 打印机</textarea>" in form
+    version = re.search(r'name="version" value="(\d+)"', form)
+    assert version is not None
+
+    console.post(
+        f"/issues/{issue.id}/correction",
+        {
+            "version": version.group(1),
+            "kind": "basic_management/ledger_incomplete",
+            "found_on": world.today().isoformat(),
+            "title": "新标题",
+            "description": "第一行\r\n第二行",
+            "assets": "办公楼\r\nZC-001 打印机",
+            "reason": "标题有误",
+        },
+    )
+
+    corrected = world.app.case_history(world["coord"], issue.id)[-1]
+    assert corrected.event_type == "Corrected"
+    assert corrected.data["previous"] == {"title": "旧标题"}
+    assert world.app.get_issue(world["coord"], issue.id).assets == [
+        {"code": "", "name": "办公楼"},
+        {"code": "ZC-001", "name": "打印机"},
+    ]

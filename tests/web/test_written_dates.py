@@ -3,7 +3,7 @@ on the forms as it does in an imported sheet; text that is no day is refused bes
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
@@ -47,3 +47,14 @@ def test_a_found_on_that_is_no_day_is_refused_beside_the_field(console: Console)
         "发现日期不是有效的日期（格式：年-月-日，如 2026-11-30）。",
         found_on="11月3日",
     )
+
+
+def test_a_ledgers_as_of_day_in_the_address_reads_as_written(console: Console) -> None:
+    console.log_in("coord")
+    day = console.world.today() - timedelta(days=1)  # today's ledger is the current one
+
+    written = console.client.get(f"/issues?as_of={day.year}/{day.month}/{day.day}")
+
+    assert written.status_code == 200
+    assert "不是有效的日期" not in written.text
+    assert f"截至 {day.isoformat()} 日终的状态" in written.text
