@@ -69,6 +69,12 @@ def _cited(record: dict[str, Any]) -> list[tuple[str, int]]:
     return [(str(c["aggregate_id"]), int(c["version"])) for c in record["citations"]]
 
 
+def _stated(record: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What a record names that no cited event carries: the problem's title (corrected on
+    the problem) and the person responsible (reassigned)."""
+    return tuple(record.get(key) for key in ("issue_title", "measure", "responsible"))
+
+
 def in_notice_order(campaign: Campaign, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The records as the body tells them — by kind (滞后, 成效不明显, 弄虚作假), then by
     office in the campaign's order — so the appendix's 序号 follow the body."""
@@ -302,9 +308,10 @@ class NoticeCommands(OfficeWork):
 
     def _check_still_holding(self, caller: Caller, records: list[dict[str, Any]]) -> None:
         """A notice states its records' facts as of its drafting: issued after one has
-        stopped holding (the work done since) or rests on other events now (the milestone
-        met late, the deadline extended), it would state what is no longer so. Such a notice
-        is drafted again, not issued."""
+        stopped holding (the work done since), rests on other events now (the milestone met
+        late, the deadline extended) or names what has changed (the problem's title corrected,
+        the person reassigned), it would state what is no longer so. Such a notice is drafted
+        again, not issued."""
         book = self._book(caller)
         for n, record in enumerate(records):
             try:
@@ -312,9 +319,12 @@ class NoticeCommands(OfficeWork):
             except InvalidInput as exc:
                 reason = str(exc)
             else:
-                if _cited(now) == _cited(record):
+                if _cited(now) != _cited(record):
+                    reason = "the events it rests on have changed since it was drafted"
+                elif _stated(now) != _stated(record):
+                    reason = "the problem or the person it names has changed since it was drafted"
+                else:
                     continue
-                reason = "the events it rests on have changed since it was drafted"
             raise InvalidInput(
                 f"records[{n}] no longer holds as drafted ({reason}): the notice cannot be "
                 "issued; draft it again from the records that hold now",

@@ -117,14 +117,15 @@ def _status(item: LedgerItem | None) -> str:
 
 
 def _extended_past_end(campaign: Campaign, ledger: Ledger) -> str:
-    """The measures still open whose deadline the coordination office extended past the
-    rectification phase: the report says so rather than count them as on time."""
+    """The measures still open, not yet overdue, whose deadline the coordination office
+    extended past the rectification phase: the report says so rather than count them as on
+    time (one overdue already is counted as overdue, not again here)."""
     end = campaign.rectification_end
     late = [
         item
         for issue in ledger.issues
         for item in issue.items
-        if item.is_open and item.deadline > end
+        if item.is_open and not item.overdue and item.deadline > end
     ]
     if not late:
         return ""

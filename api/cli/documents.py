@@ -40,9 +40,19 @@ TO = typer.Option(
     None, "--to", help="A unit the notice is sent to (主送), by code; repeat for more"
 )
 COPY_TO = typer.Option(
-    None, "--copy-to", help="A unit the notice is copied to (抄送), by code; repeat for more"
+    None,
+    "--copy-to",
+    help="A unit the notice is copied to (抄送), by code; repeat for more; '' for none",
 )
 ADDRESSEES = {"recipients": "--to", "copy_to": "--copy-to"}
+
+
+def _units(codes: list[str] | None) -> list[str] | None:
+    """Units named on the command line (None: none named, the notice's own stay); an empty
+    code names none (`--copy-to ''`: copied to no one)."""
+    if not codes:
+        return None
+    return [c for c in codes if c.strip()]
 
 
 @notice_cli.command("candidates")
@@ -78,8 +88,8 @@ def draft(
             acting(built.app, as_user),
             record_ids=records,
             title=title,
-            recipients=to or None,
-            copy_to=copy_to or None,
+            recipients=_units(to),
+            copy_to=_units(copy_to),
         )
         console.print(f"drafted notice {result.id}")
 
@@ -104,8 +114,8 @@ def edit(
             parse_uuid(notice_id, what="NOTICE_ID"),
             title=title,
             body=body,
-            recipients=to or None,
-            copy_to=copy_to or None,
+            recipients=_units(to),
+            copy_to=_units(copy_to),
             reason=reason,
         )
         console.print("notice edited")

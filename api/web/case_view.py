@@ -42,7 +42,7 @@ DECISIONS: Final = {
     "Rejected": "退回修改",
     "VerificationPassed": "核查通过",
     "VerificationFailed": "核查未通过",
-    "DeadlineExtended": "同意延期",
+    "DeadlineExtended": "同意延期",  # or 延长完成时限, when the office asked for none
     "ExtensionRefused": "不同意延期",
     "FalsificationFlagged": "认定弄虚作假",
 }
@@ -151,19 +151,17 @@ UNAVAILABLE: Final = Refusal(
 def _decisions(
     history: list[HistoryEntry], item: RectificationItem, as_of: datetime | None
 ) -> list[Decision]:
-    return [
-        Decision(
-            recorded_at=e.recorded_at,
-            actor_name=e.actor.get("name", ""),
-            label=DECISIONS[e.event_type]
-            + (f"至{e.data['new_deadline']}" if e.event_type == "DeadlineExtended" else ""),
-            comment=e.comment,
-        )
-        for e in history
-        if e.aggregate_id == item.id
-        and e.event_type in DECISIONS
-        and (as_of is None or e.recorded_at <= as_of)
-    ]
+    found, asked = [], False
+    for e in history:
+        if e.aggregate_id != item.id or (as_of is not None and e.recorded_at > as_of):
+            continue
+        label = DECISIONS.get(e.event_type)
+        if e.event_type == "DeadlineExtended":  # granted as asked, or extended unasked
+            label = f"{'同意延期' if asked else '延长完成时限'}至{e.data['new_deadline']}"
+        asked = e.event_type == "ExtensionRequested" or (asked and label is None)
+        if label is not None:
+            found.append(Decision(e.recorded_at, e.actor.get("name", ""), label, e.comment))
+    return found
 
 
 def _approvals(item: RectificationItem) -> list[tuple[str, bool]]:

@@ -232,6 +232,27 @@ def test_a_notice_whose_record_stopped_holding_since_its_draft_is_not_issued(
     world.app.issue_notice(world["coord"], again, number="机管国资〔2026〕6号")  # still free
 
 
+@pytest.mark.parametrize("change", ["correct", "reassign"])
+def test_a_notice_naming_a_title_or_person_changed_since_its_draft_is_not_issued(
+    world: World, cases: dict[str, UUID], change: str
+) -> None:
+    """Still lagging, but the problem's title was corrected or the measure reassigned: the
+    notice would name the old title or person, so it is drafted again."""
+    item_id = cases["lagging"]
+    notice_id = drafted(world, f"lagging:{item_id}")
+    if change == "correct":
+        issue_id = world.app.get_item(world["coord"], item_id).issue_id
+        world.app.correct_issue(world["bj-clerk"], issue_id, title="更正后的标题", reason="笔误")
+    else:
+        world.app.reassign(world["bj-clerk"], item_id, responsible="新责任人", reason="调岗")
+
+    with pytest.raises(InvalidInput) as refused:
+        world.app.issue_notice(world["coord"], notice_id, number="机管国资〔2026〕6号")
+
+    assert refused.value.field == "records"
+    assert "draft it again" in str(refused.value)
+
+
 def test_a_notice_citing_a_milestone_met_late_since_its_draft_is_not_issued(
     world: World, cases: dict[str, UUID]
 ) -> None:

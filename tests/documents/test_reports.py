@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -252,6 +252,24 @@ def test_a_report_counts_the_measures_extended_past_the_rectification_phase(
     assert "逾期未完成整改措施0项；另有1项整改措施经批准延期，" in text
     assert f"完成时限晚于分类整改阶段结束日（{day}）" in text
     assert f"{(end + timedelta(days=45)).isoformat()}（已延期）" in text
+
+
+def test_a_measure_extended_past_the_phase_and_overdue_again_is_counted_once(
+    world: World,
+) -> None:
+    _, item_id = world.approved_item()
+    end = world.app.campaign.rectification_end
+    world.app.extend_deadline(
+        world["coord"], item_id, new_deadline=end + timedelta(days=2), reason="等待产权登记"
+    )
+    world.app.name_work_group(world["bj-clerk"], office="bj", leader=LEADER, liaison=LIAISON)
+    world.clock.set(datetime.combine(end + timedelta(days=10), time(10), UTC))
+
+    result = world.app.submit_report(world["bj-clerk"], office="bj")
+
+    text = docx_text(world.app.report_file(world["bj-clerk"], result.id, "docx")[0])
+    assert "逾期未完成整改措施1项。" in text
+    assert "经批准延期" not in text
 
 
 def test_a_report_with_no_measure_past_the_phase_says_nothing_of_it(world: World) -> None:

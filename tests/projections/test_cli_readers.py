@@ -155,6 +155,8 @@ def test_a_notice_drafted_on_the_command_line_names_its_addressees(rectify: Rect
     listed = ok(run("notice", "list"))
     assert "北京办事处、天津办事处" in listed
     assert "省财政厅" in listed  # copied to Finance by default
+    ok(run("notice", "edit", notice_id, "--copy-to", "", "--as", "coord"))  # copied to none
+    assert "省财政厅" not in ok(run("notice", "list"))
     ok(run("notice", "edit", notice_id, "--copy-to", "sh", "--as", "coord"))
     number = f"机管国资〔{datetime.now(ZoneInfo('Asia/Shanghai')).year}〕7号"
     ok(run("notice", "issue", notice_id, "--number", number, "--as", "coord"))

@@ -102,3 +102,24 @@ def test_a_deadline_extended_past_the_rectification_phase_says_so_on_the_item(
     card = _item_card(console.client.get(f"/issues/{issue_id}").text, item_id)
 
     assert "晚于分类整改阶段结束日" in card
+
+
+def test_an_extension_asked_for_reads_granted_and_one_unasked_reads_extended(
+    console: Console,
+) -> None:
+    world, app = console.world, console.world.app
+    issue_id, asked = world.approved_item()
+    unasked = world.item(issue_id, measure="建立盘点制度").id
+    app.request_approval(world["bj-clerk"], unasked)
+    app.decide_approval(world["coord"], unasked, approve=True, comment="同意")
+    first, second = world.today() + timedelta(days=25), world.today() + timedelta(days=30)
+    app.request_extension(world["bj-clerk"], asked, new_deadline=first, reason="等待登记")
+    app.extend_deadline(world["coord"], asked, new_deadline=first, reason="理由充分")
+    app.extend_deadline(world["coord"], unasked, new_deadline=second, reason="统筹安排")
+    console.settle()
+    console.log_in("bj-clerk")
+
+    page = console.client.get(f"/issues/{issue_id}").text
+
+    assert f"同意延期至{first.isoformat()}</strong>——理由充分" in _item_card(page, asked)
+    assert f"延长完成时限至{second.isoformat()}</strong>——统筹安排" in _item_card(page, unasked)
