@@ -25,10 +25,11 @@ ASSET_TEXT_LENGTH = 100
 
 def check_assets(assets: list[dict[str, str]]) -> list[dict[str, str]]:
     """The asset lines as stored: at most ``MAX_ASSETS``, each a code and a name of one line
-    (either may be empty, not both), with the characters every text field refuses."""
+    (either may be empty, not both), with the characters every text field refuses, and no
+    asset code twice (one asset listed twice is a slip, and would count twice)."""
     if len(assets) > MAX_ASSETS:
         raise InvalidInput(f"assets: at most {MAX_ASSETS} entries", field="assets")
-    cleaned = []
+    cleaned: list[dict[str, str]] = []
     for n, asset in enumerate(assets):
         if set(asset) - {"code", "name"}:
             raise InvalidInput(f"assets[{n}] takes only code and name", field="assets")
@@ -43,6 +44,11 @@ def check_assets(assets: list[dict[str, str]]) -> list[dict[str, str]]:
         )
         if not code and not name:
             raise InvalidInput(f"assets[{n}] needs a code or a name", field="assets")
+        first = next((m for m, a in enumerate(cleaned) if code and a["code"] == code), None)
+        if first is not None:
+            raise InvalidInput(
+                f"assets[{n}].code {code!r} repeats assets[{first}]", field=f"assets[{n}].code"
+            )
         cleaned.append({"code": code, "name": name})
     return cleaned
 

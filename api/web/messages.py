@@ -126,6 +126,9 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
         return f"{name}不能早于{_DATE.findall(text)[0]}。"
     if "cannot be in the future" in text:
         return f"{name}不能晚于今天。"
+    if twice := re.search(r"assets\[(\d+)\]\.code .* repeats assets\[(\d+)\]", text):
+        line, first = int(twice.group(1)) + 1, int(twice.group(2)) + 1
+        return f"涉及资产第{line}行的资产编号与第{first}行重复，同一资产只填一行。"
     if "after a measure was rectified" in text:
         rectified = _DATE.findall(text)
         return f"{name}不能晚于整改完成日期{f'（{rectified[-1]}）' if rectified else ''}。"

@@ -66,6 +66,10 @@ def test_an_auditor_may_not_record_a_problem(api: Api) -> None:
         ({"title": "x" * 201}, "title"),
         ({"found_on": "2999-01-01"}, "found_on"),
         ({"assets": [{"code": "", "name": ""}]}, "assets"),
+        (
+            {"assets": [{"code": "FC-1", "name": "甲"}, {"code": "FC-1", "name": "乙"}]},
+            "assets[1].code",
+        ),
         ({"title": "bad\u0000text"}, "title"),
     ],
 )

@@ -195,6 +195,10 @@ def test_an_issue_whose_flagged_item_is_verified_again_closes_again() -> None:
         ([{"code": "ZC-1", "name": "电脑"}, {"code": "ZC\n2", "name": ""}], "assets[1].code"),
         ([{"code": "ZC-1", "name": "名" * 101}], "assets[0].name"),
         ([{"code": f"ZC-{n}", "name": "电脑"} for n in range(101)], "assets"),
+        (
+            [{"code": "ZC-1", "name": "电脑"}, {"code": " ZC-1 ", "name": "打印机"}],
+            "assets[1].code",
+        ),
     ],
 )
 def test_an_asset_line_is_held_to_the_rules_of_every_text_field(
@@ -206,6 +210,17 @@ def test_an_asset_line_is_held_to_the_rules_of_every_text_field(
         new_issue(assets=assets)
 
     assert refused.value.field == field
+
+
+def test_assets_named_alike_or_by_name_alone_are_not_repeats() -> None:
+    assets = [
+        {"code": "ZC-1", "name": "电脑"},
+        {"code": "ZC-2", "name": "电脑"},
+        {"code": "", "name": "办公楼"},
+        {"code": "", "name": "车库"},
+    ]
+
+    assert new_issue(assets=assets).assets == assets
 
 
 def test_a_hundred_clean_asset_lines_are_kept() -> None:

@@ -39,6 +39,11 @@ def refused_number(number: str, year: int) -> InvalidInput:
 
 CASES = [
     (
+        InvalidInput("assets[2].code 'ZC-1' repeats assets[0]", field="assets[2].code"),
+        "涉及资产第3行的资产编号与第1行重复，同一资产只填一行。",
+        422,
+    ),
+    (
         InvalidInput(
             "found_on cannot be after a measure was rectified (2026-10-05)", field="found_on"
         ),

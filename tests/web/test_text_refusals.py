@@ -156,3 +156,14 @@ def test_a_problem_form_sent_again_after_going_back_keeps_the_edits_and_links_th
     )
     assert once_more.status_code == 303
     assert once_more.headers["location"].split("?", 1)[0] != registered
+
+
+def test_an_asset_listed_twice_is_refused_beside_the_assets_naming_both_lines(
+    console: Console,
+) -> None:
+    assert_refused_beside(
+        console,
+        "assets",
+        "涉及资产第2行的资产编号与第1行重复，同一资产只填一行。",
+        assets="ZC-1 电脑\nZC-1 打印机",
+    )
