@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, Response
+from starlette.routing import BaseRoute, Match
 
 from api.web import (
     pages_actions,
@@ -43,11 +44,28 @@ last = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
 @last.get(NO_SUCH_PAGE)
-def no_such_page(rest: str) -> Response:
-    """A mistyped address is a page that says 未找到; the API's own paths keep its 404."""
+def no_such_page(request: Request, rest: str) -> Response:
+    """A mistyped address is a page that says 未找到; the API's own paths keep its 404, or
+    its 405 naming the methods allowed (GET /api/auth/token: this route matched it first)."""
     if rest == "api" or rest.startswith("api/"):
+        allowed = _methods(request.app.router.routes, request.url.path)
+        if allowed:
+            raise HTTPException(405, "Method Not Allowed", {"Allow": ", ".join(allowed)})
         raise HTTPException(status_code=404, detail="Not Found")
     raise NotFound(f"no page /{rest}")
+
+
+def _methods(routes: list[BaseRoute], path: str) -> list[str]:
+    """The methods a route other than this one answers at ``path`` (none: no such path)."""
+    found = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {"type": "http", "method": method, "path": path}
+        for route in routes:
+            match, child = route.matches(scope)
+            if match == Match.FULL and child.get("endpoint") is not no_such_page:
+                found.append(method)
+                break
+    return found
 
 
 MODULES = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from structlog.testing import capture_logs
 
@@ -55,6 +56,22 @@ def test_an_unknown_route_and_a_wrong_method_are_problems(api: Api) -> None:
     assert missing.headers["content-type"] == "application/problem+json"
     assert method.status_code == 405
     assert method.json()["status"] == 405
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/auth/token", "/api/issues/00000000-0000-4000-8000-000000000000/reopen"]
+)
+def test_a_get_of_a_post_only_api_path_is_405_naming_the_method_not_the_consoles_404(
+    api: Api, path: str
+) -> None:
+    """The console's last route answers every GET it is the only full match for; under
+    /api a path some route answers by another method is a 405 that says which."""
+    answer = api.client.get(path)
+
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == "POST"
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["code"] == "method_not_allowed"
 
 
 def test_a_body_that_is_not_json_is_a_422_problem(api: Api) -> None:
