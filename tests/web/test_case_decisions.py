@@ -5,6 +5,7 @@ for an approver (not one never sent, nor one sent back)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from tests.web.conftest import Console
 
@@ -31,6 +32,10 @@ def test_a_plan_sent_back_shows_the_reason_and_no_longer_waits_for_approval(
     ledger = console.client.get("/items?status=rejected").text
 
     card = _item_card(page, sent_back)
+    rejected = app.case_history(world["coord"], sent_back)[-1]
+    local = rejected.recorded_at.astimezone(ZoneInfo(app.campaign.timezone))
+    name = rejected.actor["name"]
+    assert f"{local:%Y-%m-%d %H:%M} {name}：<strong>退回修改</strong>" in card  # as 办理记录
     assert "退回修改</strong>——措施过于笼统，请写明盘点范围" in card
     assert "已退回修改" in card
     assert "协调办待审批" not in card
