@@ -50,11 +50,26 @@ class LedgerItem:
         return self.status not in ("verified", "reported")
 
     @property
+    def completed(self) -> bool:
+        """Rectified and standing (rectified, verified or reported): a claim sent back by a
+        failed check or a falsification flag no longer says the work was done."""
+        return self.status in ("rectified", "verified", "reported")
+
+    @property
+    def status_text(self) -> str:
+        """状态 in a ledger or report: the status, marked when a falsification was found
+        (the most serious finding; a re-rectified item still carries it)."""
+        flags = self.falsification_flags
+        return ITEM_STATUS_LABELS[self.status] + (f"（认定弄虚作假{flags}次）" if flags else "")
+
+    @property
     def progress(self) -> str:
         """整改进展: what a reader of the ledger wants to know about the item now."""
-        if self.rectification and self.status in ("rectified", "verified", "reported"):
+        if self.rectification and self.completed:
             return self.rectification
         text = ITEM_STATUS_LABELS[self.status]
+        if self.falsification_flags:
+            text += f"（认定弄虚作假{self.falsification_flags}次，须重新整改）"
         if self.failed_verifications:
             text += f"（核查未通过{self.failed_verifications}次）"
         if self.extensions:

@@ -28,7 +28,7 @@ from application.paperwork import (
 from domain.campaign import Campaign
 from domain.milestones import STATUS_LABELS, MilestoneStatus
 from domain.office_record import LIAISON_LEVELS, OfficeRecord
-from domain.taxonomy import CATEGORIES, COORDINATION_UNIT, ITEM_STATUS_LABELS
+from domain.taxonomy import CATEGORIES, COORDINATION_UNIT
 
 _FIGURE_HEADERS = ("问题数", "已销号", "整改事项", "核查通过", "逾期未完成", "完成率")
 
@@ -113,7 +113,7 @@ def _deadline(item: LedgerItem | None) -> str:
 def _status(item: LedgerItem | None) -> str:
     if item is None:
         return "待制定方案"
-    return ITEM_STATUS_LABELS[item.status] + ("（逾期）" if item.overdue else "")
+    return item.status_text + ("（逾期）" if item.overdue else "")
 
 
 def _extended_past_end(campaign: Campaign, ledger: Ledger) -> str:

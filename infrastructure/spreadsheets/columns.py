@@ -18,7 +18,6 @@ from domain.taxonomy import (
     CATEGORIES,
     INVOLVES,
     ISSUE_STATUS_LABELS,
-    ITEM_STATUS_LABELS,
     MEASURE_TYPES,
     SOURCES,
 )
@@ -106,8 +105,8 @@ def _item_cells(item: LedgerItem | None) -> list[Cell]:
         item.responsible,
         item.deadline,
         item.progress,
-        item.rectified_on,
-        ITEM_STATUS_LABELS[item.status],
+        item.rectified_on if item.completed else None,
+        item.status_text,
         "是" if item.overdue else "否",
         str(item.id),
     ]

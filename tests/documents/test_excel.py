@@ -274,3 +274,22 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(world: World, text: 
     assert len(cells) == 2
     assert all(cell.data_type == "s" for cell in cells)
     assert b"<f>" not in zipfile.ZipFile(io.BytesIO(raw)).read("xl/worksheets/sheet1.xml")
+
+
+def test_a_falsified_rectification_is_marked_in_the_ledger_and_not_dated_as_done(
+    world: World,
+) -> None:
+    """Flagged as falsified, the item is rectified again: the sheet says so in 状态 and
+    整改进展, and leaves 完成日期 empty (the date was the claim found false)."""
+    issue_id, item_id = world.rectified_item()
+    world.app.record_verification(world["coord"], item_id, passed=True)
+    world.app.flag_falsification(world["auditor"], item_id, reason="照片系整改前拍摄")
+
+    ws = load_workbook(io.BytesIO(_export(world))).active
+    assert ws is not None
+    _, header, *rows = ws.iter_rows(values_only=True)
+    row = dict(zip(header, rows[0], strict=True))
+
+    assert row["状态"] == "重新整改（认定弄虚作假1次）"
+    assert "认定弄虚作假1次，须重新整改" in str(row["整改进展"])
+    assert row["完成日期"] is None

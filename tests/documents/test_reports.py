@@ -281,3 +281,15 @@ def test_a_report_with_no_measure_past_the_phase_says_nothing_of_it(world: World
     text = docx_text(world.app.report_file(world["bj-clerk"], result.id, "docx")[0])
     assert "逾期未完成整改措施0项。" in text
     assert "经批准延期" not in text
+
+
+def test_a_report_marks_a_measure_found_falsified(world: World) -> None:
+    _, item_id = world.rectified_item()
+    world.app.record_verification(world["coord"], item_id, passed=True)
+    world.app.flag_falsification(world["auditor"], item_id, reason="照片系整改前拍摄")
+    world.app.name_work_group(world["bj-clerk"], office="bj", leader=LEADER, liaison=LIAISON)
+
+    result = world.app.submit_report(world["bj-clerk"], office="bj")
+
+    text = docx_text(world.app.report_file(world["bj-clerk"], result.id, "docx")[0])
+    assert "重新整改（认定弄虚作假1次）" in text
