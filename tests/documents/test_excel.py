@@ -281,7 +281,7 @@ def test_a_falsified_rectification_is_marked_in_the_ledger_and_not_dated_as_done
 ) -> None:
     """Flagged as falsified, the item is rectified again: the sheet says so in 状态 and
     整改进展, and leaves 完成日期 empty (the date was the claim found false)."""
-    issue_id, item_id = world.rectified_item()
+    _, item_id = world.rectified_item()
     world.app.record_verification(world["coord"], item_id, passed=True)
     world.app.flag_falsification(world["auditor"], item_id, reason="照片系整改前拍摄")
 
