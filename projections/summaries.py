@@ -52,9 +52,19 @@ def _corrected(e: Any, s: str, c: Campaign) -> str:
         changes.append(f"类别由{kind}改为{now}")
     if "found_on" in was:
         changes.append(f"发现日期由{was['found_on']}改为{e.found_on.isoformat()}")
-    changes += ["修改问题描述"] if "description" in was else []
-    changes += ["修改涉及资产"] if "assets" in was else []
+    if "description" in was:
+        changes.append(f"描述原为「{_excerpt(was['description']) or '（无）'}」")
+    if "assets" in was:
+        listed = "；".join(" ".join(p for p in (a["code"], a["name"]) if p) for a in was["assets"])
+        changes.append(f"涉及资产原为「{listed or '（无）'}」")
     return _with(f"更正问题「{e.title}」的登记信息（{'，'.join(changes)}）", e.reason)
+
+
+def _excerpt(text: str, length: int = 80) -> str:
+    """A replaced text as a sentence quotes it: on one line, cut at ``length`` characters
+    (the whole stays in the event, and in the case's history)."""
+    line = " ".join(text.split())
+    return line if len(line) <= length else line[:length] + "……"
 
 
 def _planned(verb: str) -> Summary:

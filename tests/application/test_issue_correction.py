@@ -149,3 +149,23 @@ def test_a_problem_is_not_corrected_to_a_day_after_one_of_its_measures_was_recti
     world.app.correct_issue(
         world["bj-clerk"], issue_id, found_on=today - timedelta(days=5), reason="日期有误"
     )
+
+
+def test_the_trail_quotes_the_description_and_assets_a_correction_replaced(
+    world: World,
+) -> None:
+    issue_id = world.issue(
+        description="部分办公设备\n未入账", assets=[{"code": "ZC-1", "name": "电脑"}]
+    ).id
+
+    world.app.correct_issue(
+        world["bj-clerk"],
+        issue_id,
+        description="12台电脑未入账",
+        assets=[{"code": "ZC-1", "name": "电脑"}, {"code": "", "name": "打印机"}],
+        reason="补充",
+    )
+
+    summary = fresh_views(world).audit_events(case=issue_id).items[0].summary
+    assert "描述原为「部分办公设备 未入账」" in summary
+    assert "涉及资产原为「ZC-1 电脑」" in summary
