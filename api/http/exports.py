@@ -99,11 +99,13 @@ def shown_ledger(ledger: Ledger, ids: Sequence[UUID], *, rows: str, bare: bool =
 def sheet_scope(
     campaign: Campaign, office: str | None, readable: frozenset[str] | None
 ) -> str | None:
-    """What a sheet filtered to one office is titled by: that office (None: by the offices
-    the sheet holds). An office the reader may not read answers 404, as its import template
-    does: an empty sheet titled by it would read as that office's having no problems."""
+    """What a sheet filtered to one office is titled by: that office, 含下属 when its
+    sub-offices' rows are in it as the filter takes them (None: by the offices the sheet
+    holds). An office the reader may not read answers 404, as its import template does: an
+    empty sheet titled by it would read as that office's having no problems."""
     if office is None:
         return None
     if readable is not None and office not in readable:
         raise NotFound(f"office {office!r} is not in this account's scope", field="office")
-    return campaign.unit(office).name
+    name = campaign.unit(office).name
+    return f"{name}（含下属）" if len(campaign.subtree(office)) > 1 else name

@@ -6,6 +6,7 @@ origin's own stylesheet and script, and charts are inline SVG drawn by the serve
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -64,6 +65,12 @@ def _date(value: date | datetime | None, zone: str = "") -> str:
     return value.isoformat()
 
 
+def _in_order(campaign: Campaign, codes: Iterable[str]) -> list[str]:
+    """Unit codes in the campaign's order (北京、天津、西安…), as its documents list them."""
+    wanted = set(codes)
+    return [u.code for u in campaign.units if u.code in wanted]
+
+
 def _query(params: dict[str, Any], **changes: Any) -> str:
     """The current query string with some parameters changed (None removes one)."""
     merged = {**params, **changes}
@@ -119,6 +126,7 @@ def render(
         "csrf": csrf_token(request, services),
         "campaign": app.campaign,
         "unit_name": lambda code: _unit_name(app.campaign, code),
+        "in_campaign_order": lambda codes: _in_order(app.campaign, codes),
         "milestone_label": lambda code: _milestone_label(app.campaign, code),
         "zone": app.campaign.timezone,
         "path": request.url.path,

@@ -83,6 +83,17 @@ def test_a_sheet_filtered_to_one_office_is_titled_by_it(api: Api) -> None:
     assert [row["单位代码"] for row in rows] == ["tj"]
 
 
+def test_a_sheet_filtered_to_a_parent_office_says_its_sub_offices_are_in_it(api: Api) -> None:
+    api.issue_id(office="bj")
+    api.issue_id(office="tj")
+    api.settle()
+
+    title, rows = sheet(api.get("bj-clerk", "/api/ledgers/issues.xlsx", params={"office": "bj"}))
+
+    assert title.startswith("北京办事处（含下属）资产管理问题清单")
+    assert sorted(row["单位代码"] for row in rows) == ["bj", "tj"]
+
+
 def test_the_issue_sheet_holds_the_rows_the_lists_filters_select(api: Api) -> None:
     api.issue_id(title="台账不全")
     api.issue_id(title="房屋闲置", **REAL_ESTATE)

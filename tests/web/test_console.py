@@ -368,3 +368,31 @@ def test_the_notices_page_names_each_notices_addressees_and_records_notified_alr
     assert "省政府各驻外办事处" in page
     assert "北京办事处、天津办事处" in page
     assert f'（已通报：<a href="/notices/{to_all}">机管国资〔2026〕12号</a>）' in page
+
+
+def test_units_are_listed_in_the_campaigns_order_as_its_documents_list_them(
+    console: Console,
+) -> None:
+    console.log_in("bj-clerk")
+
+    page = console.client.get("/").text
+
+    assert "可查看：北京办事处、天津办事处、西安办事处、山东办事处" in page
+
+
+def test_the_reports_list_counts_the_problems_a_report_covers(console: Console) -> None:
+    """Not only those it marked reported: a problem reported before is covered too."""
+    world = console.world
+    _, item_id = world.rectified_item()
+    world.app.record_verification(world["coord2"], item_id, passed=True)
+    world.issue(office="tj", by="tj-clerk")
+    world.app.submit_report(world["bj-clerk"], office="bj")
+    console.settle()
+    console.log_in("bj-clerk")
+
+    page = console.client.get("/reports").text
+
+    assert '<th scope="col">涵盖问题</th>' in page
+    assert "<td>2个" in page
+    assert "（本次报送时标记为已报告1个）" in page
+    assert "北京办事处、天津办事处、西安办事处、山东办事处" in page
