@@ -168,8 +168,15 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
 
 def _record_message(text: str) -> str:
     """An accountability record a notice cannot cite."""
+    which = re.search(r"records\[(\d+)\]", text)
+    nth = f"第{int(which.group(1)) + 1}项" if which else ""
+    if "the person it names has changed" in text:
+        return (
+            f"通报引用的{nth}事项，其问题名称或责任人在起草后已经变化，按原稿印发会写错，"
+            "请重新起草通报。"
+        )
     if "draft it again" in text:
-        return "通报引用的事项已不再成立（情况已经变化），不能按原稿印发，请重新起草通报。"
+        return f"通报引用的{nth}事项已不再成立（情况已经变化），不能按原稿印发，请重新起草通报。"
     if "no longer" in text or "was not missed" in text:
         return "所选的通报事项已不再成立（情况已经变化），请刷新页面后重新勾选。"
     if "in your scope" in text or "no milestone" in text:

@@ -139,7 +139,18 @@ CASES = [
             "that hold now",
             field="records",
         ),
-        "通报引用的事项已不再成立（情况已经变化），不能按原稿印发，请重新起草通报。",
+        "通报引用的第1项事项已不再成立（情况已经变化），不能按原稿印发，请重新起草通报。",
+        422,
+    ),
+    (
+        InvalidInput(
+            "records[1] no longer holds as drafted (the problem or the person it names has "
+            "changed since it was drafted): the notice cannot be issued; draft it again from "
+            "the records that hold now",
+            field="records",
+        ),
+        "通报引用的第2项事项，其问题名称或责任人在起草后已经变化，按原稿印发会写错，"
+        "请重新起草通报。",
         422,
     ),
     (
