@@ -63,6 +63,7 @@ FIELD_LABELS: Final = {
     "number": "文号",
     "body": "正文",
     "recipients": "主送单位",
+    "copy_to": "抄送单位",
     "record_ids": "通报事项",
     "expected_version": "版本",
     "username": "用户名",
@@ -135,6 +136,10 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
     if "before the problem was found" in text:
         found = _DATE.findall(text)
         return f"{name}不能早于发现问题的日期{f'（{found[-1]}）' if found else ''}。"
+    if "needs at least one recipient" in text:
+        return "请至少选择一个主送单位。"
+    if "is already listed in" in text:
+        return "同一单位不能既主送又抄送，请只勾选一处。"
     if "must be two people" in text:
         return "分管领导和联络员须为两个人。"
     if "already named so" in text:

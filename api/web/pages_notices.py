@@ -22,6 +22,7 @@ from application.errors import ApplicationError, NotFound, PermissionDenied
 from application.notices import units_text
 from application.paperwork import FORMATS
 from domain.errors import DomainError
+from domain.taxonomy import COORDINATION_UNIT
 from infrastructure.container import Container
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -101,6 +102,7 @@ def _show(
         "notice.html",
         status=status,
         notice=notice,
+        addressable=[u for u in container.campaign.units if u.code != COORDINATION_UNIT],
         manages=_manages(user),
         form=form or Form(""),
         form_ids={"edit": new_form_id(), "issue": new_form_id()},
@@ -139,6 +141,9 @@ def _act(request: Request, data: FormData, user: WebUser, container: Container) 
         values["title"] = form.text("title", "标题", max_length=200)
         values["body"] = form.text("body", "正文", max_length=20000)
         values["reason"] = form.text("reason", "修改说明", required=False, max_length=500)
+        for key in ("recipients", "copy_to"):  # the boxes ticked, kept if the form comes back
+            values[key] = [str(c) for c in data.getlist(key) if isinstance(c, str)]
+            form.values[f"{key}_chosen"] = " ".join(values[key])
     else:
         values["number"] = form.text("number", "文号", max_length=50)
     version = form.version()

@@ -1,0 +1,64 @@
+"""The coordination office chooses on the notice page whom a draft is sent (主送) and copied
+(抄送) to, as the API and the command line let it."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from uuid import UUID
+
+from tests.conftest import CAMPAIGN_NOW
+from tests.web.conftest import Console
+
+
+def _drafted(console: Console) -> str:
+    world = console.world
+    world.item(world.issue().id, measure="补登台账", deadline=world.today() + timedelta(days=1))
+    world.clock.set(CAMPAIGN_NOW + timedelta(days=5))
+    record = next(c["id"] for c in world.app.accountability_candidates(world["coord"]))
+    return str(world.app.draft_notice(world["coord"], record_ids=[record]).id)
+
+
+def _edit_fields(page: str) -> dict[str, str]:
+    form = page.split('action="/notices/', 1)[1].split("</form>", 1)[0]
+    version = re.search(r'name="version" value="(\d+)"', form)
+    assert version is not None
+    return {"version": version.group(1), "title": "关于整改滞后的通报", "body": "正文"}
+
+
+def test_the_edit_form_ticks_the_addressees_and_saves_the_ones_chosen(console: Console) -> None:
+    notice_id = _drafted(console)
+    console.settle()
+    console.log_in("coord")
+    page = console.client.get(f"/notices/{notice_id}").text
+    assert 'name="recipients" value="bj" checked' in page
+    assert 'name="copy_to" value="finance" checked' in page
+    assert 'value="admin-bureau"' not in page  # the issuing office addresses no notice to itself
+
+    answer = console.post(
+        f"/notices/{notice_id}/edit",
+        _edit_fields(page) | {"recipients": ["bj", "tj"], "copy_to": []},
+    )
+
+    assert answer.status_code == 200, answer.text
+    notice = console.world.app.get_notice(console.world["coord"], UUID(notice_id))
+    assert (notice.recipients, notice.copy_to) == (["bj", "tj"], [])
+
+
+def test_a_notice_sent_to_no_one_is_refused_beside_the_boxes_keeping_the_choice(
+    console: Console,
+) -> None:
+    notice_id = _drafted(console)
+    console.settle()
+    console.log_in("coord")
+    page = console.client.get(f"/notices/{notice_id}").text
+    before = console.world.last_position()
+
+    answer = console.post(
+        f"/notices/{notice_id}/edit", _edit_fields(page) | {"recipients": [], "copy_to": ["sh"]}
+    )
+
+    assert answer.status_code == 422
+    assert "请至少选择一个主送单位。" in answer.text
+    assert 'name="copy_to" value="sh" checked' in answer.text
+    assert console.world.last_position() == before
