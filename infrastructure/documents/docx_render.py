@@ -190,17 +190,19 @@ def render_docx(document: FormalDocument) -> bytes:
     _paragraph(doc, "", size=BODY_PT)
     _paragraph(doc, document.addressee)
     _blocks(doc, document.body)
+    if document.appendix:  # 附件说明: the body names its appendix, below its last line
+        _paragraph(doc, document.appendix_title, face=FANGSONG, indent=True)
     _signature(doc, document)
-    if document.copy_to:
-        _paragraph(doc, "", size=BODY_PT)
-        copy_to = _paragraph(doc, document.copy_to, size=14)
-        _rule(copy_to, where="top", color="000000", size=6)
-        _rule(copy_to, where="bottom", color="000000", size=6)
     if document.appendix:
         doc.add_section(WD_SECTION.NEW_PAGE)
         _paragraph(doc, document.appendix_title, face=HEI, size=BODY_PT)
         _blocks(doc, document.appendix)
-    else:
+    if document.copy_to:  # 版记: on the last page, after the appendix
+        _paragraph(doc, "", size=BODY_PT)
+        copy_to = _paragraph(doc, document.copy_to, size=14)
+        _rule(copy_to, where="top", color="000000", size=6)
+        _rule(copy_to, where="bottom", color="000000", size=6)
+    elif not document.appendix:
         doc.paragraphs[-1].add_run().add_break(WD_BREAK.LINE)
     _page_numbers(doc)
     out = io.BytesIO()

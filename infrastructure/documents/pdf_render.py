@@ -197,16 +197,19 @@ def render_pdf(document: FormalDocument) -> bytes:
         Spacer(1, 18),
         paragraph(document.addressee, styles.plain),
     ]
-    flow += _kept(_blocks(document.body, styles), _signature(document, styles))
-    if document.copy_to:
+    body = _blocks(document.body, styles)
+    if document.appendix:  # 附件说明: the body names its appendix, below its last line
+        body.append(paragraph(document.appendix_title, styles.body))
+    flow += _kept(body, _signature(document, styles))
+    if document.appendix:
+        flow += [PageBreak(), paragraph(document.appendix_title, styles.heading)]
+        flow += _blocks(document.appendix, styles)
+    if document.copy_to:  # 版记: on the last page, after the appendix
         flow += [
             Spacer(1, 24),
             HRFlowable(width="100%", thickness=0.8, color=colors.black),
             paragraph(document.copy_to, styles.small),
             HRFlowable(width="100%", thickness=0.8, color=colors.black),
         ]
-    if document.appendix:
-        flow += [PageBreak(), paragraph(document.appendix_title, styles.heading)]
-        flow += _blocks(document.appendix, styles)
     pdf.build(flow, onFirstPage=_page_number, onLaterPages=_page_number)
     return out.getvalue()

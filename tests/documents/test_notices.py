@@ -152,6 +152,26 @@ def test_the_issued_notice_renders_as_a_formal_docx_and_pdf_in_chinese(
     assert all(line.split()[-5] == "yes" for line in cjk)  # emb column
 
 
+def test_the_body_names_its_appendix_and_the_copy_line_closes_the_document(
+    world: World, cases: dict[str, UUID]
+) -> None:
+    """As GB/T 9704 lays a document out: 附件说明 under the body, above the signature; the
+    appendix on its own pages; the 抄送 line (版记) last, after the appendix."""
+    notice_id = world.app.draft_notice(
+        world["coord"], record_ids=[f"lagging:{cases['lagging']}"]
+    ).id
+    world.app.issue_notice(world["coord"], notice_id, number="机管国资〔2026〕7号")
+
+    docx = docx_text(world.app.render_notice(world["coord"], notice_id, "docx"))
+    pdf = pdf_text(world.app.render_notice(world["coord"], notice_id, "pdf"))
+
+    for text in (docx, pdf):
+        note = text.index("附件：通报事项及事件依据")
+        signed = text.index("协调推进机制办公室", note)
+        appendix = text.index("附件：通报事项及事件依据", signed)
+        assert note < signed < appendix < text.index("抄送：省财政厅")
+
+
 def test_an_issued_notice_no_longer_changes_and_its_number_is_unique(
     world: World, cases: dict[str, UUID]
 ) -> None:
