@@ -15,6 +15,7 @@ from eventsourcing.persistence import PersistenceError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.common import (
+    acting,
     console,
     container,
     err_console,
@@ -136,14 +137,21 @@ def _print_evidence(result: VerifyResult) -> None:
 
 def digest(
     out: Path = typer.Option(..., "--out", help="Where to write the signed digest (JSON)"),
+    as_user: str = typer.Option(
+        None,
+        "--as",
+        help="The coordinator or auditor who issues it (recorded on DigestIssued); "
+        "without it, the command line (the server's operator)",
+    ),
 ) -> None:
     """Sign the verified chain head, record DigestIssued, write the digest file."""
     output_file(out, option="--out")  # before DigestIssued is recorded
     _reserve(out)
     try:
         with container() as built:
+            caller = reader() if as_user is None else acting(built.app, as_user)
             try:
-                issued = AuditDesk.of(built).issue_digest(reader())
+                issued = AuditDesk.of(built).issue_digest(caller)
             except DigestError as exc:
                 fail(str(exc), 1)
     except BaseException:

@@ -8,13 +8,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import typer
 from rich.console import Console
 
-from application.errors import ApplicationError
+from application.errors import ApplicationError, AuthenticationFailed
 from application.principal import Caller, Grant, Principal
+from application.service import RectifyApp
+from domain.account import Account
 from domain.campaign import Campaign
 from domain.errors import DomainError, UnknownUnit
 from infrastructure.campaign_file import CampaignFileError
@@ -28,7 +30,7 @@ err_console = Console(stderr=True)
 CLI_READER = Principal(
     account_id=uuid5(NAMESPACE_URL, "rectify:cli"),
     username="cli",
-    display_name="命令行",
+    display_name="命令行（服务器操作员）",  # whoever runs it there, recorded as such
     grants=(Grant(role="auditor", unit="admin-bureau"),),
 )
 
@@ -101,6 +103,15 @@ def _where(field: str | None, options: dict[str, str]) -> str:
     if not field:
         return ""
     return f" ({options.get(field.partition('[')[0], field)})"
+
+
+def acting(app: RectifyApp, username: str) -> Caller:
+    """The account a command from the command line acts as (recorded on every event)."""
+    try:
+        principal = app.principal(Account.create_id(username))
+    except AuthenticationFailed:
+        fail(f"--as: no active account {username!r}")
+    return Caller(principal, request_id=f"cli-{uuid4().hex[:16]}")
 
 
 def reader() -> Caller:

@@ -13,6 +13,7 @@ from rich.table import Table
 from api.cli.common import (
     OUT,
     OUT_NAMES,
+    acting,
     console,
     container,
     output_dir,
@@ -23,7 +24,7 @@ from api.cli.common import (
     write_file,
     write_output,
 )
-from api.cli.sheets import acting, export_cli, import_cli
+from api.cli.sheets import export_cli, import_cli
 from application.notices import units_text
 from domain.milestones import STATUS_LABELS
 from domain.notice import ISSUED

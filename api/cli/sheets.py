@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import typer
@@ -15,10 +14,10 @@ from rich.table import Table
 from api.cli.common import (
     OUT,
     OUT_NAMES,
+    acting,
     console,
     container,
     err_console,
-    fail,
     output_file,
     reader,
     write_output,
@@ -26,11 +25,7 @@ from api.cli.common import (
 from api.cli.readers import ISSUE_SORT, ITEM_SORT, SOURCE, fresh_views, parse_moment
 from api.http.exports import selected_ledger, sheet_scope
 from api.http.sheet_rules import SHEET_RULES
-from application.errors import AuthenticationFailed
 from application.imports import SheetRejected
-from application.principal import Caller
-from application.service import RectifyApp
-from domain.account import Account
 from infrastructure.spreadsheets.reader import read_sheet
 from infrastructure.spreadsheets.workbook import issues_workbook, items_workbook, template_workbook
 
@@ -44,15 +39,6 @@ import_cli = typer.Typer(
 OFFICE = typer.Option(None, "--office", help="An office code (with its sub-offices)")
 AS_OF = typer.Option(None, "--as-of", help="The ledger as it stood then (date or time)")
 LIGHT = typer.Option(None, help="green | yellow | red")
-
-
-def acting(app: RectifyApp, username: str) -> Caller:
-    """The account a command from the command line acts as (recorded on every event)."""
-    try:
-        principal = app.principal(Account.create_id(username))
-    except AuthenticationFailed:
-        fail(f"--as: no active account {username!r}")
-    return Caller(principal, request_id=f"cli-{uuid4().hex[:16]}")
 
 
 def _export(kind: str, out: Path, as_of: str | None, filters: dict[str, Any]) -> None:

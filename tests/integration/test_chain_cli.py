@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from api.cli.common import CLI_READER
 from application.ports import FixedClock
+from application.principal import Caller
+from infrastructure.container import build_container
+from infrastructure.settings import load_settings
 from tests.builders import build_world
 from tests.integration.test_tamper_kit import Log, run_rectify, write_key
 
@@ -61,6 +65,26 @@ def test_a_digest_written_now_is_extended_later(store: Store, tmp_path: Path) ->
     done = store.rectify("verify", "--digest", str(out))
     assert done.returncode == 0, done.stdout
     assert "extends it" in done.stdout
+
+
+def test_a_digest_is_recorded_as_the_account_named_or_as_the_command_line(
+    store: Store, tmp_path: Path, clock: FixedClock
+) -> None:
+    named = store.rectify("digest", "--out", str(tmp_path / "a.json"), "--as", "auditor")
+    unnamed = store.rectify("digest", "--out", str(tmp_path / "b.json"))
+    unknown = store.rectify("digest", "--out", str(tmp_path / "c.json"), "--as", "nobody")
+    built = build_container(load_settings(database_url=store.url), clock=clock)
+    try:
+        digests = built.app.issued_digests(Caller(CLI_READER, request_id="test"))
+    finally:
+        built.close()
+
+    assert named.returncode == 0, named.stderr
+    assert unnamed.returncode == 0, unnamed.stderr
+    assert unknown.returncode == 2
+    assert "--as: no active account 'nobody'" in unknown.stderr
+    assert not (tmp_path / "c.json").exists()
+    assert [d.actor["name"] for d in digests] == ["auditor", "命令行（服务器操作员）"]
 
 
 def test_a_broken_chain_exits_one_naming_the_position(store: Store) -> None:
