@@ -14,6 +14,7 @@ from application.accountability import AccountabilityBook, candidate_ids
 from application.commanding import Command, CommandResult
 from application.errors import NotFound
 from application.ledger_scan import created_ids, scan_ledger
+from application.notice_history import NoticeChange, notice_changes, notified_records
 from application.office_work import OfficeWork
 from application.paperwork import (
     BODY,
@@ -25,6 +26,7 @@ from application.paperwork import (
     chinese_date,
 )
 from application.principal import Caller
+from application.reads import history_entry
 from domain.campaign import Campaign
 from domain.errors import InvalidInput, UnknownUnit
 from domain.notice import (
@@ -176,25 +178,11 @@ class NoticeCommands(OfficeWork):
         issued notices that cited it already (``notified_in``: a record may be notified again
         when it still holds, and whoever drafts should see that it was)."""
         book = self._book(caller)
-        notified = self._notified(caller)
+        notified = notified_records(self.notices(caller))
         return [
             book.record(rid) | {"notified_in": notified.get(rid, [])}
             for rid in candidate_ids(book.ledger, book.milestones)
         ]
-
-    def _notified(self, caller: Caller) -> dict[str, list[dict[str, str]]]:
-        """Record id → the issued notices citing it, in the order they were issued."""
-        issued = sorted(
-            (n for n in self.notices(caller) if n.status == ISSUED),
-            key=lambda n: (n.issued_on or date.min, n.number or ""),
-        )
-        notified: dict[str, list[dict[str, str]]] = {}
-        for notice in issued:
-            for record in notice.records:
-                notified.setdefault(record["id"], []).append(
-                    {"notice_id": str(notice.id), "number": notice.number or ""}
-                )
-        return notified
 
     def _book(self, caller: Caller) -> AccountabilityBook:
         offices = self.policy.readable_offices(caller.principal)
@@ -358,6 +346,13 @@ class NoticeCommands(OfficeWork):
             except NotFound:
                 continue
         return found
+
+    def notice_changes(self, caller: Caller, notice_id: UUID) -> list[NoticeChange]:
+        """The notice's versions, each edit with what it changed (as read as the notice)."""
+        notice = self.get_notice(caller, notice_id)
+        return notice_changes(
+            [history_entry(e) for e in self.repository.event_store.get(notice.id)]
+        )
 
     def notice_document(self, caller: Caller, notice_id: UUID) -> FormalDocument:
         notice = self.get_notice(caller, notice_id)

@@ -102,6 +102,7 @@ def _show(
         "notice.html",
         status=status,
         notice=notice,
+        changes=container.app.notice_changes(user.caller(), notice_id),
         addressable=[u for u in container.campaign.units if u.code != COORDINATION_UNIT],
         manages=_manages(user),
         form=form or Form(""),

@@ -62,3 +62,33 @@ def test_a_notice_sent_to_no_one_is_refused_beside_the_boxes_keeping_the_choice(
     assert "请至少选择一个主送单位。" in answer.text
     assert 'name="copy_to" value="sh" checked' in answer.text
     assert console.world.last_position() == before
+
+
+def test_the_notice_page_shows_what_each_edit_changed_from_what(console: Console) -> None:
+    """An auditor can show how the issued notice differs from the system's draft."""
+    notice_id = UUID(_drafted(console))
+    world = console.world
+    drafted = world.app.get_notice(world["coord"], notice_id)
+    world.app.edit_notice(
+        world["coord"],
+        notice_id,
+        title="关于整改滞后的通报",
+        body="限期10个工作日内整改到位。",
+        recipients=["bj"],
+        reason="限定主送单位",
+    )
+    world.app.issue_notice(world["coord"], notice_id, number="机管国资〔2026〕7号")
+    console.settle()
+    console.log_in("auditor")
+
+    page = console.client.get(f"/notices/{notice_id}").text
+    changes = page.split('id="changes-h"', 1)[1].split("</section>", 1)[0]
+
+    assert "由系统按问责记录生成草稿" in changes
+    assert "修改（限定主送单位）" in changes
+    assert f"标题由“{drafted.title}”改为“关于整改滞后的通报”" in changes
+    assert "”改为“北京办事处”" in changes
+    assert "修改前的正文" in changes
+    assert drafted.body.splitlines()[0] in changes
+    assert "印发，文号机管国资〔2026〕7号" in changes
+    assert "抄送由" not in changes  # unchanged: not listed
