@@ -48,6 +48,9 @@ EVENT_LABELS: Final = {
     "ItemSentBack": "整改事项被退回",
     "Closed": "问题销号",
     "Reopened": "重新打开问题",
+    "Drafted": "起草通报",
+    "Edited": "修改通报",
+    "Issued": "印发通报",
 }
 
 _CITED: Final = {

@@ -26,7 +26,7 @@ from application.paperwork import (
     chinese_date,
 )
 from application.principal import Caller
-from application.reads import history_entry
+from application.reads import HistoryEntry, history_entry
 from domain.campaign import Campaign
 from domain.errors import InvalidInput, UnknownUnit
 from domain.notice import (
@@ -347,12 +347,14 @@ class NoticeCommands(OfficeWork):
                 continue
         return found
 
+    def notice_history(self, caller: Caller, notice_id: UUID) -> list[HistoryEntry]:
+        """The notice's events, to whoever may read the notice."""
+        notice = self.get_notice(caller, notice_id)
+        return [history_entry(e) for e in self.repository.event_store.get(notice.id)]
+
     def notice_changes(self, caller: Caller, notice_id: UUID) -> list[NoticeChange]:
         """The notice's versions, each edit with what it changed (as read as the notice)."""
-        notice = self.get_notice(caller, notice_id)
-        return notice_changes(
-            [history_entry(e) for e in self.repository.event_store.get(notice.id)]
-        )
+        return notice_changes(self.notice_history(caller, notice_id))
 
     def notice_document(self, caller: Caller, notice_id: UUID) -> FormalDocument:
         notice = self.get_notice(caller, notice_id)

@@ -29,6 +29,15 @@ CLAIM_FLAGS: Final = {
     "backdated": "倒签日期",
 }
 
+CORRECTED: Final = {  # what a problem's correction may change, by the form's labels
+    "category": "问题类别",
+    "subtype": "问题子类",
+    "title": "问题标题",
+    "description": "问题描述",
+    "assets": "涉及资产",
+    "found_on": "发现日期",
+}
+
 AGGREGATES: Final = {
     "Issue": "问题",
     "RectificationItem": "整改事项",

@@ -15,6 +15,7 @@ from api.cli.projections import register as register_projections
 from api.cli.readers import register as register_readers
 from application.accountability import EVENT_LABELS
 from application.demo import load_demo
+from application.errors import NotFound
 from infrastructure.chain_setup import ChainSetupError, prepare_postgres_log
 from infrastructure.database import DatabaseUrl
 from projections import labels
@@ -72,10 +73,17 @@ def demo() -> None:
 
 
 @cli.command()
-def history(case_id: str = typer.Argument(..., help="An issue or item id")) -> None:
+def history(case_id: str = typer.Argument(..., help="An issue, item or notice id")) -> None:
     """Print one case's trail: time, actor, role, unit, event, comment."""
     with container() as built:
-        entries = built.app.case_history(reader(), parse_uuid(case_id, what="CASE_ID"))
+        uid = parse_uuid(case_id, what="CASE_ID")
+        try:
+            entries = built.app.case_history(reader(), uid)
+        except NotFound:
+            try:
+                entries = built.app.notice_history(reader(), uid)
+            except NotFound:
+                raise NotFound(f"no case (issue, item or notice) {uid}") from None
         tz = ZoneInfo(built.campaign.timezone)
         table = Table(title=f"案件记录 {case_id}")
         for column in HISTORY_COLUMNS:
@@ -87,10 +95,25 @@ def history(case_id: str = typer.Argument(..., help="An issue or item id")) -> N
                 labels.role(e.actor.get("role", "")),
                 unit_name(built.campaign, e.actor.get("unit", "")),
                 f"{labels.AGGREGATES.get(e.aggregate_type, e.aggregate_type)}#{e.version}",
-                EVENT_LABELS.get(e.event_type, e.event_type),
+                EVENT_LABELS.get(e.event_type, e.event_type) + event_detail(e.data),
                 e.comment,
             )
         console.print(table)
+
+
+def event_detail(data: dict[str, object]) -> str:
+    """What an event set, where its label alone does not say (a new deadline, a person)."""
+    if "new_deadline" in data:
+        return f"（至{data['new_deadline']}）"
+    if "previous" in data and isinstance(data["previous"], dict):
+        return (
+            f"（更正：{'、'.join(labels.CORRECTED.get(str(k), str(k)) for k in data['previous'])}）"
+        )
+    if "responsible" in data and "previous" in data:
+        return f"（{data['previous']}→{data['responsible']}）"
+    if "number" in data:
+        return f"（{data['number']}）"
+    return ""
 
 
 @cli.command()

@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from api.cli.common import read_text_file
-from api.cli.main import cli
+from api.cli.main import cli, event_detail
 from domain.taxonomy import ROLES
 from infrastructure.campaign_file import load_campaign
 
@@ -271,3 +271,22 @@ def test_every_command_and_command_group_has_a_help_text() -> None:
     silent = [path for path, command in _commands(root) if not (command.help or "").strip()]
 
     assert silent == []
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        ({"new_deadline": "2026-12-15", "reason": "等待登记"}, "（至2026-12-15）"),
+        (
+            {"previous": {"title": "旧", "found_on": "2026-10-01"}, "title": "新"},
+            "（更正：问题标题、发现日期）",
+        ),
+        ({"responsible": "王芳", "previous": "张伟", "reason": "调岗"}, "（张伟→王芳）"),
+        ({"number": "机管国资〔2026〕7号"}, "（机管国资〔2026〕7号）"),
+        ({"comment": "同意"}, ""),
+    ],
+)
+def test_the_history_says_what_an_event_set_beside_its_name(
+    data: dict[str, object], shown: str
+) -> None:
+    assert event_detail(data) == shown

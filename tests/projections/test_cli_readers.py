@@ -167,3 +167,7 @@ def test_a_notice_drafted_on_the_command_line_names_its_addressees(rectify: Rect
     assert "省财政厅" not in listed
     cited = [line for line in ok(run("notice", "candidates")).splitlines() if record in line]
     assert number in cited[0]  # the record still holds: listed again, as notified already
+    trail = ok(run("history", notice_id))
+    assert "起草通报" in trail
+    assert trail.count("修改通报") == 2
+    assert f"印发通报（{number}）" in trail
