@@ -225,15 +225,17 @@ class Issue(RecordedAggregate):
             raise InvalidInput(
                 f"found_on cannot be after a measure was rectified ({earliest})", field="found_on"
             )
+        kept = assets == self.assets  # as recorded (an earlier release allowed a code twice)
         now = _checked_record(
             category=category,
             subtype=subtype,
             title=title,
             description=description,
-            assets=assets,
+            assets=[] if kept else assets,
             found_on=found_on,
             today=today,
         )
+        now["assets"] = list(self.assets) if kept else now["assets"]
         previous = {k: _plain(getattr(self, k)) for k in CORRECTABLE if getattr(self, k) != now[k]}
         if not previous:
             raise InvalidInput("the correction changes nothing")

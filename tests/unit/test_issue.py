@@ -246,3 +246,29 @@ def test_an_issue_aggregate_refuses_a_found_on_in_the_future_on_correction() -> 
             today=TODAY,
         )
     assert refused.value.field == "found_on"
+
+
+def test_a_problem_recorded_with_an_asset_code_twice_is_still_corrected_keeping_them() -> None:
+    """An earlier release let a code be listed twice: a correction of the title leaves the
+    assets as recorded, where a new list must hold each code once."""
+    issue = new_issue()
+    twice = [{"code": "ZC-1", "name": "电脑"}, {"code": "ZC-1", "name": "打印机"}]
+    issue.assets = twice  # as an earlier release's Found event left it
+
+    def correct(title: str, assets: list[dict[str, str]]) -> None:
+        issue.correct(
+            category=issue.category,
+            subtype=issue.subtype,
+            title=title,
+            description=issue.description,
+            assets=assets,
+            found_on=issue.found_on,
+            reason="更正",
+            today=TODAY,
+        )
+
+    correct("新标题", twice)
+    assert (issue.title, issue.assets) == ("新标题", twice)
+    with pytest.raises(InvalidInput) as refused:
+        correct("又一个标题", [*twice, {"code": "ZC-2", "name": "空调"}])
+    assert refused.value.field == "assets[1].code"
