@@ -70,7 +70,19 @@ def _in_chinese(exc: DomainError, key: str) -> str:
     header = HEADERS.get(key, key)
     if isinstance(exc, DeadlineOutOfRange):
         return f"{header}超出允许的范围"
+    for words, said in _TEXT_RULES:
+        if words in exc.message:
+            return f"{header}{said}"
     return f"{header}不符合要求，请按填表说明填写"
+
+
+# What a text rule's refusal says of a cell (the domain's words → the sheet's).
+_TEXT_RULES = (
+    ("must be a single line", "只能填写一行，请删除单元格内的换行（Alt+Enter）"),
+    ("bidirectional control characters", "含有改变文字显示方向的不可见字符，请删除后重新填写"),
+    ("control characters", "含有不可见的控制字符，请删除后重新填写"),
+    ("must not be empty", "不能为空"),
+)
 
 
 class ImportCommands(OfficeWork):

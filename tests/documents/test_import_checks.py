@@ -169,3 +169,12 @@ def test_another_measure_for_the_imported_problem_is_planned(world: World) -> No
     added = _import(world, [GOOD_ROW, {**GOOD_ROW, "整改措施": "建立资产定期盘点制度"}])
 
     assert added["created"] == {"issues": 0, "items": 1}
+
+
+def test_a_line_break_in_a_one_line_cell_is_named_as_such(world: World) -> None:
+    """Alt+Enter in 问题名称 is the slip a clerk makes; the row says so, not 不符合要求."""
+    errors = _rejected(world, [GOOD_ROW | {"问题名称": "第一行\n第二行"}])
+
+    assert [(e.column, e.message) for e in errors] == [
+        ("问题名称", "问题名称只能填写一行，请删除单元格内的换行（Alt+Enter）")
+    ]
