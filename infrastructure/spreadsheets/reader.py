@@ -28,6 +28,40 @@ def _header_row(rows: list[tuple[Any, ...]]) -> int | None:
     return None
 
 
+def _refuse_uncalculated(
+    data: bytes, title: str, rows: list[SheetRow], columns: dict[int, str], header_at: int
+) -> None:
+    """A formula whose result the file does not hold (a sheet written by a program, never
+    opened in Excel) reads as an empty cell: say so, rather than 责任人不能为空."""
+    from openpyxl import load_workbook
+
+    if not any(v is None for row in rows for v in row.cells.values()):
+        return
+    wb = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
+    try:
+        formulas = [tuple(r) for r in wb[title].iter_rows(values_only=True, max_row=MAX_ROWS + 20)]
+    finally:
+        wb.close()
+    errors = [
+        SheetError(
+            row=row.number,
+            column=HEADERS[key],
+            message=f"{HEADERS[key]}是公式，但文件中没有它的计算结果："
+            "请在Excel中打开并保存后再导入，或直接填写内容",
+        )
+        for offset, row in enumerate(rows)
+        for n, key in columns.items()
+        if row.cells[key] is None and _is_formula(formulas, header_at + 1 + offset, n)
+    ]
+    if errors:
+        raise SheetRejected(errors)
+
+
+def _is_formula(rows: list[tuple[Any, ...]], r: int, c: int) -> bool:
+    value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+    return isinstance(value, str) and value.startswith("=")
+
+
 def read_sheet(data: bytes, *, file_name: str) -> ParsedSheet:
     """Parse the first worksheet that has the sheet's headers; a bad file says why."""
     from openpyxl import load_workbook  # on first use: see infrastructure.spreadsheets.workbook
@@ -62,6 +96,7 @@ def read_sheet(data: bytes, *, file_name: str) -> ParsedSheet:
                 )
                 for offset, row in enumerate(body)
             ]
+            _refuse_uncalculated(data, ws.title, sheet_rows, columns, header_at)
             return ParsedSheet(
                 file_name=file_name,
                 sha256=hashlib.sha256(data).hexdigest(),

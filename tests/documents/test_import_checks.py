@@ -178,3 +178,18 @@ def test_a_line_break_in_a_one_line_cell_is_named_as_such(world: World) -> None:
     assert [(e.column, e.message) for e in errors] == [
         ("问题名称", "问题名称只能填写一行，请删除单元格内的换行（Alt+Enter）")
     ]
+
+
+def test_a_formula_the_file_holds_no_result_for_is_named_not_read_as_empty(
+    world: World,
+) -> None:
+    """A sheet written by a program with =A1 in 责任人 and never opened in Excel holds no
+    result for it: the row says it is a formula, where it said 责任人不能为空."""
+    sheet = fill(template_workbook(world.app.campaign, office="bj"), [GOOD_ROW | {"责任人": "=C3"}])
+
+    with pytest.raises(SheetRejected) as rejected:
+        parsed(sheet)
+
+    [error] = rejected.value.errors
+    assert (error.row, error.column) == (3, "责任人")
+    assert error.message.startswith("责任人是公式，但文件中没有它的计算结果")
