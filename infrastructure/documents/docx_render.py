@@ -190,12 +190,17 @@ def render_docx(document: FormalDocument) -> bytes:
     _paragraph(doc, "", size=BODY_PT)
     _paragraph(doc, document.addressee)
     _blocks(doc, document.body)
-    if document.appendix:  # 附件说明: the body names its appendix, below its last line
-        _paragraph(doc, document.appendix_title, face=FANGSONG, indent=True)
+    if document.appendix:  # 附件说明: the body names its appendix, a line under its last
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True  # with the body's last line
+        for text in ("", document.appendix_title):
+            note = _paragraph(doc, text, face=FANGSONG, indent=bool(text))
+            note.paragraph_format.keep_with_next = True
     _signature(doc, document)
-    if document.appendix:
+    if document.appendix:  # 附件 alone at the top left, the appendix's title centred under it
         doc.add_section(WD_SECTION.NEW_PAGE)
-        _paragraph(doc, document.appendix_title, face=HEI, size=BODY_PT)
+        _paragraph(doc, "附件", face=HEI, size=BODY_PT)
+        title = document.appendix_title.removeprefix("附件：")
+        _paragraph(doc, title, face=SONG, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         _blocks(doc, document.appendix)
     if document.copy_to:  # 版记: on the last page, after the appendix
         _paragraph(doc, "", size=BODY_PT)

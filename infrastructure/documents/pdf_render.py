@@ -55,6 +55,7 @@ class _Styles:
         self.body = ParagraphStyle("body", **body, firstLineIndent=28)
         self.plain = ParagraphStyle("plain", **body)
         self.heading = ParagraphStyle("heading", **{**body, "fontName": sans}, firstLineIndent=28)
+        self.plain_heading = ParagraphStyle("plain_heading", **{**body, "fontName": sans})
         self.subheading = ParagraphStyle(
             "subheading", **{**body, "fontName": sans, "fontSize": 14}, firstLineIndent=28
         )
@@ -197,12 +198,17 @@ def render_pdf(document: FormalDocument) -> bytes:
         Spacer(1, 18),
         paragraph(document.addressee, styles.plain),
     ]
-    body = _blocks(document.body, styles)
-    if document.appendix:  # 附件说明: the body names its appendix, below its last line
-        body.append(paragraph(document.appendix_title, styles.body))
-    flow += _kept(body, _signature(document, styles))
-    if document.appendix:
-        flow += [PageBreak(), paragraph(document.appendix_title, styles.heading)]
+    signed = _signature(document, styles)
+    if document.appendix:  # 附件说明: the body names its appendix, a line under its last
+        note = [Spacer(1, 12), paragraph(document.appendix_title, styles.body)]
+        signed = [*note, *signed]  # kept with the body's last paragraph, as the signature is
+    flow += _kept(_blocks(document.body, styles), signed)
+    if document.appendix:  # 附件 alone at the top left, the appendix's title centred under it
+        flow += [
+            PageBreak(),
+            paragraph("附件", styles.plain_heading),
+            paragraph(document.appendix_title.removeprefix("附件："), styles.title),
+        ]
         flow += _blocks(document.appendix, styles)
     if document.copy_to:  # 版记: on the last page, after the appendix
         flow += [

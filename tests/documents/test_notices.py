@@ -168,8 +168,31 @@ def test_the_body_names_its_appendix_and_the_copy_line_closes_the_document(
     for text in (docx, pdf):
         note = text.index("附件：通报事项及事件依据")
         signed = text.index("协调推进机制办公室", note)
-        appendix = text.index("附件：通报事项及事件依据", signed)
+        appendix = text.index("通报事项及事件依据", signed)  # its title, under 附件
         assert note < signed < appendix < text.index("抄送：省财政厅")
+
+
+@pytest.mark.parametrize("paragraphs", [15, 24, 33])
+def test_the_signature_never_stands_on_a_page_without_the_bodys_last_paragraph(
+    world: World, cases: dict[str, UUID], paragraphs: int
+) -> None:
+    """附件说明 under the body is kept with the signature, and both with the body's last
+    paragraph: a page holding only 附件说明, the issuer and the date is not a page."""
+    notice_id = world.app.draft_notice(
+        world["coord"], record_ids=[f"lagging:{cases['lagging']}"]
+    ).id
+    body = "\n".join(f"第{n}段：" + "整改工作要求" * 12 for n in range(1, paragraphs + 1))
+    world.app.edit_notice(world["coord"], notice_id, body=body, reason="正文")
+
+    lines = pdf_lines(world.app.render_notice(world["coord"], notice_id, "pdf"))
+
+    start = next(n for n, line in enumerate(lines) if f"第{paragraphs}段" in line.text)
+    note = next(n for n, line in enumerate(lines) if line.text.startswith("附件："))
+    issuer = [line.page for line in lines if line.text.endswith("协调推进机制办公室")]
+    signed = issuer[-1]  # the signature (the masthead, on page 1, names it too)
+    assert lines[note].page == signed
+    assert lines[note - 1].page == signed  # the body's last line, over the note
+    assert start < note
 
 
 def test_an_issued_notice_no_longer_changes_and_its_number_is_unique(
