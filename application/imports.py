@@ -9,6 +9,7 @@ of it, creates only what is new. A row of an exported ledger names its case (问
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from uuid import UUID
 
@@ -70,6 +71,8 @@ def _in_chinese(exc: DomainError, key: str) -> str:
     header = HEADERS.get(key, key)
     if isinstance(exc, DeadlineOutOfRange):
         return f"{header}超出允许的范围"
+    if twice := re.search(r"assets\[(\d+)\]\.code .* repeats assets\[(\d+)\]", exc.message):
+        return f"{header}第{int(twice[1]) + 1}项的资产编号与第{int(twice[2]) + 1}项重复"
     for words, said in _TEXT_RULES:
         if words in exc.message:
             return f"{header}{said}"
@@ -287,7 +290,7 @@ class ImportCommands(OfficeWork):
         try:
             issue = Issue.find(office=office, today=today, **group.values)  # type: ignore[arg-type]
         except DomainError as exc:
-            column = exc.field or "title"
+            column = (exc.field or "title").split("[")[0]  # assets[1].code: the 涉及资产 cell
             errors.add_new(group.first_row, column, _in_chinese(exc, column))
             return None
         changed += [issue, ImportedRow(key=group.key, case_id=issue.id, sheet_import_id=import_id)]

@@ -12,7 +12,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from application.accountability import AccountabilityBook, candidate_ids
 from application.commanding import Command, CommandResult
-from application.errors import NotFound
+from application.errors import NotFound, PermissionDenied
 from application.ledger_scan import created_ids, scan_ledger
 from application.notice_history import NoticeChange, notice_changes, notified_records
 from application.office_work import OfficeWork
@@ -348,8 +348,11 @@ class NoticeCommands(OfficeWork):
         return found
 
     def notice_history(self, caller: Caller, notice_id: UUID) -> list[HistoryEntry]:
-        """The notice's events, to whoever may read the notice."""
+        """The notice's events, drafts and edits with their reasons: oversight's reading
+        (an office reads the issued notice, not how it was drafted)."""
         notice = self.get_notice(caller, notice_id)
+        if self.policy.readable_offices(caller.principal) is not None:
+            raise PermissionDenied("a notice's drafting record is read by oversight")
         return [history_entry(e) for e in self.repository.event_store.get(notice.id)]
 
     def notice_changes(self, caller: Caller, notice_id: UUID) -> list[NoticeChange]:

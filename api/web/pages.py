@@ -48,21 +48,28 @@ def no_such_page(request: Request, rest: str) -> Response:
     """A mistyped address is a page that says 未找到; the API's own paths keep its 404, or
     its 405 naming the methods allowed (GET /api/auth/token: this route matched it first)."""
     if rest == "api" or rest.startswith("api/"):
-        allowed = _methods(request.app.router.routes, request.url.path)
-        if allowed:
-            raise HTTPException(405, "Method Not Allowed", {"Allow": ", ".join(allowed)})
-        raise HTTPException(status_code=404, detail="Not Found")
+        no_such_api(request)
     raise NotFound(f"no page /{rest}")
 
 
+@last.api_route("/api/{rest:path}", methods=["POST", "PUT", "PATCH", "DELETE"])
+def no_such_api(request: Request) -> Response:
+    """An /api path no route answers by this method: 405 naming the methods some route takes
+    there, else 404 (a POST to an unknown path is not "GET only", as the page route implies)."""
+    allowed = _methods(request.app.router.routes, request.url.path)
+    if allowed:
+        raise HTTPException(405, "Method Not Allowed", {"Allow": ", ".join(allowed)})
+    raise HTTPException(status_code=404, detail="Not Found")
+
+
 def _methods(routes: list[BaseRoute], path: str) -> list[str]:
-    """The methods a route other than this one answers at ``path`` (none: no such path)."""
+    """The methods a route other than these catch-alls answers at ``path``."""
     found = []
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
         scope = {"type": "http", "method": method, "path": path}
         for route in routes:
             match, child = route.matches(scope)
-            if match == Match.FULL and child.get("endpoint") is not no_such_page:
+            if match == Match.FULL and child.get("endpoint") not in (no_such_page, no_such_api):
                 found.append(method)
                 break
     return found

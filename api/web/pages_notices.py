@@ -97,13 +97,19 @@ def _show(
 ) -> Response:
     notice = container.app.get_notice(user.caller(), notice_id)
     status = (form.refusal.status if form.refusal else 422) if form is not None else 200
+    sees_all = container.app.policy.readable_offices(user.principal) is None
     return render(
         request,
         "notice.html",
         status=status,
         notice=notice,
-        changes=container.app.notice_changes(user.caller(), notice_id),
-        addressable=[u for u in container.campaign.units if u.code != COORDINATION_UNIT],
+        # the drafting record is the coordination office's and oversight's, not the offices'
+        changes=container.app.notice_changes(user.caller(), notice_id) if sees_all else [],
+        addressable=[  # and any unit it holds already (the API may name the issuing office)
+            u
+            for u in container.campaign.units
+            if u.code != COORDINATION_UNIT or u.code in {*notice.recipients, *notice.copy_to}
+        ],
         manages=_manages(user),
         form=form or Form(""),
         form_ids={"edit": new_form_id(), "issue": new_form_id()},

@@ -39,6 +39,7 @@ def read_assets(form: Form) -> list[dict[str, str]]:
     an asset line and named by its line number when it breaks one."""
     text = form.values.get("assets", "")
     assets = []
+    lines_of: dict[str, int] = {}  # an asset code → the line it is first on
     # split at line feeds only: str.splitlines would also split at \x0b, \x1c or U+2028,
     # and the control characters the rules refuse would pass as line ends
     lines = [(n, line.strip()) for n, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1)]
@@ -50,6 +51,9 @@ def read_assets(form: Form) -> list[dict[str, str]]:
         except DomainError as exc:
             failure = refusal(exc, {"assets": f"涉及资产第{n}行"})
             form.error("assets", failure.message if failure else "涉及资产填写有误。")
+        first = lines_of.setdefault(asset["code"], n) if asset["code"] else n
+        if first != n:  # by the box's own line numbers (blank lines count)
+            form.error("assets", f"涉及资产第{n}行的资产编号与第{first}行重复，同一资产只填一行。")
         assets.append(asset)
     if len(assets) > MAX_ASSETS:
         form.error("assets", f"涉及资产最多填写{MAX_ASSETS}项（每行一项），现有{len(assets)}项。")

@@ -58,6 +58,20 @@ def test_an_unknown_route_and_a_wrong_method_are_problems(api: Api) -> None:
     assert method.json()["status"] == 405
 
 
+def test_any_method_on_an_unknown_api_path_is_404_and_on_a_known_one_405(api: Api) -> None:
+    """The console's page route takes only GET, so a POST to an unknown /api path answered
+    405 Allow: GET; it is 404 now, and a method a known path lacks names the ones it has."""
+    posted = api.client.post("/api/nothing-here", json={})
+    put = api.client.put("/api/auth/token")
+    deleted = api.client.delete("/api/issues")
+
+    assert posted.status_code == 404
+    assert posted.json()["code"] == "not_found"
+    assert (put.status_code, put.headers["allow"]) == (405, "POST")
+    assert deleted.status_code == 405
+    assert set(deleted.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+
+
 @pytest.mark.parametrize(
     "path", ["/api/auth/token", "/api/issues/00000000-0000-4000-8000-000000000000/reopen"]
 )

@@ -193,3 +193,11 @@ def test_a_formula_the_file_holds_no_result_for_is_named_not_read_as_empty(
     [error] = rejected.value.errors
     assert (error.row, error.column) == (3, "责任人")
     assert error.message.startswith("责任人是公式，但文件中没有它的计算结果")
+
+
+def test_an_asset_code_listed_twice_in_a_cell_is_named_in_chinese(world: World) -> None:
+    errors = _rejected(world, [GOOD_ROW | {"涉及资产": "ZC-1 电脑；ZC-1 打印机"}])
+
+    assert [(e.column, e.message) for e in errors] == [
+        ("涉及资产", "涉及资产第2项的资产编号与第1项重复")
+    ]

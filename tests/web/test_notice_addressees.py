@@ -7,6 +7,9 @@ import re
 from datetime import timedelta
 from uuid import UUID
 
+import pytest
+
+from application.errors import PermissionDenied
 from tests.conftest import CAMPAIGN_NOW
 from tests.web.conftest import Console
 
@@ -92,3 +95,41 @@ def test_the_notice_page_shows_what_each_edit_changed_from_what(console: Console
     assert drafted.body.splitlines()[0] in changes
     assert "印发，文号机管国资〔2026〕7号" in changes
     assert "抄送由" not in changes  # unchanged: not listed
+
+
+def test_an_office_reads_the_issued_notice_not_how_it_was_drafted(console: Console) -> None:
+    notice_id = UUID(_drafted(console))
+    world = console.world
+    world.app.edit_notice(
+        world["coord"], notice_id, recipients=["bj"], reason="领导意见：天津暂不通报"
+    )
+    world.app.issue_notice(world["coord"], notice_id, number="机管国资〔2026〕7号")
+    console.settle()
+    console.log_in("bj-clerk")
+
+    page = console.client.get(f"/notices/{notice_id}").text
+
+    assert "机管国资〔2026〕7号" in page
+    assert "起草和修改记录" not in page
+    assert "天津暂不通报" not in page
+    with pytest.raises(PermissionDenied):
+        world.app.notice_changes(world["bj-clerk"], notice_id)
+
+
+def test_a_unit_without_a_box_the_notice_holds_is_kept_by_an_edit(console: Console) -> None:
+    notice_id = UUID(_drafted(console))
+    world = console.world
+    world.app.edit_notice(
+        world["coord"], notice_id, copy_to=["finance", "admin-bureau"], reason="抄送本局"
+    )
+    console.settle()
+    console.log_in("coord")
+    page = console.client.get(f"/notices/{notice_id}").text
+    assert 'name="copy_to" value="admin-bureau" checked' in page
+
+    console.post(
+        f"/notices/{notice_id}/edit",
+        _edit_fields(page) | {"recipients": ["bj"], "copy_to": ["finance", "admin-bureau"]},
+    )
+
+    assert world.app.get_notice(world["coord"], notice_id).copy_to == ["finance", "admin-bureau"]

@@ -167,3 +167,14 @@ def test_an_asset_listed_twice_is_refused_beside_the_assets_naming_both_lines(
         "涉及资产第2行的资产编号与第1行重复，同一资产只填一行。",
         assets="ZC-1 电脑\nZC-1 打印机",
     )
+
+
+def test_an_asset_repeated_after_a_blank_line_is_named_by_its_own_line(
+    console: Console,
+) -> None:
+    assert_refused_beside(
+        console,
+        "assets",
+        "涉及资产第3行的资产编号与第1行重复，同一资产只填一行。",
+        assets="ZC-1 电脑\n\nZC-1 打印机",
+    )
