@@ -12,7 +12,6 @@ from eventsourcing.domain import event
 from domain.errors import (
     AlreadyDecided,
     DeadlineOutOfRange,
-    DuplicateMeasure,
     FourEyesViolation,
     InvalidInput,
     InvalidTransition,
@@ -20,7 +19,12 @@ from domain.errors import (
     OfficeMismatch,
 )
 from domain.issue import Issue
-from domain.item_rules import check_deadline, check_evidence, required_approvals
+from domain.item_rules import (
+    check_deadline,
+    check_evidence,
+    check_new_measure,
+    required_approvals,
+)
 from domain.recording import RecordedAggregate
 from domain.taxonomy import INVOLVES, MEASURE_TYPES, check_choice, check_optional_text, check_text
 
@@ -111,7 +115,7 @@ class RectificationItem(RecordedAggregate):
                 f"item office {office!r} is not the issue's office {issue.office!r}", field="office"
             )
         measure = check_text(measure, field="measure")
-        _check_new_measure(siblings, measure)
+        check_new_measure(siblings, measure, done=DONE)
         return cls(
             issue_id=issue.id,
             office=issue.office,
@@ -153,7 +157,7 @@ class RectificationItem(RecordedAggregate):
         """Plan this item again; ``siblings`` are its problem's items (itself may be one)."""
         self._require(EDITABLE, "re-plan")
         measure = check_text(measure, field="measure")
-        _check_new_measure((i for i in siblings if i.id != self.id), measure)
+        check_new_measure((i for i in siblings if i.id != self.id), measure, done=DONE)
         self._replanned(
             measure=measure,
             measure_type=check_choice(measure_type, MEASURE_TYPES, field="measure_type"),
@@ -392,16 +396,3 @@ class RectificationItem(RecordedAggregate):
             "created_on": self.created_on.isoformat(),
             "modified_on": self.modified_on.isoformat(),
         }
-
-
-def _check_new_measure(items: Iterable[RectificationItem], measure: str) -> None:
-    """A problem's items include none of this wording still under way: a second would plan
-    the same work twice (its person and deadline change by reassignment and extension). A
-    measure verified before the problem was reopened may be planned again."""
-    wording = measure.strip()
-    if any(i.status not in DONE and i.measure.strip() == wording for i in items):
-        raise DuplicateMeasure(
-            "the problem has a measure of this wording under way; reassign it or ask for an "
-            "extension instead of planning it again",
-            field="measure",
-        )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from domain.errors import DeadlineOutOfRange, InvalidInput
+from domain.errors import DeadlineOutOfRange, DuplicateMeasure, InvalidInput
 from domain.taxonomy import COORDINATION_UNIT, FINANCE_UNIT, check_text
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -69,3 +70,16 @@ def check_evidence(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return cleaned
+
+
+def check_new_measure(items: Iterable[Any], measure: str, *, done: frozenset[str]) -> None:
+    """A problem's items (``done``: the statuses of work finished) include no measure of this
+    wording still under way: a second would plan the same work twice (its person and deadline
+    change by reassignment and extension); one verified may be planned again."""
+    wording = measure.strip()
+    if any(i.status not in done and i.measure.strip() == wording for i in items):
+        raise DuplicateMeasure(
+            "the problem has a measure of this wording under way; reassign it or ask for an "
+            "extension instead of planning it again",
+            field="measure",
+        )
