@@ -9,7 +9,6 @@ of it, creates only what is new. A row of an exported ledger names its case (问
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from uuid import UUID
 
@@ -37,6 +36,7 @@ from domain.errors import (
     DuplicateMeasure,
     InvalidInput,
     IssueNotOpen,
+    RepeatedAsset,
 )
 from domain.imported import ImportedRow, SheetImport
 from domain.issue import Issue
@@ -71,8 +71,8 @@ def _in_chinese(exc: DomainError, key: str) -> str:
     header = HEADERS.get(key, key)
     if isinstance(exc, DeadlineOutOfRange):
         return f"{header}超出允许的范围"
-    if twice := re.search(r"assets\[(\d+)\]\.code .* repeats assets\[(\d+)\]", exc.message):
-        return f"{header}第{int(twice[1]) + 1}项的资产编号与第{int(twice[2]) + 1}项重复"
+    if isinstance(exc, RepeatedAsset):
+        return f"{header}第{exc.index + 1}项的资产编号与第{exc.first + 1}项重复"
     for words, said in _TEXT_RULES:
         if words in exc.message:
             return f"{header}{said}"

@@ -35,6 +35,14 @@ class DuplicateMeasure(InvalidInput):
     code = "duplicate_measure"
 
 
+class RepeatedAsset(InvalidInput):
+    """A problem's asset list names one asset code twice (``index`` repeats ``first``)."""
+
+    def __init__(self, message: str, *, field: str, index: int, first: int) -> None:
+        super().__init__(message, field=field)
+        self.index, self.first = index, first
+
+
 class UnknownUnit(InvalidInput):
     """A unit code that the campaign does not list."""
 

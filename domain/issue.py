@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.errors import InvalidInput, InvalidTransition
+from domain.errors import InvalidInput, InvalidTransition, RepeatedAsset
 from domain.recording import RecordedAggregate
 from domain.taxonomy import SOURCES, check_category, check_choice, check_optional_text, check_text
 
@@ -46,8 +46,11 @@ def check_assets(assets: list[dict[str, str]]) -> list[dict[str, str]]:
             raise InvalidInput(f"assets[{n}] needs a code or a name", field="assets")
         first = next((m for m, a in enumerate(cleaned) if code and a["code"] == code), None)
         if first is not None:
-            raise InvalidInput(
-                f"assets[{n}].code {code!r} repeats assets[{first}]", field=f"assets[{n}].code"
+            raise RepeatedAsset(
+                f"assets[{n}].code {code!r} repeats assets[{first}]",
+                field=f"assets[{n}].code",
+                index=n,
+                first=first,
             )
         cleaned.append({"code": code, "name": name})
     return cleaned

@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 
+from application.sheet_rows import assets_text
 from domain.campaign import Campaign
 from domain.errors import UnknownUnit
 from projections import labels
@@ -55,8 +56,7 @@ def _corrected(e: Any, s: str, c: Campaign) -> str:
     if "description" in was:
         changes.append(f"描述原为「{_excerpt(was['description']) or '（无）'}」")
     if "assets" in was:
-        listed = "；".join(" ".join(p for p in (a["code"], a["name"]) if p) for a in was["assets"])
-        changes.append(f"涉及资产原为「{listed or '（无）'}」")
+        changes.append(f"涉及资产原为「{assets_text(was['assets']) or '（无）'}」")
     return _with(f"更正问题「{e.title}」的登记信息（{'，'.join(changes)}）", e.reason)
 
 

@@ -29,6 +29,7 @@ from domain.errors import (
     FourEyesViolation,
     InvalidTransition,
     IssueNotOpen,
+    RepeatedAsset,
     UnknownUnit,
 )
 from infrastructure.blobstore import (
@@ -127,9 +128,6 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
         return f"{name}不能早于{_DATE.findall(text)[0]}。"
     if "cannot be in the future" in text:
         return f"{name}不能晚于今天。"
-    if twice := re.search(r"assets\[(\d+)\]\.code .* repeats assets\[(\d+)\]", text):
-        line, first = int(twice.group(1)) + 1, int(twice.group(2)) + 1
-        return f"涉及资产第{line}行的资产编号与第{first}行重复，同一资产只填一行。"
     if "after a measure was rectified" in text:
         rectified = _DATE.findall(text)
         return f"{name}不能晚于整改完成日期{f'（{rectified[-1]}）' if rectified else ''}。"
@@ -306,4 +304,8 @@ def _domain(
         return Refusal("单位无效，请从列表中选择。", field or "office", code, 422)
     if isinstance(exc, DuplicateMeasure):
         return Refusal(SAME_MEASURE, field, code, 422)
+    if isinstance(exc, RepeatedAsset):
+        line, first = exc.index + 1, exc.first + 1
+        text = f"涉及资产第{line}行的资产编号与第{first}行重复，同一资产只填一行。"
+        return Refusal(text, field, code, 422)
     return Refusal(_input_message(exc.message, field, labels), field, code, 422)

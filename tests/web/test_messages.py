@@ -23,6 +23,7 @@ from domain.errors import (
     InvalidInput,
     InvalidTransition,
     IssueNotOpen,
+    RepeatedAsset,
     UnknownUnit,
 )
 from domain.notice import check_number
@@ -39,7 +40,9 @@ def refused_number(number: str, year: int) -> InvalidInput:
 
 CASES = [
     (
-        InvalidInput("assets[2].code 'ZC-1' repeats assets[0]", field="assets[2].code"),
+        RepeatedAsset(
+            "assets[2].code 'ZC-1' repeats assets[0]", field="assets[2].code", index=2, first=0
+        ),
         "涉及资产第3行的资产编号与第1行重复，同一资产只填一行。",
         422,
     ),
