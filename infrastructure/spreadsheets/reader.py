@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -35,8 +36,8 @@ def _refuse_uncalculated(
     opened in Excel) reads as an empty cell: say so, rather than 责任人不能为空."""
     from openpyxl import load_workbook
 
-    if not any(v is None for row in rows for v in row.cells.values()):
-        return
+    if not has_formulas(data) or not any(v is None for r in rows for v in r.cells.values()):
+        return  # the common case: read once
     wb = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
     try:
         formulas = [tuple(r) for r in wb[title].iter_rows(values_only=True, max_row=MAX_ROWS + 20)]
@@ -55,6 +56,20 @@ def _refuse_uncalculated(
     ]
     if errors:
         raise SheetRejected(errors)
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of the file holds a formula (its XML has an ``<f>`` element):
+    a scan of the zip's sheet parts, cheaper than a second parse of the workbook."""
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return any(
+            _FORMULA.search(book.read(name))
+            for name in book.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
 
 
 def _is_formula(rows: list[tuple[Any, ...]], r: int, c: int) -> bool:

@@ -13,6 +13,7 @@ from api.http.sheet_rules import SHEET_RULES
 from application.errors import NotFound
 from application.imports import SheetRejected
 from application.sheet_rows import SheetError
+from infrastructure.spreadsheets.reader import has_formulas
 from infrastructure.spreadsheets.workbook import template_workbook
 from tests.builders import World
 from tests.documents.sheets import GOOD_ROW, fill, parsed
@@ -193,6 +194,9 @@ def test_a_formula_the_file_holds_no_result_for_is_named_not_read_as_empty(
     [error] = rejected.value.errors
     assert (error.row, error.column) == (3, "责任人")
     assert error.message.startswith("责任人是公式，但文件中没有它的计算结果")
+    # a sheet without formulas is read once: the second look is only for files that hold some
+    assert has_formulas(sheet)
+    assert not has_formulas(fill(template_workbook(world.app.campaign, office="bj"), [GOOD_ROW]))
 
 
 def test_an_asset_code_listed_twice_in_a_cell_is_named_in_chinese(world: World) -> None:
