@@ -152,25 +152,49 @@ class Notice(RecordedAggregate):
         if self.status != DRAFT:
             raise InvalidTransition("the notice is issued; an issued notice no longer changes")
         check_addressees(recipients, copy_to)
-        title = check_text(title, field="title", max_length=200, single_line=True)
-        body = check_text(body, field="body", max_length=50_000)
-        now = (self.title, self.body, self.recipients, self.copy_to)
-        if now == (title, body, list(recipients), list(copy_to)):
+        now: dict[str, Any] = {
+            "title": check_text(title, field="title", max_length=200, single_line=True),
+            "body": check_text(body, field="body", max_length=50_000),
+            "recipients": list(recipients),
+            "copy_to": list(copy_to),
+        }
+        previous = {key: getattr(self, key) for key in now if getattr(self, key) != now[key]}
+        if not previous:
             raise InvalidInput(
                 "the edit changes nothing: give a new title, body, recipients or copy_to",
                 field="title",
             )
         self._edited(
-            title=title,
-            body=body,
-            recipients=list(recipients),
-            copy_to=list(copy_to),
+            **now,
             reason=check_optional_text(reason, field="reason"),
+            previous=previous,
         )
 
-    @event("Edited")
+    class Edited(RecordedAggregate.Event):
+        """Version 2 keeps the values the edit replaced (``previous``, by field)."""
+
+        title: str
+        body: str
+        recipients: list[str]
+        copy_to: list[str]
+        reason: str
+        previous: dict[str, Any]
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["previous"] = {}  # an edit recorded before 2026-11-30 kept none
+
+    @event(Edited)
     def _edited(
-        self, title: str, body: str, recipients: list[str], copy_to: list[str], reason: str
+        self,
+        title: str,
+        body: str,
+        recipients: list[str],
+        copy_to: list[str],
+        reason: str,
+        previous: dict[str, Any],
     ) -> None:
         self.title = title
         self.body = body

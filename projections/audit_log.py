@@ -74,9 +74,11 @@ class AuditLog(ViewProjection):
     tables = (AUDIT_LOG, AUDIT_CASES, AUDIT_NAMES)
 
     def prefetch(self, event: Any) -> Iterable[tuple[str, str]]:
-        case = (AUDIT_CASES.name, id_text(event.originator_id))
+        keys = [(AUDIT_CASES.name, id_text(event.originator_id))]
+        if notice_id := getattr(event, "notice_id", None):
+            keys.append((AUDIT_CASES.name, id_text(notice_id)))
         name = actor_of(event)["name"]
-        return [case, (AUDIT_NAMES.name, name)] if name else [case]
+        return [*keys, (AUDIT_NAMES.name, name)] if name else keys
 
     @handles("*")
     def recorded(self, batch: Batch, event: Any, tracking: Tracking) -> None:
@@ -92,7 +94,7 @@ class AuditLog(ViewProjection):
                 aggregate_type=aggregate_type,
                 office=getattr(event, "office", None),
                 case_id=id_text(issue_id) if issue_id else own_case,
-                subject=subject or self._unit_name(getattr(event, "office", None)),
+                subject=subject or self._subject_elsewhere(batch, event),
             )
             batch.put(AUDIT_CASES.name, case)
         elif subject is not None and subject != case["subject"]:
@@ -127,6 +129,14 @@ class AuditLog(ViewProjection):
         if actor_id not in row["actor_ids"]:
             row["actor_ids"] = sorted([*row["actor_ids"], actor_id])
             batch.put(AUDIT_NAMES.name, row)
+
+    def _subject_elsewhere(self, batch: Batch, event: Any) -> str:
+        """A case that names nothing itself: a notice's number is called by its notice,
+        an office's record by its office."""
+        if notice_id := getattr(event, "notice_id", None):
+            notice = batch.get(AUDIT_CASES.name, id_text(notice_id))
+            return str(notice["subject"]) if notice else ""
+        return self._unit_name(getattr(event, "office", None))
 
     def _unit_name(self, office: str | None) -> str:
         if office is None:

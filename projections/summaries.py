@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 
+from application.notices import units_text
 from application.sheet_rows import assets_text
 from domain.campaign import Campaign
 from domain.errors import UnknownUnit
@@ -29,6 +30,17 @@ def _unit(campaign: Campaign, code: str) -> str:
         return code
 
 
+def _units(campaign: Campaign, codes: list[str]) -> str:
+    try:
+        return units_text(campaign, codes) or "（无）"
+    except UnknownUnit:
+        return "、".join(_unit(campaign, code) for code in codes)
+
+
+def _quoted(subject: str) -> str:
+    return f"「{subject}」" if subject else ""
+
+
 def _with(text: str, comment: str) -> str:
     return f"{text}：{comment}" if comment else text
 
@@ -39,6 +51,19 @@ def _found(e: Any, s: str, c: Campaign) -> str:
         f"登记问题「{e.title}」（{_unit(c, e.office)}，{kind}，"
         f"{labels.source(e.source)}，发现日期{e.found_on.isoformat()}）"
     )
+
+
+def _notice_edited(e: Any, s: str, c: Campaign) -> str:
+    """What the edit changed, from the values it replaced (an edit recorded before they
+    were kept names only the notice)."""
+    was = e.previous
+    changes = [f"标题原为「{was['title']}」"] if "title" in was else []
+    changes += ["修改正文"] if "body" in was else []
+    for key, label in (("recipients", "主送"), ("copy_to", "抄送")):
+        if key in was:
+            changes.append(f"{label}由{_units(c, was[key])}改为{_units(c, getattr(e, key))}")
+    listed = f"（{'，'.join(changes)}）" if changes else ""
+    return _with(f"修改通报「{e.title}」{listed}", e.reason)
 
 
 def _corrected(e: Any, s: str, c: Campaign) -> str:
@@ -169,9 +194,9 @@ SUMMARIES: dict[str, Summary] = {
         f"{s}报送整改情况报告（SHA-256 {e.sha256[:12]}…）"
     ),
     "Notice.Drafted": lambda e, s, c: f"起草通报「{e.title}」",
-    "Notice.Edited": lambda e, s, c: _with(f"修改通报「{e.title}」", e.reason),
+    "Notice.Edited": _notice_edited,
     "Notice.Issued": lambda e, s, c: f"印发通报「{s}」，文号{e.number}",
-    "NoticeNumber.Reserved": lambda e, s, c: f"文号{e.number}分配给通报",
+    "NoticeNumber.Reserved": lambda e, s, c: f"文号{e.number}分配给通报{_quoted(s)}",
     "Report.Submitted": lambda e, s, c: f"报送「{e.title}」",
     "SheetImport.Imported": lambda e, s, c: (
         f"导入{_unit(c, e.office)}自查表「{e.file_name}」（{e.rows}行）"
