@@ -27,14 +27,16 @@ from application.paperwork import (
     Table,
     chinese_date,
 )
-from infrastructure.documents.linebreak import Measure
+from infrastructure.documents.linebreak import Measure, phrased_lines
 from infrastructure.documents.table_layout import column_widths
 
 RED = RGBColor(0xE6, 0x00, 0x12)
 SONG, FANGSONG, HEI, KAI = "宋体", "仿宋", "黑体", "楷体"
 BODY_PT = 16  # 三号
+TITLE_PT = 22  # 二号
 TABLE_PT = 9
 _TEXT_WIDTH_MM = 156
+_RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 _CELL_MARGIN_PT = 3  # a side; Word's default (0.19 cm) would take a ninth of a 9-column table
 
 
@@ -65,6 +67,22 @@ def _paragraph(
         fmt.first_line_indent = Pt(size * 2)
     _font(paragraph, text, face=face, size=size, **style)
     return paragraph
+
+
+def _phrased(doc: object, text: str, *, face: str, size: float, **style: object) -> DocxParagraph:
+    """A title, masthead or signature, its lines broken by hand where ``phrased_lines``
+    breaks them (Word would break a Chinese line inside a word)."""
+    first, *rest = phrased_lines(text, [Mm(_TEXT_WIDTH_MM).pt], _measure(size))
+    paragraph = _paragraph(doc, first, face=face, size=size, **style)
+    for line in rest:
+        paragraph.runs[-1].add_break(WD_BREAK.LINE)
+        _font(paragraph, line, face=face, size=size, **style)
+    return paragraph
+
+
+def _title(doc: object, text: str) -> None:
+    """A title in 二号 Song, bold, centred."""
+    _phrased(doc, text, face=SONG, size=TITLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
 def _rule(paragraph: DocxParagraph, *, where: str, color: str, size: int = 12) -> None:
@@ -164,10 +182,10 @@ def _signature(doc: object, document: FormalDocument) -> None:
     """The issuing unit and the date, kept on one page with the body's last paragraph."""
     if document.body and isinstance(document.body[-1], Paragraph):
         doc.paragraphs[-1].paragraph_format.keep_with_next = True  # type: ignore[attr-defined]
-    for text in ("", document.issuer):
-        kept = _paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        kept.paragraph_format.keep_with_next = True
-    _paragraph(doc, chinese_date(document.dated), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(doc, "").paragraph_format.keep_with_next = True
+    issuer = _phrased(doc, document.issuer, face=FANGSONG, size=BODY_PT, align=_RIGHT)
+    issuer.paragraph_format.keep_with_next = True
+    _paragraph(doc, chinese_date(document.dated), align=_RIGHT)
 
 
 def render_docx(document: FormalDocument) -> bytes:
@@ -182,11 +200,13 @@ def render_docx(document: FormalDocument) -> bytes:
     if document.draft:
         _paragraph(doc, "草稿 · 未印发", face=HEI, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
     if document.masthead:
-        _paragraph(doc, document.masthead, face=SONG, size=22, bold=True, color=RED, align=center)
+        _phrased(
+            doc, document.masthead, face=SONG, size=TITLE_PT, bold=True, color=RED, align=center
+        )
         number = _paragraph(doc, document.number or " ", size=BODY_PT, align=center)
         _rule(number, where="bottom", color="E60012", size=18)
     _paragraph(doc, "", size=BODY_PT)
-    _paragraph(doc, document.title, face=SONG, size=22, bold=True, align=center)
+    _title(doc, document.title)
     _paragraph(doc, "", size=BODY_PT)
     _paragraph(doc, document.addressee)
     _blocks(doc, document.body)
@@ -199,8 +219,7 @@ def render_docx(document: FormalDocument) -> bytes:
     if document.appendix:  # 附件 alone at the top left, the appendix's title centred under it
         doc.add_section(WD_SECTION.NEW_PAGE)
         _paragraph(doc, "附件", face=HEI, size=BODY_PT)
-        title = document.appendix_title.removeprefix("附件：")
-        _paragraph(doc, title, face=SONG, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _title(doc, document.appendix_title.removeprefix("附件："))
         _blocks(doc, document.appendix)
     if document.copy_to:  # 版记: on the last page, after the appendix
         _paragraph(doc, "", size=BODY_PT)

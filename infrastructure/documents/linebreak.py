@@ -111,3 +111,46 @@ def balanced_lines(text: str, widths: Sequence[float], measure: Measure) -> list
         else:
             low = middle
     return break_lines(text, [w * high for w in widths], measure)
+
+
+# Where a title's line may end without splitting a word (GB/T 9704: 回行时要做到词意完整):
+# after a word that closes a phrase in these documents' titles.
+_PHRASE_ENDS = (
+    *("关于", "的", "、", "和", "及", "与"),
+    *("问题", "情况", "工作", "管理", "资产", "办事处", "单位"),
+)
+_KEPT_WHOLE = ("资产管理",)  # a phrase's end inside a longer word
+_MOST_UNEVEN_EMS = 6  # 长短适宜: two lines a phrase apart, not a full line over a word
+
+
+def phrased_lines(text: str, widths: Sequence[float], measure: Measure) -> list[str]:
+    """A title's, a masthead's or a signature's lines: of two, broken after a phrase as
+    near the middle as fits, even if that leaves them less even than ``balanced_lines``
+    would; of more, as ``balanced_lines`` sets them."""
+    lines = balanced_lines(text, widths, measure)
+    if len(lines) != 2:
+        return lines
+    limits = (widths[0], widths[min(1, len(widths) - 1)])
+    most_uneven = _MOST_UNEVEN_EMS * measure("国")
+    found: list[tuple[float, list[str]]] = []
+    for cut in _phrase_breaks(text):
+        first, second = text[:cut].rstrip(), text[cut:].lstrip()
+        if not (first and second) or second[0] in CANNOT_START or first[-1] in CANNOT_END:
+            continue
+        width, rest = measure(first), measure(second)
+        if width > limits[0] + _FUZZ or rest > limits[1] + _FUZZ:
+            continue
+        if abs(width - rest) <= most_uneven:
+            found.append((abs(width - rest), [first, second]))
+    return min(found, key=lambda option: option[0])[1] if found else lines
+
+
+def _phrase_breaks(text: str) -> list[int]:
+    """The places after a phrase's end, between two of ``units``' pieces."""
+    places, at = [], 0
+    for unit in units(text):
+        at += len(unit)
+        whole = any(word in text[at - len(word) + 1 : at + len(word) - 1] for word in _KEPT_WHOLE)
+        if text[:at].endswith(_PHRASE_ENDS) and not whole:
+            places.append(at)
+    return places

@@ -18,13 +18,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
-from infrastructure.documents.linebreak import balanced_lines, break_lines
+from infrastructure.documents.linebreak import break_lines, phrased_lines
 
 
 class CjkParagraph(Paragraph):
     """Plain text set by the Chinese line-breaking rules (made by ``paragraph``)."""
 
-    balanced = False
+    lines_of = staticmethod(break_lines)
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         frags = self.frags
@@ -38,8 +38,7 @@ class CjkParagraph(Paragraph):
         def measure(run: str) -> float:
             return float(stringWidth(run, frag.fontName, frag.fontSize))
 
-        split = balanced_lines if self.balanced else break_lines
-        lines = split(text, widths, measure)
+        lines = self.lines_of(text, widths, measure)
         return frag.clone(
             kind=0,
             lines=[
@@ -51,17 +50,20 @@ class CjkParagraph(Paragraph):
         )
 
 
-class BalancedParagraph(CjkParagraph):
-    """Lines as even as can be: a title, a masthead, a signature."""
+class PhrasedParagraph(CjkParagraph):
+    """A title, a masthead, a signature: lines as even as can be, two broken after a
+    phrase, not inside a word."""
 
-    balanced = True
+    lines_of = staticmethod(phrased_lines)
 
 
-def paragraph(text: str, style: ParagraphStyle, *, balanced: bool = False) -> CjkParagraph:
+def paragraph(
+    text: str, style: ParagraphStyle, *, kind: type[CjkParagraph] = CjkParagraph
+) -> CjkParagraph:
     """One paragraph: a line break in the text (a title recorded before titles were held to
     one line) is set as a space, never a failed document."""
     text = " ".join(part.strip() for part in text.splitlines()) if "\n" in text else text
-    return (BalancedParagraph if balanced else CjkParagraph)(escape(text), style)
+    return kind(escape(text), style)
 
 
 def paragraphs(text: str, style: ParagraphStyle) -> list[CjkParagraph]:

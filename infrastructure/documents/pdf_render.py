@@ -37,6 +37,7 @@ from infrastructure.documents.pdf_paragraph import (
     CjkParagraph,
     KeepWithFirst,
     KeepWithLast,
+    PhrasedParagraph,
     paragraph,
     paragraphs,
 )
@@ -158,7 +159,7 @@ def _kept(body: list[Any], signature: list[Any]) -> list[Any]:
 def _signature(document: FormalDocument, styles: _Styles) -> list[Any]:
     return [
         Spacer(1, 24),
-        paragraph(document.issuer, styles.right, balanced=True),
+        paragraph(document.issuer, styles.right, kind=PhrasedParagraph),
         paragraph(chinese_date(document.dated), styles.right),
     ]
 
@@ -188,13 +189,13 @@ def render_pdf(document: FormalDocument) -> bytes:
     if document.draft:
         flow.append(paragraph("草稿 · 未印发", styles.draft))
     if document.masthead:
-        flow.append(paragraph(document.masthead, styles.masthead, balanced=True))
+        flow.append(paragraph(document.masthead, styles.masthead, kind=PhrasedParagraph))
         flow.append(Spacer(1, 10))
         flow.append(paragraph(document.number or " ", styles.number))
         flow.append(HRFlowable(width="100%", thickness=2, color=RED, spaceBefore=4))
     flow += [
         Spacer(1, 18),
-        paragraph(document.title, styles.title, balanced=True),
+        paragraph(document.title, styles.title, kind=PhrasedParagraph),
         Spacer(1, 18),
         paragraph(document.addressee, styles.plain),
     ]
@@ -207,7 +208,9 @@ def render_pdf(document: FormalDocument) -> bytes:
         flow += [
             PageBreak(),
             paragraph("附件", styles.plain_heading),
-            paragraph(document.appendix_title.removeprefix("附件："), styles.title),
+            paragraph(
+                document.appendix_title.removeprefix("附件："), styles.title, kind=PhrasedParagraph
+            ),
         ]
         flow += _blocks(document.appendix, styles)
     if document.copy_to:  # 版记: on the last page, after the appendix

@@ -14,9 +14,10 @@ from docx import Document
 
 
 def docx_text(data: bytes) -> str:
-    """Every paragraph and table cell of a DOCX, in order."""
+    """Every paragraph and table cell of a DOCX, in order; a title's lines (broken by hand,
+    as Word would break them inside a word) read as the one line they are."""
     doc = Document(io.BytesIO(data))
-    parts = [p.text for p in doc.paragraphs]
+    parts = [p.text.replace("\n", "") for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)

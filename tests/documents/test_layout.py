@@ -10,7 +10,7 @@ from docx import Document
 
 from application.paperwork import HEADING, FormalDocument, Paragraph, Table
 from infrastructure.documents import OfficeDocumentRenderer
-from infrastructure.documents.linebreak import break_lines
+from infrastructure.documents.linebreak import balanced_lines, break_lines, phrased_lines
 from tests.documents.reading import PdfLine, pdf_lines
 
 ISSUER = "省政府驻外办事处资产管理存在问题专项集中整治协调推进机制办公室"
@@ -90,7 +90,10 @@ def test_the_docx_keeps_the_last_paragraph_and_headings_with_what_follows() -> N
     data = OfficeDocumentRenderer().render(document(body), "docx")
 
     paragraphs = Document(io.BytesIO(data)).paragraphs
-    kept = {p.text.strip(): bool(p.paragraph_format.keep_with_next) for p in paragraphs}
+    kept = {
+        p.text.replace("\n", "").strip(): bool(p.paragraph_format.keep_with_next)
+        for p in paragraphs
+    }
     assert kept["一、有关要求"]
     assert kept["被通报单位要高度重视。"]
     assert kept[ISSUER]
@@ -138,3 +141,63 @@ def test_a_title_recorded_with_a_line_break_is_set_on_one_paragraph() -> None:
     text = "".join(line.text for line in pdf(doc)).replace(" ", "")
 
     assert "关于整改工作进展情况的通报" in text
+
+
+LONG_TITLE = "关于省政府驻外办事处资产管理存在问题专项集中整治工作进展情况的通报"
+
+
+def test_a_two_line_title_breaks_after_a_phrase_not_inside_a_word() -> None:
+    """GB/T 9704 wants a title's lines 词意完整: the evenest split breaks 问|题 and 资|产."""
+
+    def measure(text: str) -> float:
+        return float(sum(1 if ord(ch) >= 0x2E80 else 0.5 for ch in text))
+
+    assert balanced_lines(LONG_TITLE, [22], measure)[0].endswith("存在问")
+    assert phrased_lines(LONG_TITLE, [22], measure) == [
+        "关于省政府驻外办事处资产管理存在问题",
+        "专项集中整治工作进展情况的通报",
+    ]
+    assert phrased_lines("关于北京办事处等单位国有资产整改工作滞后问题的通报", [22], measure) == [
+        "关于北京办事处等单位国有资产",
+        "整改工作滞后问题的通报",
+    ]
+    # 资产管理 is one word: its 资产 is no phrase's end
+    assert phrased_lines("关于上海办事处等三个单位资产管理整改工作滞后的通报", [14], measure) == [
+        "关于上海办事处等三个单位",
+        "资产管理整改工作滞后的通报",
+    ]
+    # no phrase ends near enough the middle: the even split stands
+    assert phrased_lines("整改整改整改整改整改整改整改整改", [10], measure) == [
+        "整改整改整改整改",
+        "整改整改整改整改",
+    ]
+    assert phrased_lines("关于整改工作进展情况的通报", [22], measure) == [
+        "关于整改工作进展情况的通报"
+    ]
+
+
+def test_the_pdf_and_the_docx_break_title_masthead_and_signature_after_a_phrase() -> None:
+    doc = document([Paragraph("正文。")])
+    doc = FormalDocument(
+        title=LONG_TITLE,
+        addressee=doc.addressee,
+        body=doc.body,
+        issuer=doc.issuer,
+        dated=doc.dated,
+        masthead=f"{ISSUER}文件",
+        number="机管国资〔2026〕7号",
+    )
+    renderer = OfficeDocumentRenderer()
+    expected = [
+        ["关于省政府驻外办事处资产管理存在问题", "专项集中整治工作进展情况的通报"],
+        ["省政府驻外办事处资产管理存在问题", "专项集中整治协调推进机制办公室文件"],
+        ["省政府驻外办事处资产管理存在问题", "专项集中整治协调推进机制办公室"],
+    ]
+
+    lines = [line.text for line in pdf_lines(renderer.render(doc, "pdf"))]
+    paragraphs = Document(io.BytesIO(renderer.render(doc, "docx"))).paragraphs
+    broken = [split for p in paragraphs if len(split := [t for t in p.text.split("\n") if t]) > 1]
+
+    pdf_pairs = [[line, lines[n + 1]] for n, line in enumerate(lines[:-1])]
+    assert all(pair in pdf_pairs for pair in expected)
+    assert sorted(broken) == sorted(expected)
