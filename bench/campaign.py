@@ -7,10 +7,11 @@ units are data, so the service needs nothing else to carry it.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
-from importlib import resources
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+from infrastructure.demo_calendar import write_calendar_around
 
 YEAR = 2026
 CITIES = ("bj", "tj", "xa", "sd", "sh", "cq", "gz", "hn", "sz", "cd", "wh", "hz")
@@ -64,25 +65,7 @@ def write_campaign_file(directory: Path, *, provinces: int) -> Path:
     return path
 
 
-def current_campaign(today: date) -> dict[str, Any]:
-    """The shipped campaign's offices, its calendar moved so that today is mid-rectification.
-
-    The service checks deadlines against its real clock; the shipped calendar may have ended.
-    """
-    shipped = json.loads(
-        resources.files("infrastructure")
-        .joinpath("data/default_campaign.json")
-        .read_text(encoding="utf-8")
-    )
-    offsets = (-60, -40, -25, 10, 40, 50, 60)
-    milestones = [
-        {"code": code, "label": label, "due": (today + timedelta(days=offset)).isoformat()}
-        for (code, label, _), offset in zip(MILESTONES, offsets, strict=True)
-    ]
-    return {**shipped, "milestones": milestones}
-
-
 def write_current_campaign_file(directory: Path, *, today: date) -> Path:
-    path = directory / "campaign-current.json"
-    path.write_text(json.dumps(current_campaign(today), ensure_ascii=False), encoding="utf-8")
-    return path
+    """The shipped campaign, its calendar moved so that today is mid-campaign: the service
+    checks deadlines against its real clock, and the shipped calendar may have ended."""
+    return write_calendar_around(directory / "campaign-current.json", today)

@@ -56,17 +56,22 @@ def parse_campaign(data: dict[str, Any], *, timezone: str, this_year: int) -> Ca
     return campaign
 
 
+def shipped_campaign() -> dict[str, Any]:
+    """The campaign plan's own units and calendar (``data/default_campaign.json``)."""
+    text = (
+        resources.files("infrastructure")
+        .joinpath("data/default_campaign.json")
+        .read_text(encoding="utf-8")
+    )
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
 def load_campaign(path: Path | None, *, timezone: str, this_year: int) -> Campaign:
     if path is None:
-        text = (
-            resources.files("infrastructure")
-            .joinpath("data/default_campaign.json")
-            .read_text(encoding="utf-8")
-        )
-    else:
-        text = path.read_text(encoding="utf-8")
+        return parse_campaign(shipped_campaign(), timezone=timezone, this_year=this_year)
     try:
-        data = json.loads(text)
+        data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise CampaignFileError(f"campaign file is not valid JSON: {exc}") from None
     return parse_campaign(data, timezone=timezone, this_year=this_year)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from infrastructure.demo_calendar import DEMO_CAMPAIGN_FILE
+
 DEV_SECRET = "dev-only-secret-change-me-in-production"  # noqa: S105 - refused in prod
 MIN_SECRET_LENGTH = 32
+DEFAULT_DATABASE_URL = "sqlite:///var/rectify.sqlite3"
 
 
 class SettingsError(Exception):
@@ -21,7 +24,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RECTIFY_", extra="ignore", frozen=True)
 
     env: Literal["dev", "prod"] = "dev"
-    database_url: str = "sqlite:///var/rectify.sqlite3"
+    database_url: str = DEFAULT_DATABASE_URL
     owner_database_url: str | None = None  # `rectify db init` creates the log as this role
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -68,6 +71,21 @@ class Settings(BaseSettings):
     # Audit trail
     signing_key_file: Path | None = None
     backdate_days: int = Field(default=7, ge=0, le=365)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _demo_calendar(cls, data: Any) -> Any:
+        """In dev on the default database, the calendar the demo wrote when it loaded there
+        (``infrastructure.demo_calendar``), unless a campaign file is named."""
+        if (
+            isinstance(data, dict)
+            and data.get("env", "dev") == "dev"
+            and not data.get("campaign_file")
+            and data.get("database_url", DEFAULT_DATABASE_URL) == DEFAULT_DATABASE_URL
+            and DEMO_CAMPAIGN_FILE.is_file()
+        ):
+            return {**data, "campaign_file": DEMO_CAMPAIGN_FILE}
+        return data
 
     @field_validator("database_url")
     @classmethod

@@ -18,6 +18,8 @@ from application.demo import load_demo
 from application.errors import NotFound
 from infrastructure.chain_setup import ChainSetupError, prepare_postgres_log
 from infrastructure.database import DatabaseUrl
+from infrastructure.demo_calendar import DEMO_CAMPAIGN_FILE, write_calendar_around
+from infrastructure.settings import DEFAULT_DATABASE_URL, Settings
 from projections import labels
 
 cli = typer.Typer(
@@ -65,11 +67,24 @@ def db_init() -> None:
 @cli.command()
 def demo() -> None:
     """Load the demo campaign (dev only; a second run changes nothing)."""
-    if settings().env != "dev":
+    loaded_settings = settings()
+    if loaded_settings.env != "dev":
         fail("the demo is refused unless RECTIFY_ENV=dev")
+    if _keeps_its_calendar(loaded_settings):
+        with container() as built:
+            if not built.app.account_exists("coord"):
+                write_calendar_around(DEMO_CAMPAIGN_FILE, built.app.today())
+                console.print(f"demo calendar written to {DEMO_CAMPAIGN_FILE}")
     with container() as built:
         loaded = load_demo(built.app, today=built.app.today(), keep_evidence=built.keep_evidence)
         console.print("demo campaign loaded" if loaded else "demo campaign already present")
+
+
+def _keeps_its_calendar(loaded: Settings) -> bool:
+    """On the default database with no campaign file named, the demo loads on a calendar of
+    its own, written beside the database (``infrastructure.demo_calendar``)."""
+    named = loaded.campaign_file not in (None, DEMO_CAMPAIGN_FILE)
+    return loaded.database_url == DEFAULT_DATABASE_URL and not named
 
 
 @cli.command()

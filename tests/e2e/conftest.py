@@ -1,10 +1,11 @@
-"""End-to-end fixtures: the real service (``rectify serve``) on a temporary SQLite file with
-the demo campaign, driven by Debian's headless Chromium through Playwright.
+"""End-to-end fixtures: the real service started as ``make run`` starts it in a fresh
+checkout (``rectify db init``, ``rectify demo``, ``rectify serve`` in dev, everything under
+``var/`` of a temporary directory), driven by Debian's headless Chromium through Playwright.
 
-The campaign file is written with dates around today, so the suite runs on any day of the
-year: the rectification phase is under way and ends 30 days from now. ``make test`` installs
-Chromium when it is missing and runs as root; otherwise the suite fails saying what to
-install (it never skips).
+The demo writes its own calendar around the day it loads, so the suite runs on any day of
+the year: the rectification phase is under way and ends 40 days from now. ``make test``
+installs Chromium when it is missing and runs as root; otherwise the suite fails saying what
+to install (it never skips).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from infrastructure.demo_calendar import DEMO_CAMPAIGN_FILE
 from tests.e2e.console import Service, log_in
 
 CHROMIUM = Path(os.environ.get("RECTIFY_E2E_CHROMIUM", "/usr/bin/chromium"))
@@ -38,27 +40,13 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-DEFAULT_CAMPAIGN = Path(__file__).parents[2] / "infrastructure" / "data" / "default_campaign.json"
-
-# Milestones relative to today: (code, days from today).
-CALENDAR = {
-    "work_group_named": -100,
-    "self_inspection_submitted": -75,
-    "self_inspection_end": -60,
-    "spot_check_end": -30,
-    "rectification_end": 30,
-    "office_reports_due": 40,
-    "consolidated_report_due": 50,
-}
 
 
-def _campaign_file(directory: Path, today: date) -> Path:
-    data = json.loads(DEFAULT_CAMPAIGN.read_text(encoding="utf-8"))
-    for milestone in data["milestones"]:
-        milestone["due"] = (today + timedelta(days=CALENDAR[milestone["code"]])).isoformat()
-    path = directory / "campaign.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return path
+def _rectification_end(calendar: Path) -> date:
+    """The end of the rectification phase in the calendar the demo wrote for itself."""
+    milestones = json.loads(calendar.read_text(encoding="utf-8"))["milestones"]
+    due = next(m["due"] for m in milestones if m["code"] == "rectification_end")
+    return date.fromisoformat(due)
 
 
 def _free_port() -> int:
@@ -88,11 +76,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the campaign's time zone
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECTIFY_")}
-    env |= {
+    env |= {  # as `make run` starts it in a fresh checkout: var/ under the directory
         "RECTIFY_ENV": "dev",
-        "RECTIFY_DATABASE_URL": f"sqlite:///{directory / 'rectify.sqlite3'}",
-        "RECTIFY_EVIDENCE_DIR": str(directory / "evidence"),
-        "RECTIFY_CAMPAIGN_FILE": str(_campaign_file(directory, today)),
         "RECTIFY_HOST": "127.0.0.1",
         "RECTIFY_PORT": str(port),
         "RECTIFY_LOG_FORMAT": "json",
@@ -112,7 +97,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         yield Service(
             base=base,
             today=today,
-            rectification_end=today + timedelta(days=CALENDAR["rectification_end"]),
+            rectification_end=_rectification_end(directory / DEMO_CAMPAIGN_FILE),
             log=log,
         )
     finally:
