@@ -60,6 +60,13 @@ def _bad_query(exc: RequestValidationError) -> Refusal:
     return Refusal(f"{named}的取值无效，请检查链接或筛选条件。", None, "validation_error", 422)
 
 
+UNREADABLE_FORM: Final = Refusal(
+    "提交的内容无法读取：某一项填写的内容过长（每项不能超过1 MB），或表单已损坏。"
+    "未作任何记录，请返回上一页，缩短内容后重新提交。",
+    None,
+    "unreadable_form",
+    422,
+)
 NO_SUCH_PAGE: Final = "/{rest:path}"  # the console's last route: 未找到 for any other path
 
 
@@ -121,8 +128,10 @@ class WebRoute(APIRoute):
                 failure = Refusal(message, None, "csrf", 403)
             except RequestValidationError as exc:
                 failure = _bad_query(exc)
-            except HTTPException:
-                raise  # the app's own answer (the API's 404 under /api)
+            except HTTPException as exc:
+                if exc.status_code != 400:
+                    raise  # the app's own answer (the API's 404 under /api)
+                failure = UNREADABLE_FORM  # the form parser's: a field past its size
             except Exception as exc:
                 refused = refusal(exc)
                 if refused is None:

@@ -178,3 +178,20 @@ def test_an_asset_repeated_after_a_blank_line_is_named_by_its_own_line(
         "涉及资产第3行的资产编号与第1行重复，同一资产只填一行。",
         assets="ZC-1 电脑\n\nZC-1 打印机",
     )
+
+
+def test_a_field_too_large_to_read_is_refused_in_chinese_and_records_nothing(
+    console: Console,
+) -> None:
+    """The form parser reads no field past 1 MB (400,000 characters pasted into 问题描述):
+    the console says so in Chinese, where it answered the API's English problem+json."""
+    console.log_in("bj-clerk")
+    before = console.world.last_position()
+
+    answer = console.post("/issues/new", _issue_form(console, description="名" * 400_000))
+
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "某一项填写的内容过长（每项不能超过1 MB）" in answer.text
+    assert "exceeded" not in answer.text
+    assert console.world.last_position() == before
