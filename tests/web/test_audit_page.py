@@ -235,6 +235,28 @@ def test_a_day_outside_the_services_years_is_named_not_a_500(web: Console) -> No
     assert "起始日期应在1970年至9000年之间。" in page.text
 
 
+@pytest.mark.parametrize(
+    ("params", "hint"),
+    [
+        ({"case": "notauuid"}, "案件编号应为问题或事项的编号（UUID）。"),
+        ({"since": "2026/13/40"}, "起始日期"),
+        ({"actor": "coord", "until": "2026-02-30"}, "截止日期"),
+    ],
+)
+def test_a_filter_in_error_lists_nothing_rather_than_the_whole_log(
+    web: Console, params: dict[str, str], hint: str
+) -> None:
+    """An auditor skimming would take the whole log for the filtered answer."""
+    web.log_in("coord")
+    assert _positions(web.client.get("/audit").text)
+
+    page = web.client.get("/audit", params=params).text
+
+    assert hint in page
+    assert _positions(page) == []
+    assert "没有符合条件的事件。" in page
+
+
 def test_checking_digests_with_an_unusable_key_is_explained_not_a_500(
     audited: Api, web: Console, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
