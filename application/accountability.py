@@ -7,15 +7,15 @@ notice, carries its facts in Chinese and the events that prove them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, Final
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from application.history import HistoryEntry
 from application.ledger_scan import Ledger, LedgerIssue, LedgerItem
 from application.paperwork import chinese_date
-from application.reads import HistoryEntry, history_entry
 from domain.campaign import Campaign
 from domain.errors import InvalidInput
 from domain.milestones import MilestoneStatus
@@ -137,16 +137,13 @@ class AccountabilityBook:
         campaign: Campaign,
         ledger: Ledger,
         milestones: list[MilestoneStatus],
-        events: Any,
+        history: Callable[[UUID], list[HistoryEntry]],
     ) -> None:
         self.campaign = campaign
         self.ledger = ledger
         self.milestones = milestones
-        self.events = events  # the application's event store
+        self.history = history  # one aggregate's, in the log's order
         self.tz = ZoneInfo(campaign.timezone)
-
-    def history(self, aggregate_id: UUID) -> list[HistoryEntry]:
-        return [history_entry(e) for e in self.events.get(aggregate_id)]
 
     def record(self, record_id: str) -> dict[str, Any]:
         parts = record_id.split(":")

@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from application.errors import ConcurrentWrite, IdempotencyKeyReused, NotFound, VersionConflict
 from application.policy import Policy
-from application.ports import Clock
+from application.ports import Clock, EventPositions
 from application.principal import Caller
 from application.repository import CachingRepository
 from domain.campaign import Campaign
@@ -107,6 +107,7 @@ class CommandingApp(Application[UUID]):
     campaign: Campaign
     clock: Clock
     policy: Policy
+    event_positions: EventPositions  # set where the application is built, with its recorder
 
     def construct_repository(self) -> Repository[UUID]:
         """The library's repository as its settings say; with a cache, a ``CachingRepository``."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from application.reads import HistoryEntry
+from application.history import HistoryEntry
 from domain.notice import ISSUED, Notice
 
 _FIELDS = ("title", "recipients", "copy_to", "body")

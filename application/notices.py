@@ -13,6 +13,7 @@ from eventsourcing.application import AggregateNotFoundError
 from application.accountability import AccountabilityBook, candidate_ids
 from application.commanding import Command, CommandResult
 from application.errors import NotFound, PermissionDenied
+from application.history import HistoryEntry, history_of
 from application.ledger_scan import created_ids, scan_ledger
 from application.notice_history import NoticeChange, notice_changes, notified_records
 from application.office_work import OfficeWork
@@ -26,7 +27,6 @@ from application.paperwork import (
     chinese_date,
 )
 from application.principal import Caller
-from application.reads import HistoryEntry, history_entry
 from domain.campaign import Campaign
 from domain.errors import InvalidInput, UnknownUnit
 from domain.notice import (
@@ -191,7 +191,9 @@ class NoticeCommands(OfficeWork):
             campaign=self.campaign,
             ledger=ledger,
             milestones=self.milestones(caller),
-            events=self.repository.event_store,
+            history=lambda aggregate_id: history_of(
+                self.repository.event_store, self.event_positions, [aggregate_id]
+            ),
         )
 
     def draft_notice(
@@ -353,7 +355,7 @@ class NoticeCommands(OfficeWork):
         notice = self.get_notice(caller, notice_id)
         if self.policy.readable_offices(caller.principal) is not None:
             raise PermissionDenied("a notice's drafting record is read by oversight")
-        return [history_entry(e) for e in self.repository.event_store.get(notice.id)]
+        return history_of(self.repository.event_store, self.event_positions, [notice.id])
 
     def notice_changes(self, caller: Caller, notice_id: UUID) -> list[NoticeChange]:
         """The notice's versions, each edit with what it changed (as read as the notice)."""

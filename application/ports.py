@@ -1,7 +1,9 @@
-"""What the application needs from outside: a clock and a credentials store."""
+"""What the application needs from outside: a clock, a credentials store, and where events
+stand in the log."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID
@@ -37,3 +39,13 @@ class Credentials(Protocol):
     def set_password(self, account_id: UUID, password: str) -> None: ...
 
     def check_password(self, account_id: UUID, password: str) -> bool: ...
+
+
+Positions = dict[tuple[UUID, int], int]
+
+
+class EventPositions(Protocol):
+    """Where the events of these aggregates stand in the log: (aggregate id, version) →
+    notification id."""
+
+    def __call__(self, ids: Sequence[UUID]) -> Positions: ...

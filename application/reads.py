@@ -2,68 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
 from application.commanding import CommandingApp
 from application.errors import NotFound
+from application.history import HistoryEntry, history_of
 from application.principal import Caller
 from domain.errors import InvalidInput
 from domain.issue import Issue
 from domain.item import RectificationItem
 
 C = TypeVar("C", Issue, RectificationItem)
-
-_BASE_FIELDS = frozenset(
-    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "request_id"}
-)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    aggregate_id: UUID
-    aggregate_type: str
-    version: int
-    event_type: str
-    recorded_at: datetime
-    actor: dict[str, str]
-    request_id: str
-    data: dict[str, Any]
-
-    @property
-    def comment(self) -> str:
-        for key in ("comment", "reason"):
-            value = self.data.get(key)
-            if value:
-                return str(value)
-        return ""
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (UUID, date, datetime)):
-        return value.isoformat() if not isinstance(value, UUID) else str(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-def history_entry(event: Any) -> HistoryEntry:
-    event_cls = type(event)
-    aggregate_type = event_cls.__qualname__.split(".")[0]
-    return HistoryEntry(
-        aggregate_id=event.originator_id,
-        aggregate_type=aggregate_type,
-        version=event.originator_version,
-        event_type=event_cls.__name__,
-        recorded_at=event.timestamp,
-        actor=dict(getattr(event, "actor", {}) or {}),
-        request_id=getattr(event, "request_id", ""),
-        data={k: _plain(v) for k, v in vars(event).items() if k not in _BASE_FIELDS},
-    )
 
 
 class CaseReads(CommandingApp):
@@ -119,8 +70,4 @@ class CaseReads(CommandingApp):
             except NotFound:
                 raise NotFound(f"no case {case_id}") from None
         ids = [case.id, *case.items] if isinstance(case, Issue) else [case.id]
-        entries = [
-            history_entry(event) for aid in ids for event in self.repository.event_store.get(aid)
-        ]
-        entries.sort(key=lambda e: (e.recorded_at, e.aggregate_id != case.id, e.version))
-        return entries
+        return history_of(self.repository.event_store, self.event_positions, ids)

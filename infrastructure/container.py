@@ -15,6 +15,7 @@ from infrastructure.campaign_file import load_campaign
 from infrastructure.credentials import SqlCredentials
 from infrastructure.database import DatabaseUrl, SideDatabase, eventsourcing_env
 from infrastructure.documents import attach_paperwork
+from infrastructure.event_positions import event_positions
 from infrastructure.projection_runtime import ProjectionHost
 from infrastructure.projection_setup import build_read_models
 from infrastructure.settings import Settings
@@ -73,6 +74,7 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
     app = RectifyApp(
         env, campaign=campaign, credentials=credentials, clock=clock, api_tokens=api_tokens
     )
+    app.event_positions = event_positions(app.recorder)
     projections, read_models = build_read_models(
         app, db, settings=settings, campaign=campaign, clock=clock
     )

@@ -34,7 +34,7 @@ register_readers(cli)
 register_documents(cli)
 register_audit_trail(cli)
 
-HISTORY_COLUMNS = ("时间", "操作人", "角色", "单位", "记录", "事件", "意见/理由")
+HISTORY_COLUMNS = ("位置", "时间", "操作人", "角色", "单位", "记录", "事件", "意见/理由")
 
 
 @db_cli.command("init")
@@ -105,6 +105,7 @@ def history(case_id: str = typer.Argument(..., help="An issue, item or notice id
             table.add_column(column)
         for e in entries:
             table.add_row(
+                str(e.position),
                 e.recorded_at.astimezone(UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M"),
                 e.actor.get("name", ""),
                 labels.role(e.actor.get("role", "")),

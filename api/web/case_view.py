@@ -13,7 +13,7 @@ from api.web.forms import Form, new_form_id
 from api.web.messages import Refusal
 from api.web.session import WebUser
 from application.errors import NotFound
-from application.reads import HistoryEntry
+from application.history import HistoryEntry
 from domain.issue import Issue
 from domain.item import RectificationItem
 from domain.taxonomy import COORDINATION_UNIT, FINANCE_UNIT

@@ -117,6 +117,13 @@ def test_a_disposal_case_from_finding_to_verification(any_api: Api) -> None:
     } <= steps
     history = auditor.get(f"/api/issues/{issue['id']}/history").json()
     assert all(entry["request_id"] for entry in history)
+    # in the audit log's order: the verification, then the issue it closed
+    assert [e["position"] for e in history] == sorted(row["position"] for row in trail)
+    assert [e["event_type"] for e in history][-3:] == [
+        "VerificationPassed",
+        "ItemVerified",
+        "Closed",
+    ]
 
     # The cited file is there for those who may read the case, and not for others.
     assert auditor.get(f"/api/evidence/{uploaded['sha256']}").content == PDF

@@ -118,6 +118,12 @@ def test_history_prints_a_cases_trail_with_actors_names(demo: Demo) -> None:
     assert run.code == 0, run.err
     found_line = next(line for line in run.out.splitlines() if "登记问题" in line)
     assert found_by["name"] in found_line
+    with closing(sqlite3.connect(demo.db)) as conn:  # its place in the log comes first
+        (position,) = conn.execute(
+            "SELECT rowid FROM stored_events WHERE originator_id = ? AND originator_version = 1",
+            (issue_id.replace("-", ""),),
+        ).fetchone()
+    assert found_line.split("│")[1].strip() == str(position)
     assert ROLES[found_by["role"]] in found_line
     campaign = load_campaign(None, timezone="Asia/Shanghai", this_year=2026)
     assert campaign.unit(found_by["unit"]).name in found_line  # as the console names it
@@ -130,7 +136,7 @@ def test_history_speaks_chinese_like_the_other_tables(demo: Demo) -> None:
 
     assert run.code == 0, run.err
     header = next(line for line in run.out.splitlines() if "时间" in line)
-    for column in ("时间", "操作人", "角色", "单位", "记录", "事件"):
+    for column in ("位置", "时间", "操作人", "角色", "单位", "记录", "事件"):
         assert column in header
     assert "问题#1" in run.out
     assert "核查通过" in run.out

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 from tests.builders import WORK_GROUP, World
-from tests.projections.support import fresh_views, later
+from tests.projections.support import fresh_views, later, scripted_campaign
+from tests.projections.support import stored_world as stored_world
 
 
 def test_every_event_has_a_row_in_position_order_with_its_actor(world: World) -> None:
@@ -105,3 +107,30 @@ def test_a_request_sent_with_an_idempotency_key_is_logged_under_its_chinese_name
 
     recorded = next(r for r in rows if r.event_type == "Recorded")
     assert recorded.summary == "记录「登记问题」请求的结果，重试时原样返回"
+
+
+def test_a_cases_history_from_the_store_is_in_the_logs_order(world: World) -> None:
+    """Events recorded together share a moment: the history read from the store (API, CLI)
+    puts them in the order the log holds them, the cause first (an item's verification,
+    then its issue's ItemVerified and Closed), as the audit log does by position."""
+    _history_follows_the_log(world)
+
+
+def test_a_cases_history_is_in_the_logs_order_in_sqlite_and_postgresql(
+    stored_world: World,
+) -> None:
+    _history_follows_the_log(stored_world)
+
+
+def _history_follows_the_log(world: World) -> None:
+    scripted_campaign(world)
+    views = fresh_views(world)
+    rows = views.audit_events(page_size=200).items
+    cases = {UUID(str(row.case_id)) for row in rows if row.case_id}
+
+    for case in cases:
+        history = world.app.case_history(world["auditor"], case)
+        logged = views.case_events(case)
+        assert [(str(e.aggregate_id), e.version, e.position) for e in history] == [
+            (str(r.aggregate_id), r.version, r.position) for r in logged
+        ], case

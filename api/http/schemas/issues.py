@@ -111,6 +111,10 @@ class IssueDetailRead(IssueRead):
 class HistoryEntryRead(Read):
     """One recorded event of a case: who, when, from which request, what changed."""
 
+    position: int = Field(
+        description="Its place in the event log (as the audit log and `rectify verify` name "
+        "it): events one command recorded share their moment, and are listed in this order"
+    )
     aggregate_id: UUID
     aggregate_type: str
     version: int

@@ -1,0 +1,77 @@
+"""Where some aggregates' events stand in the log: their notification ids, in one read.
+
+A command records all its events at one moment, so a case's history ordered by time alone
+cannot tell which came first (an item's verification, or the issue closing because of it);
+the log's order can. Each backend answers from its own table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.popo import POPOApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL, Identifier
+
+from application.ports import EventPositions, Positions
+
+
+def event_positions(recorder: ApplicationRecorder) -> EventPositions:
+    """The positions port over this application's recorder."""
+    if isinstance(recorder, PostgresApplicationRecorder):
+        return _postgres(recorder)
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        return _sqlite(recorder)
+    if isinstance(recorder, POPOApplicationRecorder):
+        return _memory(recorder)
+    raise TypeError(f"no positions for a {type(recorder).__name__}")
+
+
+def _postgres(recorder: PostgresApplicationRecorder) -> EventPositions:
+    statement = SQL(
+        "SELECT originator_id, originator_version, notification_id FROM {} "
+        "WHERE originator_id = ANY(%s)"
+    ).format(Identifier(recorder.events_table_name))
+
+    def positions(ids: Sequence[UUID]) -> Positions:
+        with recorder.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, [list(ids)])
+            return {
+                (row["originator_id"], row["originator_version"]): row["notification_id"]
+                for row in curs.fetchall()
+            }
+
+    return positions
+
+
+def _sqlite(recorder: SQLiteApplicationRecorder) -> EventPositions:
+    def positions(ids: Sequence[UUID]) -> Positions:
+        marks = ",".join("?" * len(ids))
+        statement = (
+            f"SELECT originator_id, originator_version, rowid FROM {recorder.events_table_name} "
+            f"WHERE originator_id IN ({marks})"
+        )
+        with recorder.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, [i.hex for i in ids])
+            return {(UUID(row[0]), row[1]): row[2] for row in curs.fetchall()}
+
+    return positions
+
+
+def _memory(recorder: POPOApplicationRecorder) -> EventPositions:
+    """The in-memory log (tests, benchmarks) walked whole: it holds no index by aggregate
+    that the library offers."""
+
+    def positions(ids: Sequence[UUID]) -> Positions:
+        wanted = set(ids)
+        head = recorder.max_notification_id() or 0
+        return {
+            (UUID(str(n.originator_id)), n.originator_version): n.id
+            for n in recorder.select_notifications(start=1, limit=max(head, 1))
+            if UUID(str(n.originator_id)) in wanted
+        }
+
+    return positions
