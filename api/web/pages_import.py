@@ -17,7 +17,7 @@ from api.web.posting import form_route
 from api.web.rendering import render
 from api.web.routing import WebRoute, error_page
 from api.web.session import UserDep, WebUser
-from application.errors import NotFound
+from application.errors import PermissionDenied
 from application.imports import SheetRejected
 from application.sheet_rows import SheetError
 from domain.campaign import Unit
@@ -39,8 +39,8 @@ def _offices(container: Container, user: WebUser) -> list[Unit]:
         for u in container.campaign.offices()
         if policy.grant_for(user.principal, "import_self_inspection", u.code) is not None
     ]
-    if not found:
-        raise NotFound("this account imports no office's sheet")
+    if not found:  # the page exists; this account may not use it (as /office-work says)
+        raise PermissionDenied("your roles do not allow import_self_inspection")
     return found
 
 

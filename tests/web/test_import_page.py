@@ -122,3 +122,16 @@ def test_the_blank_sheet_with_an_empty_office_asks_for_one(console: Console) -> 
 
     assert answer.status_code == 422
     assert "请指定要下载空白表的单位" in answer.text
+
+
+def test_an_account_that_imports_no_sheet_is_refused_the_page_not_told_it_is_missing(
+    console: Console,
+) -> None:
+    """The page exists: an auditor is told it may not use it (403), as /office-work says."""
+    console.log_in("auditor")
+
+    for path in ("/import", "/import/template.xlsx"):
+        answer = console.client.get(path)
+
+        assert answer.status_code == 403, path
+        assert "无权操作" in answer.text
