@@ -165,7 +165,7 @@ def citations_table(
             )
         )
     return Table(
-        caption="通报事项及事件依据",
+        caption="",  # the appendix's own title names it
         headers=("序号", "单位", "情形", "问题", "整改事项", "依据（事件记录）"),
         rows=rows,
         widths=(2, 5, 6, 16, 16, 40),

@@ -33,7 +33,7 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Table:
-    caption: str
+    caption: str  # "" for none (a table that is its appendix's whole content)
     headers: tuple[str, ...]
     rows: Sequence[tuple[str, ...]]
     widths: tuple[int, ...] = ()  # relative column widths; equal when empty

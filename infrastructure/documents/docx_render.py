@@ -28,7 +28,7 @@ from application.paperwork import (
     chinese_date,
 )
 from infrastructure.documents.linebreak import Measure, phrased_lines
-from infrastructure.documents.table_layout import column_widths
+from infrastructure.documents.table_layout import column_widths, label_rows
 
 RED = RGBColor(0xE6, 0x00, 0x12)
 SONG, FANGSONG, HEI, KAI = "宋体", "仿宋", "黑体", "楷体"
@@ -36,7 +36,7 @@ BODY_PT = 16  # 三号
 TITLE_PT = 22  # 二号
 TABLE_PT = 9
 _TEXT_WIDTH_MM = 156
-_RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
+_RIGHT, _CENTER = WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.CENTER
 _CELL_MARGIN_PT = 3  # a side; Word's default (0.19 cm) would take a ninth of a 9-column table
 
 
@@ -136,8 +136,9 @@ def _cell_margins(table_properties: object, points: float) -> None:
 
 
 def _table(doc: object, table: Table) -> None:
-    caption = _paragraph(doc, table.caption, face=HEI, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-    caption.paragraph_format.keep_with_next = True
+    if table.caption:
+        caption = _paragraph(doc, table.caption, face=HEI, size=12, align=_CENTER)
+        caption.paragraph_format.keep_with_next = True
     grid = doc.add_table(rows=1, cols=len(table.headers))  # type: ignore[attr-defined]
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -154,7 +155,8 @@ def _table(doc: object, table: Table) -> None:
         for cell, header in zip(cells, table.headers, strict=True):
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(cell.paragraphs[0], header, face=HEI, size=TABLE_PT)
-    for row in table.rows:
+    room = [w - 2 * _CELL_MARGIN_PT for w in widths]
+    for row in label_rows(table, room, _measure(TABLE_PT)):
         cells = grid.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             _font(cell.paragraphs[0], value, face=SONG, size=TABLE_PT)

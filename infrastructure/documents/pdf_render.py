@@ -41,7 +41,7 @@ from infrastructure.documents.pdf_paragraph import (
     paragraph,
     paragraphs,
 )
-from infrastructure.documents.table_layout import column_widths
+from infrastructure.documents.table_layout import column_widths, label_rows
 
 RED = colors.Color(0.9, 0.0, 0.07)
 _TEXT_WIDTH = 156 * mm
@@ -104,8 +104,9 @@ def _table(table: Table, styles: _Styles) -> list[Any]:
         cell=_measure(styles.cell),
         padding=2 * _CELL_PADDING,
     )
+    rows = label_rows(table, [w - 2 * _CELL_PADDING for w in widths], _measure(styles.cell))
     data = [[paragraphs(h, styles.head_cell) for h in table.headers]]
-    data += [[paragraphs(c, styles.cell) for c in row] for row in table.rows]
+    data += [[paragraphs(c, styles.cell) for c in row] for row in rows]
     grid = PdfTable(data, colWidths=widths, repeatRows=1)
     grid.setStyle(
         TableStyle(
@@ -118,7 +119,8 @@ def _table(table: Table, styles: _Styles) -> list[Any]:
             ]
         )
     )
-    return [Spacer(1, 4), paragraph(table.caption, styles.caption), grid, Spacer(1, 8)]
+    caption = [paragraph(table.caption, styles.caption)] if table.caption else []
+    return [Spacer(1, 4), *caption, grid, Spacer(1, 8)]
 
 
 def _blocks(blocks: list[Block], styles: _Styles) -> list[Any]:

@@ -2,10 +2,11 @@
 
 A column is never narrower than its widest unbreakable piece: a number, a date or another
 Latin run, and a header of up to four characters. A column of labels (a unit, a category,
-a status: no cell longer than ``LABEL_COLUMN_CHARS``) keeps each label's words whole too,
-up to ``LABEL_CHARS`` characters, a parenthesis group such as （逾期） going to a line of
-its own. A column whose every cell fits on one line within its share of the page gets just
-that; the long-text columns share what is left by their relative widths.
+a status with its findings: no cell longer than ``LABEL_COLUMN_CHARS``) keeps each label's
+words whole too, up to ``LABEL_CHARS`` characters, a parenthesis group such as （逾期） or
+（认定弄虚作假1次） going to a line of its own. A column whose every cell fits on one line
+within its share of the page gets just that; the long-text columns share what is left by
+their relative widths.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from collections.abc import Sequence
 from application.paperwork import Table
 from infrastructure.documents.linebreak import Measure
 
-LABEL_CHARS = 6
-LABEL_COLUMN_CHARS = 10
+LABEL_CHARS = 10
+LABEL_COLUMN_CHARS = 20
 HEADER_CHARS = 4
 _PIECES = re.compile(r"（[^（）]*）|[^\s（）]+")
 _LATIN = re.compile(r"[\x21-\x7e]+")
@@ -32,9 +33,45 @@ def _pieces(text: str, *, labels: bool) -> list[str]:
     return found
 
 
+def _labels(texts: Sequence[str]) -> bool:
+    return all(len(line) <= LABEL_COLUMN_CHARS for t in texts for line in t.splitlines())
+
+
 def _least(texts: Sequence[str], measure: Measure) -> float:
-    labels = all(len(line) <= LABEL_COLUMN_CHARS for t in texts for line in t.splitlines())
+    labels = _labels(texts)
     return max((measure(p) for t in texts for p in _pieces(t, labels=labels)), default=0.0)
+
+
+_PHRASES = re.compile(r"（[^（）]*）|[^（）]+")
+
+
+def label_rows(table: Table, widths: Sequence[float], measure: Measure) -> list[tuple[str, ...]]:
+    """The rows with each label that does not fit its column on one line broken between its
+    phrases (待重新整改 / （认定弄虚作假1次） / （逾期）), not wherever the line runs out:
+    ``widths`` are the columns' room for text (padding taken off)."""
+    labels = [_labels([row[n] for row in table.rows]) for n in range(len(table.headers))]
+    return [
+        tuple(
+            _phrased(text, widths[n], measure) if labels[n] else text for n, text in enumerate(row)
+        )
+        for row in table.rows
+    ]
+
+
+def _phrased(text: str, width: float, measure: Measure) -> str:
+    lines: list[str] = []
+    for line in text.splitlines() or [""]:
+        if measure(line) <= width + _SLACK:
+            lines.append(line)
+            continue
+        packed = ""
+        for phrase in _PHRASES.findall(line):
+            if packed and measure(packed + phrase) > width + _SLACK:
+                lines.append(packed)
+                packed = ""
+            packed += phrase
+        lines.append(packed)
+    return "\n".join(lines)
 
 
 def _most(texts: Sequence[str], measure: Measure) -> float:

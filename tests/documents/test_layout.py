@@ -100,7 +100,12 @@ def test_the_docx_keeps_the_last_paragraph_and_headings_with_what_follows() -> N
     assert not kept["2026年11月29日"]
 
 
-def test_table_columns_fit_numbers_dates_and_short_labels_on_one_line() -> None:
+LEDGER_HEADERS = ("序号", "单位", "问题类别", "问题", "整改措施", "责任人", "完成时限", "整改进展")
+
+
+def ledger_cells(progress: str, statuses: list[str]) -> tuple[list[tuple[str, ...]], set[str]]:
+    """A report's ledger table of a row per status, set in a PDF: its rows, and the text
+    pieces of its lines (poppler joins neighbouring cells that fill their line with a space)."""
     rows = [
         (
             str(n),
@@ -110,21 +115,35 @@ def test_table_columns_fit_numbers_dates_and_short_labels_on_one_line() -> None:
             "针对问题制定整改措施并落实，建立资产内部控制管理制度",
             "王芳",
             f"2026-11-{n + 10:02d}",
-            "已按方案完成整改，资料附后，待核验",
-            "已批复待整改",
+            progress,
+            status,
         )
-        for n in range(1, 13)
+        for n, status in enumerate(statuses, start=1)
     ]
-    headers = ("序号", "单位", "问题类别", "问题", "整改措施", "责任人", "完成时限", "整改进展")
-    table = Table("整改台账", (*headers, "状态"), rows, widths=(2, 5, 5, 16, 18, 3, 5, 16, 5))
-
+    widths = (2, 5, 5, 16, 18, 3, 5, 16, 5)
+    table = Table("整改台账", (*LEDGER_HEADERS, "状态"), rows, widths=widths)
     lines = pdf(document([Paragraph("台账如下："), table]))
+    return rows, {text for line in lines for text in line.text.split()}
 
-    # poppler joins neighbouring cells whose text fills them into one line, with a space
-    cells = {text for line in lines for text in line.text.split()}
+
+def test_table_columns_fit_numbers_dates_and_short_labels_on_one_line() -> None:
+    rows, cells = ledger_cells("已按方案完成整改，资料附后，待核验", ["已批复待整改"] * 12)
 
     for row in rows:
         assert {row[0], row[1], row[2], row[5], row[6], row[8]} <= cells, row
+
+
+def test_a_status_with_its_findings_keeps_each_phrase_whole() -> None:
+    """A measure found falsified and overdue: 待重新整改（认定弄虚作假1次）（逾期） was set
+    two characters a line (重新 / 整改 / （认 / 定弄…)."""
+    status = "待重新整改（认定弄虚作假1次）（逾期）"
+
+    _, cells = ledger_cells(
+        "整改中（认定弄虚作假1次，须重新整改）（核查未通过1次）", [status, "整改中"] * 2
+    )
+
+    assert {"（认定弄虚作假1次）", "（逾期）"} <= cells
+    assert not {"重新", "整改", "（认"} & cells
 
 
 def test_a_title_recorded_with_a_line_break_is_set_on_one_paragraph() -> None:

@@ -33,6 +33,7 @@ def test_the_body_names_its_appendix_and_the_copy_line_closes_the_document(
         signed = text.index("协调推进机制办公室", note)
         appendix = text.index("通报事项及事件依据", signed)  # its title, under 附件
         assert note < signed < appendix < text.index("抄送：省财政厅")
+        assert text.count("通报事项及事件依据") == 2  # the table repeats no caption under it
 
 
 @pytest.mark.parametrize("paragraphs", [15, 24, 33])
