@@ -25,6 +25,19 @@ class Action:
     label: str
     path: str
 
+    @property
+    def confirm(self) -> str:
+        """What the browser asks before sending a step that cannot be taken back ("" none)."""
+        return CONFIRMATIONS.get(self.code, "")
+
+
+# Steps that cannot be taken back: the browser asks before sending them.
+CONFIRMATIONS: Final = {
+    "verification": "核查结果将记入办理记录，提交后不能修改。确定提交吗？",
+    "falsification": "认定弄虚作假后，该事项须重新整改并列入问责线索，认定不能撤回。确定认定吗？",
+    "report": "标记后该问题计入已报告，不能撤回。确定标记为已报告吗？",
+}
+
 
 # Every item action the console offers: code (the form's URL segment), policy command, label.
 ITEM_ACTIONS: Final = (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Dialog, Locator, Page, expect
 
 PASSWORD = "demo"
 
@@ -52,6 +52,22 @@ def open_action(scope: Page | Locator, action: str) -> Locator:
 def submit(form: Locator) -> None:
     form.locator("button[type=submit]").click()
     form.page.wait_for_load_state()
+
+
+def answer_next_dialog(page: Page, *, accept: bool) -> list[str]:
+    """Answer the next confirmation the page asks (Playwright would dismiss it unasked):
+    the list it returns gets the question's text."""
+    asked: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        if accept:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.once("dialog", answer)
+    return asked
 
 
 def notice_of(page: Page) -> str:

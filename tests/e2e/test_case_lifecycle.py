@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import OpenAs
 from tests.e2e.console import (
     Service,
+    answer_next_dialog,
     item_card,
     notice_of,
     office_counts,
@@ -130,6 +131,11 @@ def test_a_case_goes_from_finding_to_verification_in_the_browser(
     expect(card.locator("details[data-action='verification']")).to_have_count(0)
 
     verifier = open_as("coord2")
+    asked = answer_next_dialog(verifier, accept=False)  # asked first: it cannot be undone
+    decide(verifier, case_url, measure, "verification", "pass", "经核查，整改到位")
+    assert asked == ["核查结果将记入办理记录，提交后不能修改。确定提交吗？"]
+    expect(item_card(verifier, measure).locator(".item-head .status")).to_have_text("已整改待核查")
+    answer_next_dialog(verifier, accept=True)
     decide(verifier, case_url, measure, "verification", "pass", "经核查，整改到位")
     assert notice_of(verifier) == "核查结果已记录。"
     expect(item_card(verifier, measure).locator(".item-head .status")).to_have_text("核查通过")

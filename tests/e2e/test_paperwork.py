@@ -9,7 +9,7 @@ from uuid import uuid4
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import OpenAs, Service
-from tests.e2e.console import notice_of
+from tests.e2e.console import answer_next_dialog, notice_of
 
 
 def downloads(page: Page, base: str) -> None:
@@ -49,7 +49,12 @@ def test_a_notice_is_drafted_edited_issued_and_read_by_the_offices(
     expect(coord.locator("#issue-number-error")).to_have_text("请填写文号。")
     number = f"机管国资〔{service.today.year}〕{uuid4().int % 900 + 100}号"  # the issue year
     coord.locator("#issue-number").fill(number)
-    coord.keyboard.press("Enter")  # the keyboard alone sends the form
+    asked = answer_next_dialog(coord, accept=False)
+    coord.keyboard.press("Enter")  # the keyboard alone sends the form, once confirmed
+    assert asked == ["印发后通报不能再修改，所填文号即被占用。确定印发吗？"]
+    expect(coord.locator(".number")).not_to_have_text(number)  # still a draft
+    answer_next_dialog(coord, accept=True)
+    coord.keyboard.press("Enter")
     expect(coord.locator(".alert.ok")).to_have_text("通报已印发。")
     expect(coord.locator(".number")).to_have_text(number)
     expect(coord.locator("form[action$='/issue']")).to_have_count(0)
@@ -70,8 +75,10 @@ def test_an_office_submits_its_report_and_downloads_it(open_as: OpenAs) -> None:
     preview = clerk.context.request.get("/reports/preview.pdf?office=sz")
     assert preview.status == 200
     assert preview.body().startswith(b"%PDF-")
+    asked = answer_next_dialog(clerk, accept=True)
     clerk.locator("form[action='/reports'] button[type=submit]").click()
     expect(clerk.locator(".alert.ok")).to_contain_text("报告已报送并记录")
+    assert asked == ["报送后报告文件不能再修改。确定报送吗？"]
     row = clerk.locator("table tbody tr", has_text="深圳办事处").first
     expect(row).to_be_visible()
     href = row.locator("a", has_text="PDF").get_attribute("href")
