@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+from math import ceil
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from application.commanding import Command, CommandingApp, CommandResult
-from application.errors import AuthenticationFailed, ConcurrentWrite, NotFound
+from application.errors import AuthenticationFailed, ConcurrentWrite, NotFound, SignInLocked
 from application.ports import Credentials
 from application.principal import Caller, Grant, Principal
 from domain.account import Account
@@ -16,6 +19,14 @@ from domain.errors import InvalidInput, InvalidTransition
 from domain.recording import Actor, recording
 
 MIN_PASSWORD_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class SignInRule:
+    """How many wrong passwords in a row pause an account's sign-in, and for how long."""
+
+    max_failures: int = 5
+    pause: timedelta = timedelta(minutes=15)
 
 
 def check_password_strength(password: str) -> None:
@@ -63,6 +74,8 @@ class KnownPrincipals:
 
 
 class AccountCommands(CommandingApp):
+    sign_in_rule = SignInRule()  # the settings' own, where the application is built
+
     credentials: Credentials
     known_principals: KnownPrincipals
 
@@ -105,8 +118,20 @@ class AccountCommands(CommandingApp):
         return principal
 
     def log_in(self, username: str, password: str, *, request_id: str) -> Principal:
-        """Check the password and record the sign-in (an audited ``LoggedIn`` event)."""
-        principal = self.authenticate(username, password)
+        """Check the password and record the sign-in (an audited ``LoggedIn`` event).
+
+        After ``sign_in_rule.max_failures`` wrong passwords in a row the account's sign-in
+        pauses, the right password included, until ``sign_in_rule.pause`` has passed since
+        the last one; a sign-in clears the count. A username that names no account counts
+        alike, so the answers tell nobody which accounts exist."""
+        account_id = Account.create_id(username)
+        self._check_sign_in_open(account_id)
+        try:
+            principal = self.authenticate(username, password)
+        except AuthenticationFailed:
+            self.credentials.note_failed_sign_in(account_id, self.clock.now())
+            raise
+        self.credentials.clear_failed_sign_ins(account_id)
         for _attempt in range(3):
             account = self.active_account(principal.account_id)
             with recording(own_actor(principal), request_id=request_id, now=self.clock.now()):
@@ -117,6 +142,19 @@ class AccountCommands(CommandingApp):
                 continue  # another sign-in of the same account at the same moment
             return principal
         raise ConcurrentWrite("the account changed while signing in; try again")
+
+    def _check_sign_in_open(self, account_id: UUID) -> None:
+        rule = self.sign_in_rule
+        failures, last = self.credentials.failed_sign_ins(account_id)
+        if failures < rule.max_failures or last is None:
+            return
+        left = (last + rule.pause - self.clock.now()).total_seconds()
+        if left > 0:
+            raise SignInLocked(
+                f"{failures} wrong passwords in a row: signing in to this account is paused "
+                f"for {ceil(left / 60)} more minute(s)",
+                retry_after=ceil(left),
+            )
 
     def account_exists(self, username: str) -> bool:
         try:

@@ -32,6 +32,17 @@ class AuthenticationFailed(ApplicationError):
     code = "unauthenticated"
 
 
+class SignInLocked(ApplicationError):
+    """Too many wrong passwords for this account in a row: signing in is paused for it,
+    the right password included, for ``retry_after`` seconds (429)."""
+
+    code = "sign_in_locked"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, field="password")
+        self.retry_after = retry_after
+
+
 class VersionConflict(ApplicationError):
     """The case changed since the caller read it (expected version mismatch) (412/409)."""
 

@@ -34,11 +34,18 @@ class FixedClock:
 
 
 class Credentials(Protocol):
-    """Password hashes live beside the event log, never in it."""
+    """Password hashes live beside the event log, never in it; so do the wrong passwords
+    tried since an account's last sign-in (how many, and when the last was)."""
 
     def set_password(self, account_id: UUID, password: str) -> None: ...
 
     def check_password(self, account_id: UUID, password: str) -> bool: ...
+
+    def failed_sign_ins(self, account_id: UUID) -> tuple[int, datetime | None]: ...
+
+    def note_failed_sign_in(self, account_id: UUID, at: datetime) -> None: ...
+
+    def clear_failed_sign_ins(self, account_id: UUID) -> None: ...
 
 
 Positions = dict[tuple[UUID, int], int]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 from uuid import UUID
 
+from application.accounts import SignInRule
 from application.ports import Clock, SystemClock
 from application.service import RectifyApp
 from domain.campaign import Campaign
@@ -75,6 +76,10 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
         env, campaign=campaign, credentials=credentials, clock=clock, api_tokens=api_tokens
     )
     app.event_positions = event_positions(app.recorder)
+    app.sign_in_rule = SignInRule(
+        max_failures=settings.sign_in_max_failures,
+        pause=timedelta(minutes=settings.sign_in_pause_minutes),
+    )
     projections, read_models = build_read_models(
         app, db, settings=settings, campaign=campaign, clock=clock
     )

@@ -17,6 +17,14 @@ CREATE TABLE IF NOT EXISTS rectify_credentials (
     updated_at TEXT NOT NULL
 )
 """
+# Wrong passwords tried since the account's last sign-in: any username, known or not.
+_FAILURES = """
+CREATE TABLE IF NOT EXISTS rectify_sign_in_failures (
+    account_id TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_at TEXT NOT NULL
+)
+"""
 
 
 class SqlCredentials:
@@ -26,6 +34,7 @@ class SqlCredentials:
 
     def create_tables(self) -> None:
         self.db.execute(_SCHEMA)
+        self.db.execute(_FAILURES)
 
     def set_password(self, account_id: UUID, password: str) -> None:
         self.db.execute(
@@ -47,3 +56,25 @@ class SqlCredentials:
             return self.hasher.verify(rows[0][0], password)
         except (VerificationError, InvalidHashError):
             return False
+
+    def failed_sign_ins(self, account_id: UUID) -> tuple[int, datetime | None]:
+        rows = self.db.execute(
+            "SELECT failures, last_at FROM rectify_sign_in_failures WHERE account_id = %s",
+            (str(account_id),),
+        )
+        if not rows:
+            return 0, None
+        return int(rows[0][0]), datetime.fromisoformat(str(rows[0][1]))
+
+    def note_failed_sign_in(self, account_id: UUID, at: datetime) -> None:
+        self.db.execute(
+            "INSERT INTO rectify_sign_in_failures (account_id, failures, last_at) "
+            "VALUES (%s, 1, %s) ON CONFLICT (account_id) DO UPDATE SET "
+            "failures = rectify_sign_in_failures.failures + 1, last_at = excluded.last_at",
+            (str(account_id), at.astimezone(UTC).isoformat()),
+        )
+
+    def clear_failed_sign_ins(self, account_id: UUID) -> None:
+        self.db.execute(
+            "DELETE FROM rectify_sign_in_failures WHERE account_id = %s", (str(account_id),)
+        )

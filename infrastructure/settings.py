@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     jwt_audience: str = "rectify-api"
     access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    # Wrong passwords in a row that pause an account's sign-in, and for how many minutes.
+    sign_in_max_failures: int = Field(default=5, ge=1, le=1000)
+    sign_in_pause_minutes: int = Field(default=15, ge=1, le=24 * 60)
     workers: int = Field(default=4, ge=1, le=64)  # uvicorn processes in prod (dev runs one)
     read_your_writes_seconds: float = Field(default=2.0, ge=0, le=30)
     max_page_size: int = Field(default=200, ge=1, le=5000)

@@ -22,6 +22,7 @@ from application.errors import (
     NotFound,
     PermissionDenied,
     ReadModelsBehind,
+    SignInLocked,
     VersionConflict,
 )
 from domain.errors import DomainError, FourEyesViolation, InvalidInput, InvalidTransition
@@ -56,6 +57,7 @@ STATUS: dict[type[Exception], int] = {
     UploadKeyReused: 422,
     ContentMismatch: 422,
     RateLimited: 429,
+    SignInLocked: 429,
     ReadModelsBehind: 503,
     SigningKeyUnavailable: 503,
 }
@@ -156,7 +158,7 @@ def status_for(exc: Exception) -> int | None:
 def _headers_for(exc: Exception, status: int) -> dict[str, str] | None:
     if status == 401:
         return {"WWW-Authenticate": "Bearer"}
-    if isinstance(exc, RateLimited | ReadModelsBehind):
+    if isinstance(exc, RateLimited | SignInLocked | ReadModelsBehind):
         return {"Retry-After": str(exc.retry_after)}
     return None
 

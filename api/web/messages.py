@@ -19,6 +19,7 @@ from application.errors import (
     NotFound,
     PermissionDenied,
     ReadModelsBehind,
+    SignInLocked,
     VersionConflict,
 )
 from domain.errors import (
@@ -258,6 +259,10 @@ def refusal(exc: Exception, labels: dict[str, str] | None = None) -> Refusal | N
         return Refusal(text, "file", code, status)
     if isinstance(exc, RateLimited):
         return Refusal(f"操作过于频繁，请{exc.retry_after}秒后再试。", None, "rate_limited", 429)
+    if isinstance(exc, SignInLocked):
+        minutes = -(-exc.retry_after // 60)
+        text = f"密码连续输错次数过多，该账号暂停登录，请{minutes}分钟后再试。"
+        return Refusal(text, None, code, 429)
     if isinstance(exc, ReadModelsBehind):
         text = f"台账正在更新最新的记录，请{exc.retry_after}秒后重新导出。"
         return Refusal(text, None, code, 503)

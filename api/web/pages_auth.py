@@ -15,7 +15,7 @@ from api.web.messages import refusal
 from api.web.rendering import render
 from api.web.routing import WebRoute
 from api.web.session import CsrfDep, end_session, start_session
-from application.errors import AuthenticationFailed
+from application.errors import AuthenticationFailed, SignInLocked
 from infrastructure.rate_limit import RateLimited
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -63,7 +63,7 @@ def _log_in(request: Request, data: FormData, services: Services) -> Response:
             principal = services.container.app.log_in(
                 username, password, request_id=request_id(request)
             )
-        except (AuthenticationFailed, RateLimited) as exc:
+        except (AuthenticationFailed, SignInLocked, RateLimited) as exc:
             failure = refusal(exc)
             assert failure is not None
             form.refuse(failure)
