@@ -258,6 +258,7 @@ class AccountCommands(CommandingApp):
             {},
         )
         self.credentials.set_password(account_id, password)
+        self.credentials.clear_failed_sign_ins(account_id)  # a paused sign-in opens again
         return result
 
     def get_account(self, caller: Caller, account_id: UUID) -> Account:

@@ -50,6 +50,17 @@ def test_a_username_that_names_no_account_is_paused_alike(api: Api) -> None:
     assert sign_in(api, "sh-clerk", "secret").status_code == 200  # others sign in as ever
 
 
+def test_an_administrators_password_reset_opens_a_paused_sign_in(api: Api) -> None:
+    for _ in range(5):
+        sign_in(api, "bj-clerk", "wrong")
+    account_id = Account.create_id("bj-clerk")
+
+    reset = api.post("admin", f"/api/accounts/{account_id}/password-reset", {"password": "new1"})
+
+    assert reset.status_code == 200
+    assert sign_in(api, "bj-clerk", "new1").status_code == 200
+
+
 def test_the_console_says_in_chinese_that_sign_in_is_paused(console: Console) -> None:
     def log_in(password: str) -> Any:
         fields = {"username": "bj-clerk", "password": password, "csrf_token": console.csrf()}
