@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from math import ceil
@@ -29,10 +30,10 @@ class SignInRule:
     pause: timedelta = timedelta(minutes=15)
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, *, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"password must be at least {MIN_PASSWORD_LENGTH} characters", field="password"
+            f"{field} must be at least {MIN_PASSWORD_LENGTH} characters", field=field
         )
 
 
@@ -132,16 +133,40 @@ class AccountCommands(CommandingApp):
             self.credentials.note_failed_sign_in(account_id, self.clock.now())
             raise
         self.credentials.clear_failed_sign_ins(account_id)
+        self._for_itself(principal, request_id, lambda a: a.log_in(method="password"))
+        return principal
+
+    def change_own_password(self, caller: Caller, *, current: str, new: str) -> None:
+        """An account changes its own password, giving the current one: a wrong one counts
+        toward the sign-in pause as at sign-in (and is refused while it lasts), and the change
+        is an audited ``PasswordChanged`` event, as an administrator's reset is."""
+        principal = caller.principal
+        self._check_sign_in_open(principal.account_id)
+        if not self.credentials.check_password(principal.account_id, current):
+            self.credentials.note_failed_sign_in(principal.account_id, self.clock.now())
+            raise InvalidInput("the current password is wrong", field="current_password")
+        check_password_strength(new, field="new_password")
+        if new == current:
+            raise InvalidInput("the new password is the current one", field="new_password")
+        self._for_itself(
+            principal, caller.request_id, lambda a: a.note_password_changed(reset_by_admin=False)
+        )
+        self.credentials.set_password(principal.account_id, new)
+
+    def _for_itself(
+        self, principal: Principal, request_id: str, act: Callable[[Account], None]
+    ) -> None:
+        """Record what an account does for itself (signing in, its own password) as itself."""
         for _attempt in range(3):
             account = self.active_account(principal.account_id)
             with recording(own_actor(principal), request_id=request_id, now=self.clock.now()):
-                account.log_in(method="password")
+                act(account)
             try:
                 self.save(account)
             except IntegrityError:
                 continue  # another sign-in of the same account at the same moment
-            return principal
-        raise ConcurrentWrite("the account changed while signing in; try again")
+            return
+        raise ConcurrentWrite("the account changed at the same moment; try again")
 
     def _check_sign_in_open(self, account_id: UUID) -> None:
         rule = self.sign_in_rule

@@ -90,6 +90,7 @@ SAME_MEASURE: Final = (
 _STATUS_IN_MESSAGE = re.compile(r"item is (\w+)|issue is (\w+)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LONGER = re.compile(r"longer than (\d+) characters")
+_AT_LEAST = re.compile(r"must be at least (\d+) characters")
 _BYTES = re.compile(r"larger than (\d+) bytes")
 
 
@@ -135,6 +136,13 @@ def _input_message(text: str, field: str | None, labels: dict[str, str] | None) 
     if "before the problem was found" in text:
         found = _DATE.findall(text)
         return f"{name}不能早于发现问题的日期{f'（{found[-1]}）' if found else ''}。"
+    least = _AT_LEAST.search(text)
+    if least:
+        return f"{name}至少需要{least.group(1)}个字符。"
+    if "the current password is wrong" in text:
+        return "当前密码不正确。"
+    if "the new password is the current one" in text:
+        return "新密码不能与当前密码相同。"
     if "needs at least one recipient" in text:
         return "请至少选择一个主送单位。"
     if "is already listed in" in text:

@@ -7,6 +7,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Match
 
 from api.web import (
+    pages_account,
     pages_actions,
     pages_audit,
     pages_auth,
@@ -77,6 +78,7 @@ def _methods(routes: list[BaseRoute], path: str) -> list[str]:
 
 MODULES = (
     pages_auth,
+    pages_account,
     pages_dashboard,
     pages_ledgers,
     pages_case,

@@ -310,6 +310,7 @@ def test_auditors_write_nothing_but_falsification_flags_and_digests(
     allowed = {
         ("POST", "/api/items/{item_id}/falsification-flags"),
         ("POST", "/api/auth/token"),
+        ("POST", "/api/me/password"),  # every account, its own password (test_own_password)
         ("POST", "/api/audit/digests"),  # an auditor signs the chain head it verified
     }
     tj = api.world["tj-clerk"].principal.account_id

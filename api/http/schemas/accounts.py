@@ -53,6 +53,13 @@ class PasswordResetCreate(Body):
     password: str = Field(min_length=1, max_length=200, examples=["a-new-long-passphrase"])
 
 
+class PasswordChangeCreate(Body):
+    """Your own new password, with the one it replaces."""
+
+    current_password: str = Field(min_length=1, max_length=200, examples=["the-one-you-use"])
+    new_password: str = Field(min_length=1, max_length=200, examples=["a-new-long-passphrase"])
+
+
 class ApiTokenCreate(Body):
     name: Name = Field(examples=["nightly-export"])
 
