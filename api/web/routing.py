@@ -30,9 +30,12 @@ Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 log = structlog.get_logger("rectify.web")
 
 
-def error_page(request: Request, failure: Refusal) -> Response:
+def error_page(
+    request: Request, failure: Refusal, *, onward: tuple[str, str] | None = None
+) -> Response:
     """The refusal as a page, in the signed-in layout when the session is valid (a bug's
-    500 page reads nothing more: the session store may be what failed)."""
+    500 page reads nothing more: the session store may be what failed); ``onward``: a link
+    (address, text) to what the person can open instead."""
     titles = {401: "需要登录", 403: "无权操作", 404: "未找到", 429: "请稍后再试"}
     if failure.status != 500:
         signed_in_user(request, services_of(request))
@@ -42,6 +45,7 @@ def error_page(request: Request, failure: Refusal) -> Response:
         status=failure.status,
         title=titles.get(failure.status, "无法完成"),
         failure=failure,
+        onward=onward,
     )
 
 

@@ -49,6 +49,9 @@ def test_the_as_of_picker_shows_a_case_and_a_ledger_as_they_were(open_as: OpenAs
     expect(coord.locator("main .lead")).to_have_text(
         f"该问题在 {before} 日终时尚未登记（登记于 {found_on}）。"
     )
+    coord.locator("main a", has_text="查看该问题的当前情况").click()  # not a dead end
+    expect(coord.locator("article.item .item-head .status")).to_have_count(1)
+    expect(coord).not_to_have_url(re.compile(r"as_of="))
 
     coord.goto("/items")
     now = count_of(coord)
