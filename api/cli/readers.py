@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from api.cli.common import console, container, fail, parse_uuid, unit_name
+from api.cli.common import console, container, err_console, fail, parse_uuid, unit_name
 from api.moments import LaterThanToday, OutOfYears, read_as_of, read_moment
 from application.accountability import EVENT_LABELS
 from infrastructure.container import Container
@@ -303,6 +303,11 @@ def audit(
                 row.summary,
             )
         console.print(table)
+        if actor and found.total == 0:
+            err_console.print(
+                f"no events by {actor!r} (--actor): give an account's username (coord), its "
+                "id, or its whole display name (王协调（国资处）)"
+            )
 
 
 def register(cli: typer.Typer) -> None:
