@@ -59,9 +59,9 @@ def show_case(
             day = as_of.date().isoformat()
             found = found_on.astimezone(as_of.tzinfo).date().isoformat()
             message = f"该问题在 {day} 日终时尚未登记（登记于 {found}）。"
-            failure = Refusal(message, None, "not_yet_recorded", 404)
+            not_yet = Refusal(message, None, "not_yet_recorded", 404)
             onward = (f"/issues/{issue_id}", "查看该问题的当前情况")
-            return error_page(request, failure, onward=onward)
+            return error_page(request, not_yet, onward=onward)
     view = case_view(container, user, issue_id, as_of=as_of, form=form)
     failure = view.unshown_refusal or (form.refusal if form is not None else None)
     status = failure.status if failure else 422 if form else 200
