@@ -8,7 +8,7 @@ from uuid import UUID
 from application.commanding import Command, CommandResult
 from application.errors import NotFound
 from application.ledger_scan import created_ids, scan_ledger
-from application.notices import coordination_office
+from application.notice_text import coordination_office
 from application.office_work import OfficeWork
 from application.paperwork import FORMATS, FormalDocument
 from application.principal import Caller

@@ -11,7 +11,7 @@ from typing import Any
 
 import structlog
 
-from application.notices import units_text
+from application.notice_text import units_text
 from application.sheet_rows import assets_text
 from domain.campaign import Campaign
 from domain.errors import UnknownUnit

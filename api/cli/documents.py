@@ -25,7 +25,7 @@ from api.cli.common import (
     write_output,
 )
 from api.cli.sheets import export_cli, import_cli
-from application.notices import units_text
+from application.notice_text import units_text
 from domain.milestones import STATUS_LABELS
 from domain.notice import ISSUED
 

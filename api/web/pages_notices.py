@@ -19,7 +19,7 @@ from api.web.rendering import render
 from api.web.routing import WebRoute
 from api.web.session import UserDep, WebUser
 from application.errors import ApplicationError, NotFound, PermissionDenied
-from application.notices import units_text
+from application.notice_text import units_text
 from application.paperwork import FORMATS
 from domain.errors import DomainError
 from domain.taxonomy import COORDINATION_UNIT
