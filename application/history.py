@@ -66,7 +66,7 @@ def history_of(event_store: Any, positions: EventPositions, ids: list[UUID]) -> 
     """The events of these aggregates in the log's order: a command's events share their
     moment, and only the log says which came first (an item's verification, then the issue
     closing because of it)."""
-    found = positions(ids)
+    found = positions.of(ids)
     entries = [
         history_entry(e, found[(e.originator_id, e.originator_version)])
         for aggregate_id in ids

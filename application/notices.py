@@ -267,8 +267,9 @@ class NoticeCommands(OfficeWork):
     def _positions(self, records: list[dict[str, Any]]) -> dict[tuple[str, int], int]:
         """The log position of each event the records cite (from the positions port)."""
         wanted = {(c["aggregate_id"], int(c["version"])) for r in records for c in r["citations"]}
-        known = self.positions.of({UUID(aggregate_id) for aggregate_id, _ in wanted})
-        return {key: position for key, position in known.items() if key in wanted}
+        known = self.event_positions.of({UUID(aggregate_id) for aggregate_id, _ in wanted})
+        found = {(str(aggregate_id), version): at for (aggregate_id, version), at in known.items()}
+        return {key: position for key, position in found.items() if key in wanted}
 
     def render_notice(self, caller: Caller, notice_id: UUID, fmt: str) -> bytes:
         return self.renderer.render(self.notice_document(caller, notice_id), fmt)

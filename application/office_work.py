@@ -20,9 +20,7 @@ from application.paperwork import (
     DocumentRenderer,
     DocumentsNotConfigured,
     DocumentStore,
-    EventPositions,
     NoDigests,
-    NoPositions,
 )
 from application.principal import Caller
 from domain.milestones import MilestoneStatus, campaign_milestones
@@ -64,7 +62,6 @@ class OfficeWork(CommandingApp):
     _renderer: DocumentRenderer | None = None
     _documents: DocumentStore | None = None
     digests: DigestSource = NoDigests()
-    positions: EventPositions = NoPositions()
 
     def use_paperwork(
         self,
@@ -72,12 +69,10 @@ class OfficeWork(CommandingApp):
         renderer: DocumentRenderer,
         store: DocumentStore,
         digests: DigestSource | None = None,
-        positions: EventPositions | None = None,
     ) -> None:
         self._renderer = renderer
         self._documents = store
         self.digests = digests or NoDigests()
-        self.positions = positions or NoPositions()
 
     @property
     def renderer(self) -> DocumentRenderer:

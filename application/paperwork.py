@@ -8,11 +8,10 @@ PDF) behind ``DocumentRenderer`` and keeps the bytes behind ``DocumentStore``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Final, Protocol
-from uuid import UUID
 from zoneinfo import ZoneInfo
 
 FORMATS: Final = {
@@ -130,18 +129,6 @@ class DigestSource(Protocol):
 class NoDigests:
     def latest(self) -> AuditDigest | None:
         return None
-
-
-class EventPositions(Protocol):
-    def of(self, aggregate_ids: Collection[UUID]) -> Mapping[tuple[str, int], int]:
-        """Each event of these aggregates: (aggregate id, version) → its position in the
-        log, as far as the source knows them (a position it lacks is left out)."""
-        ...
-
-
-class NoPositions:
-    def of(self, aggregate_ids: Collection[UUID]) -> Mapping[tuple[str, int], int]:
-        return {}
 
 
 class DocumentsNotConfigured(Exception):

@@ -3,7 +3,7 @@ stand in the log."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID
@@ -52,7 +52,7 @@ Positions = dict[tuple[UUID, int], int]
 
 
 class EventPositions(Protocol):
-    """Where the events of these aggregates stand in the log: (aggregate id, version) →
-    notification id."""
-
-    def __call__(self, ids: Sequence[UUID]) -> Positions: ...
+    def of(self, aggregate_ids: Collection[UUID]) -> Positions:
+        """Where each event of these aggregates stands in the log: (aggregate id,
+        version) → its position (notification id), read from the log itself."""
+        ...

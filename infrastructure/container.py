@@ -84,17 +84,7 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
         app, db, settings=settings, campaign=campaign, clock=clock
     )
 
-    def audit_log_caught_up() -> None:
-        """The audit log view at the log's head: waited for where a host follows the log (a
-        thread of this process, or production's own process), else brought there here, as
-        the command line's readers do."""
-        if projections.running or settings.env == "prod":
-            head = app.recorder.max_notification_id()
-            projections.wait_for(head, settings.read_your_writes_seconds, views=["audit_log"])
-        else:
-            projections.catch_up()
-
-    attach_paperwork(app, db, read_models, caught_up=audit_log_caught_up)
+    attach_paperwork(app, db)
     return Container(
         settings=settings,
         campaign=campaign,

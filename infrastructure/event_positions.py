@@ -7,7 +7,7 @@ the log's order can. Each backend answers from its own table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder
@@ -19,8 +19,21 @@ from psycopg.sql import SQL, Identifier
 from application.ports import EventPositions, Positions
 
 
+class StorePositions:
+    """The positions port over this application's recorder (``EventPositions``)."""
+
+    def __init__(self, recorder: ApplicationRecorder) -> None:
+        self._read = _reader(recorder)
+
+    def of(self, aggregate_ids: Collection[UUID]) -> Positions:
+        return self._read(list(aggregate_ids)) if aggregate_ids else {}
+
+
 def event_positions(recorder: ApplicationRecorder) -> EventPositions:
-    """The positions port over this application's recorder."""
+    return StorePositions(recorder)
+
+
+def _reader(recorder: ApplicationRecorder) -> Callable[[list[UUID]], Positions]:
     if isinstance(recorder, PostgresApplicationRecorder):
         return _postgres(recorder)
     if isinstance(recorder, SQLiteApplicationRecorder):
@@ -30,13 +43,13 @@ def event_positions(recorder: ApplicationRecorder) -> EventPositions:
     raise TypeError(f"no positions for a {type(recorder).__name__}")
 
 
-def _postgres(recorder: PostgresApplicationRecorder) -> EventPositions:
+def _postgres(recorder: PostgresApplicationRecorder) -> Callable[[list[UUID]], Positions]:
     statement = SQL(
         "SELECT originator_id, originator_version, notification_id FROM {} "
         "WHERE originator_id = ANY(%s)"
     ).format(Identifier(recorder.events_table_name))
 
-    def positions(ids: Sequence[UUID]) -> Positions:
+    def positions(ids: list[UUID]) -> Positions:
         with recorder.datastore.transaction(commit=False) as curs:
             curs.execute(statement, [list(ids)])
             return {
@@ -47,8 +60,8 @@ def _postgres(recorder: PostgresApplicationRecorder) -> EventPositions:
     return positions
 
 
-def _sqlite(recorder: SQLiteApplicationRecorder) -> EventPositions:
-    def positions(ids: Sequence[UUID]) -> Positions:
+def _sqlite(recorder: SQLiteApplicationRecorder) -> Callable[[list[UUID]], Positions]:
+    def positions(ids: list[UUID]) -> Positions:
         marks = ",".join("?" * len(ids))
         statement = (
             f"SELECT originator_id, originator_version, rowid FROM {recorder.events_table_name} "
@@ -61,11 +74,11 @@ def _sqlite(recorder: SQLiteApplicationRecorder) -> EventPositions:
     return positions
 
 
-def _memory(recorder: POPOApplicationRecorder) -> EventPositions:
+def _memory(recorder: POPOApplicationRecorder) -> Callable[[list[UUID]], Positions]:
     """The in-memory log (tests, benchmarks) walked whole: it holds no index by aggregate
     that the library offers."""
 
-    def positions(ids: Sequence[UUID]) -> Positions:
+    def positions(ids: list[UUID]) -> Positions:
         wanted = set(ids)
         head = recorder.max_notification_id() or 0
         return {
