@@ -51,6 +51,7 @@ EVENT_LABELS: Final = {
     "Drafted": "起草通报",
     "Edited": "修改通报",
     "Issued": "印发通报",
+    "Discarded": "作废通报草稿",
 }
 
 _CITED: Final = {

@@ -175,6 +175,27 @@ class NoticeCommands(OfficeWork):
 
         return self.execute(caller, "issue_notice", args, change)
 
+    def discard_notice(
+        self,
+        caller: Caller,
+        notice_id: UUID,
+        *,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Set a draft aside, saying why (drafted twice, overtaken): it stays on record as
+        作废, neither edited nor issued; an issued notice stays issued."""
+        args = {"notice_id": notice_id, "reason": reason, "expected_version": expected_version}
+
+        def change(cmd: Command) -> CommandResult:
+            cmd.act(None, command="manage_notices")
+            notice = self.load(Notice, notice_id)
+            cmd.check_version(notice, expected_version)
+            notice.discard(reason=reason)
+            return cmd.done(notice, result_of=notice)
+
+        return self.execute(caller, "discard_notice", args, change)
+
     def _check_still_holding(self, caller: Caller, records: list[dict[str, Any]]) -> None:
         """A notice states its records' facts as of its drafting: issued after one has
         stopped holding (the work done since), rests on other events now (the milestone met

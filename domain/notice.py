@@ -20,6 +20,8 @@ from domain.taxonomy import check_optional_text, check_text
 
 DRAFT: Final = "draft"
 ISSUED: Final = "issued"
+DISCARDED: Final = "discarded"  # a draft nobody will issue: kept, marked as such
+STATUS_LABELS: Final = {DRAFT: "草稿", ISSUED: "已印发", DISCARDED: "已作废"}
 ACCOUNTABILITY_KINDS: Final = {
     "lagging": "工作明显滞后",
     "ineffective": "整改成效不明显",
@@ -116,6 +118,7 @@ class Notice(RecordedAggregate):
         self.number: str | None = None
         self.issued_on: date | None = None
         self.edits = 0
+        self.discard_reason: str | None = None
 
     @classmethod
     def draft(
@@ -149,6 +152,7 @@ class Notice(RecordedAggregate):
         copy_to: list[str],
         reason: str,
     ) -> None:
+        self._check_not_discarded()
         if self.status != DRAFT:
             raise InvalidTransition("the notice is issued; an issued notice no longer changes")
         check_addressees(recipients, copy_to)
@@ -203,9 +207,27 @@ class Notice(RecordedAggregate):
         self.edits += 1
 
     def issue(self, *, number: str, today: date) -> None:
+        self._check_not_discarded()
         if self.status != DRAFT:
             raise InvalidTransition(f"the notice was already issued as {self.number}")
         self._issued(number=check_number(number, year=today.year), issued_on=today)
+
+    def discard(self, *, reason: str) -> None:
+        """Set a draft aside (drafted twice, or overtaken by events), saying why: it stays
+        on record, is neither edited nor issued, and is no longer listed as a draft."""
+        self._check_not_discarded()
+        if self.status != DRAFT:
+            raise InvalidTransition(f"the notice was issued as {self.number}; it stays issued")
+        self._discarded(reason=check_text(reason, field="reason"))
+
+    @event("Discarded")
+    def _discarded(self, reason: str) -> None:
+        self.status = DISCARDED
+        self.discard_reason = reason
+
+    def _check_not_discarded(self) -> None:
+        if self.status == DISCARDED:
+            raise InvalidTransition("the draft was discarded; it is neither edited nor issued")
 
     @event("Issued")
     def _issued(self, number: str, issued_on: date) -> None:
@@ -231,6 +253,7 @@ class Notice(RecordedAggregate):
             "body": self.body,
             "records": self.records,
             "edits": self.edits,
+            "discard_reason": self.discard_reason,
         }
 
 

@@ -85,6 +85,7 @@ COMMANDS: Final = {
     "draft_notice": "起草通报",
     "edit_notice": "修改通报",
     "issue_notice": "印发通报",
+    "discard_notice": "作废通报草稿",
     "issue_digest": "签发审计摘要",
     "read_cases": "查阅案件",
     "read_accounts": "查阅账号",

@@ -196,6 +196,7 @@ SUMMARIES: dict[str, Summary] = {
     "Notice.Drafted": lambda e, s, c: f"起草通报「{e.title}」",
     "Notice.Edited": _notice_edited,
     "Notice.Issued": lambda e, s, c: f"印发通报「{s}」，文号{e.number}",
+    "Notice.Discarded": lambda e, s, c: _with(f"作废通报草稿「{s}」", e.reason),
     "NoticeNumber.Reserved": lambda e, s, c: f"文号{e.number}分配给通报{_quoted(s)}",
     "Report.Submitted": lambda e, s, c: f"报送「{e.title}」",
     "SheetImport.Imported": lambda e, s, c: (

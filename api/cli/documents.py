@@ -27,9 +27,11 @@ from api.cli.common import (
 from api.cli.sheets import export_cli, import_cli
 from application.notice_text import units_text
 from domain.milestones import STATUS_LABELS
-from domain.notice import ISSUED
+from domain.notice import STATUS_LABELS as NOTICE_STATUS
 
-notice_cli = typer.Typer(help="Notices (通报): draft, edit, issue, render.", no_args_is_help=True)
+notice_cli = typer.Typer(
+    help="Notices (通报): draft, edit, issue, discard, render.", no_args_is_help=True
+)
 report_cli = typer.Typer(
     help="Rectification reports: preview, submit, download.", no_args_is_help=True
 )
@@ -136,6 +138,20 @@ def issue(
         console.print(f"issued as {result.extra['number']}")
 
 
+@notice_cli.command("discard")
+def discard(
+    notice_id: str,
+    reason: str = typer.Option(..., "--reason", help="Why the draft is set aside"),
+    as_user: str = AS,
+) -> None:
+    """Set a draft aside (作废): kept on record, never edited or issued."""
+    with container() as built:
+        built.app.discard_notice(
+            acting(built.app, as_user), parse_uuid(notice_id, what="NOTICE_ID"), reason=reason
+        )
+        console.print("notice discarded")
+
+
 @notice_cli.command("list")
 def list_notices() -> None:
     """Every notice: id, status, number (文号), title and the units it is sent to."""
@@ -151,7 +167,7 @@ def list_notices() -> None:
         for notice in notices:
             table.add_row(
                 str(notice.id),
-                "已印发" if notice.status == ISSUED else "草稿",
+                NOTICE_STATUS[notice.status],
                 notice.number or "—",
                 notice.title,
                 units_text(built.app.campaign, notice.recipients),

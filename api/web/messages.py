@@ -221,6 +221,10 @@ def _transition_message(exc: DomainError) -> str:
         return "该事项已被认定弄虚作假，单位重新录入整改情况之前不能再次认定。"
     if "already open" in exc.message:
         return "该问题尚未销号，无需重新打开。"
+    if "the draft was discarded" in exc.message:
+        return "该通报草稿已作废，不能再修改或印发。"
+    if "it stays issued" in exc.message:
+        return "该通报已印发，不能作废。"
     found = _STATUS_IN_MESSAGE.search(exc.message)
     if found and found.group(1):
         return (

@@ -3,7 +3,8 @@ it under a number; everyone it is addressed to reads it and downloads DOCX or PD
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Final
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
@@ -18,16 +19,29 @@ from api.web.posting import form_route, path_id
 from api.web.rendering import render
 from api.web.routing import WebRoute
 from api.web.session import UserDep, WebUser
+from application.commanding import CommandResult
 from application.errors import ApplicationError, NotFound, PermissionDenied
 from application.notice_text import units_text
 from application.paperwork import FORMATS
+from application.service import RectifyApp
 from domain.errors import DomainError
 from domain.taxonomy import COORDINATION_UNIT
 from infrastructure.container import Container
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-DONE = {"draft": "通报草稿已生成，请核对正文。", "edit": "修改已保存。", "issue": "通报已印发。"}
+DONE = {
+    "draft": "通报草稿已生成，请核对正文。",
+    "edit": "修改已保存。",
+    "issue": "通报已印发。",
+    "discard": "草稿已作废，留档备查。",
+}
+# A notice page's forms: the application command each one sends.
+ACTIONS: Final[dict[str, Callable[..., CommandResult]]] = {
+    "edit": RectifyApp.edit_notice,
+    "issue": RectifyApp.issue_notice,
+    "discard": RectifyApp.discard_notice,
+}
 
 
 def _manages(user: WebUser) -> bool:
@@ -112,7 +126,7 @@ def _show(
         ],
         manages=_manages(user),
         form=form or Form(""),
-        form_ids={"edit": new_form_id(), "issue": new_form_id()},
+        form_ids={action: new_form_id() for action in ACTIONS},
         done=DONE.get(request.query_params.get("done", ""), ""),
     )
 
@@ -138,7 +152,7 @@ def notice_page(
 @form_route(router, "/notices/{notice_id}/{action}")
 def _act(request: Request, data: FormData, user: WebUser, container: Container) -> Response:
     notice_id, action = path_id(request, "notice_id"), request.path_params["action"]
-    if action not in ("edit", "issue"):
+    if action not in ACTIONS:
         raise NotFound(f"no action {action}")
     form = Form.of(action, data)
     caller = user.caller(form.idempotency_key())
@@ -151,17 +165,17 @@ def _act(request: Request, data: FormData, user: WebUser, container: Container) 
         for key in ("recipients", "copy_to"):  # the boxes ticked, kept if the form comes back
             values[key] = [str(c) for c in data.getlist(key) if isinstance(c, str)]
             form.values[f"{key}_chosen"] = " ".join(values[key])
-    else:
+    elif action == "issue":
         values["number"] = form.text("number", "文号", max_length=50)
+    else:
+        values["reason"] = form.text("reason", "作废理由", max_length=500)
     version = form.version()
     if form.ok:
         try:
-            if action == "edit":
-                app.edit_notice(caller, notice_id, **values, expected_version=version)
-            else:
-                app.issue_notice(caller, notice_id, **values, expected_version=version)
+            ACTIONS[action](app, caller, notice_id, **values, expected_version=version)
         except (DomainError, ApplicationError) as exc:
-            failure = refusal(exc, {"number": "文号", "body": "正文", "title": "标题"})
+            labels = {"number": "文号", "body": "正文", "title": "标题", "reason": "理由"}
+            failure = refusal(exc, labels)
             assert failure is not None
             form.refuse(failure)
         else:

@@ -23,6 +23,7 @@ from api.web.problem_form import ASSETS_HINT, asset_lines
 from api.web.session import CSRF_FIELD, WebUser, csrf_token, finish
 from domain.campaign import Campaign
 from domain.errors import UnknownUnit
+from domain.notice import STATUS_LABELS as NOTICE_STATUS_LABELS
 from domain.taxonomy import COORDINATION_UNIT, FINANCE_UNIT
 from projections import labels
 from projections.labels import ISSUE_STATUS, ITEM_STATUS
@@ -98,6 +99,7 @@ def environment() -> jinja2.Environment:
     env.filters["file_size"] = file_size
     env.filters["asset_lines"] = asset_lines
     env.globals["ASSETS_HINT"] = ASSETS_HINT
+    env.globals["NOTICE_STATUS"] = NOTICE_STATUS_LABELS
     env.globals["query"] = _query
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     return env

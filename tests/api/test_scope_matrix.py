@@ -25,7 +25,11 @@ ACCOUNT_PARAMS = {"account_id", "token_id", "username"}
 NOT_IDS = {"fmt"}  # a file format in a download's path
 # Coordinator-only commands on a notice check the role before looking anything up: every
 # other caller gets the same 403 whether or not the notice exists, which reveals nothing.
-ROLE_GATED = {("PATCH", "/api/notices/{notice_id}"), ("POST", "/api/notices/{notice_id}/issue")}
+ROLE_GATED = {
+    ("PATCH", "/api/notices/{notice_id}"),
+    ("POST", "/api/notices/{notice_id}/issue"),
+    ("POST", "/api/notices/{notice_id}/discard"),
+}
 ABSENT = "00000000-0000-4000-8000-000000000000"
 # Who must not see whose cases: (caller, office of the case). tj is below bj: bj's clerk
 # sees tj's cases, tj's clerk does not see bj's.
@@ -87,6 +91,7 @@ def bodies(api: Api) -> dict[tuple[str, str], Any]:
         ("POST", "/api/offices/{office}/self-inspection"): {"note": "更正"},
         ("PATCH", "/api/notices/{notice_id}"): {"title": "t", "reason": "r"},
         ("POST", "/api/notices/{notice_id}/issue"): {"number": "机管国资〔2026〕9号"},
+        ("POST", "/api/notices/{notice_id}/discard"): {"reason": "重复起草"},
     }
 
 

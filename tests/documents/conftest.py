@@ -71,3 +71,8 @@ def cases(world: World) -> dict[str, UUID]:
     found["lagging"] = _overdue(world)
     world.clock.set(CAMPAIGN_NOW + timedelta(days=10))  # 2026-10-20: the deadline has passed
     return found
+
+
+def lagging_notice(world: World, cases: dict[str, UUID]) -> UUID:
+    """A draft notice citing the lagging item of ``cases``."""
+    return world.app.draft_notice(world["coord"], record_ids=[f"lagging:{cases['lagging']}"]).id

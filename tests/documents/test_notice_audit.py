@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.notice import Notice
 from tests.builders import World
+from tests.documents.conftest import lagging_notice
 
 
 def _summaries(world: World, event_type: str) -> list[str]:
@@ -16,14 +17,10 @@ def _summaries(world: World, event_type: str) -> list[str]:
     return [r.summary for r in rows if r.event_type == event_type]
 
 
-def _drafted(world: World, cases: dict[str, UUID]) -> UUID:
-    return world.app.draft_notice(world["coord"], record_ids=[f"lagging:{cases['lagging']}"]).id
-
-
 def test_an_edit_names_what_it_changed_and_the_number_names_its_notice(
     world: World, cases: dict[str, UUID]
 ) -> None:
-    notice_id = _drafted(world, cases)
+    notice_id = lagging_notice(world, cases)
     drafted = world.app.get_notice(world["coord"], notice_id)
     world.app.edit_notice(
         world["coord"], notice_id, title="关于整改工作滞后问题的通报", reason="标题更准确"
@@ -55,7 +52,7 @@ def test_an_edit_names_what_it_changed_and_the_number_names_its_notice(
 def test_an_edit_recorded_before_edits_kept_what_they_replaced_still_reads(
     world: World, cases: dict[str, UUID]
 ) -> None:
-    notice_id = _drafted(world, cases)
+    notice_id = lagging_notice(world, cases)
     drafted = world.app.get_notice(world["coord"], notice_id)
     world.app.edit_notice(world["coord"], notice_id, title="关于整改滞后的通报", reason="改标题")
     mapper = world.app.mapper

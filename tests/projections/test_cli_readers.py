@@ -174,3 +174,13 @@ def test_a_notice_drafted_on_the_command_line_names_its_addressees(rectify: Rect
     assert "起草通报" in trail
     assert trail.count("修改通报") == 2
     assert f"印发通报（{number}）" in trail
+    again = ok(run("notice", "draft", record, "--as", "coord"))  # drafted twice by mistake
+    twice = re.findall(r"drafted notice ([0-9a-f-]{36})", again)[0]
+    assert "notice discarded" in ok(
+        run("notice", "discard", twice, "--reason", "重复起草", "--as", "coord")
+    )
+    assert "已作废" in ok(run("notice", "list"))
+    assert "作废通报草稿" in ok(run("history", twice))
+    refused = run("notice", "discard", notice_id, "--reason", "不要了", "--as", "coord")
+    assert refused.code == 1
+    assert "stays issued" in refused.err

@@ -59,6 +59,14 @@ class NoticeIssue(Body):
     )
 
 
+class NoticeDiscard(Body):
+    reason: str = Field(
+        max_length=2000,
+        description="Why the draft is set aside",
+        examples=["重复起草，以另一份为准"],
+    )
+
+
 @router.get("/api/accountability/candidates", summary="Records a notice may cite now")
 def candidates(app: AppDep, caller: ReaderDep) -> list[dict[str, Any]]:
     return app.accountability_candidates(caller)
@@ -129,4 +137,20 @@ def issue(
     response: Response,
 ) -> dict[str, Any]:
     app.issue_notice(caller, notice_id, number=body.number, expected_version=expected_version)
+    return tagged(response, app.get_notice(caller, notice_id).summary())
+
+
+@router.post(
+    "/api/notices/{notice_id}/discard",
+    summary="Set a draft aside (作废), saying why: kept on record, never edited or issued",
+)
+def discard(
+    app: AppDep,
+    caller: WriterDep,
+    notice_id: UUID,
+    body: NoticeDiscard,
+    expected_version: ExpectedVersionDep,
+    response: Response,
+) -> dict[str, Any]:
+    app.discard_notice(caller, notice_id, reason=body.reason, expected_version=expected_version)
     return tagged(response, app.get_notice(caller, notice_id).summary())
