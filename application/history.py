@@ -66,10 +66,7 @@ def history_of(event_store: Any, positions: EventPositions, ids: list[UUID]) -> 
     """The events of these aggregates in the log's order: a command's events share their
     moment, and only the log says which came first (an item's verification, then the issue
     closing because of it)."""
-    found = positions.of(ids)
-    entries = [
-        history_entry(e, found[(e.originator_id, e.originator_version)])
-        for aggregate_id in ids
-        for e in event_store.get(aggregate_id)
-    ]
+    events = [e for aggregate_id in ids for e in event_store.get(aggregate_id)]
+    found = positions.of(ids)  # after the events: it covers each one read (and any since)
+    entries = [history_entry(e, found[(e.originator_id, e.originator_version)]) for e in events]
     return sorted(entries, key=lambda e: e.position)

@@ -130,3 +130,26 @@ def test_history_of_a_case_out_of_scope_is_not_found(world: World) -> None:
 
     with pytest.raises(NotFound):
         world.app.case_history(world["tj-clerk"], issue.id)
+
+
+def test_a_write_while_the_history_is_read_does_not_break_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The events and their positions are two reads: a step recorded between them (a clerk
+    at work while an auditor reads) leaves a history of the events read, not a 500."""
+    issue_id, item_id = world.approved_item()
+    positions, end = world.app.event_positions, world.app.campaign.rectification_end
+
+    class WriteMeanwhile:
+        def of(self, ids: object) -> object:
+            world.app.request_extension(
+                world["bj-clerk"], item_id, new_deadline=end, reason="等待登记"
+            )
+            return positions.of(ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(world.app, "event_positions", WriteMeanwhile())
+
+    history = world.app.case_history(world["auditor"], issue_id)
+
+    assert history[-1].event_type == "Approved"
+    assert [e.position for e in history] == sorted(e.position for e in history)
