@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from math import ceil
+from typing import NoReturn
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -123,15 +124,11 @@ class AccountCommands(CommandingApp):
 
         After ``sign_in_rule.max_failures`` wrong passwords in a row the account's sign-in
         pauses, the right password included, until ``sign_in_rule.pause`` has passed since
-        the last one; a sign-in clears the count. A username that names no account counts
-        alike, so the answers tell nobody which accounts exist."""
+        the last one; then the count starts again, and a sign-in clears it. A username that
+        names no account counts alike, so the answers tell nobody which accounts exist."""
         account_id = Account.create_id(username)
-        self._check_sign_in_open(account_id)
-        try:
-            principal = self.authenticate(username, password)
-        except AuthenticationFailed:
-            self.credentials.note_failed_sign_in(account_id, self.clock.now())
-            raise
+        self._count_attempt(account_id)
+        principal = self.authenticate(username, password)
         self.credentials.clear_failed_sign_ins(account_id)
         self._for_itself(principal, request_id, lambda a: a.log_in(method="password"))
         return principal
@@ -141,10 +138,10 @@ class AccountCommands(CommandingApp):
         toward the sign-in pause as at sign-in (and is refused while it lasts), and the change
         is an audited ``PasswordChanged`` event, as an administrator's reset is."""
         principal = caller.principal
-        self._check_sign_in_open(principal.account_id)
+        self._count_attempt(principal.account_id)
         if not self.credentials.check_password(principal.account_id, current):
-            self.credentials.note_failed_sign_in(principal.account_id, self.clock.now())
             raise InvalidInput("the current password is wrong", field="current_password")
+        self.credentials.clear_failed_sign_ins(principal.account_id)
         check_password_strength(new, field="new_password")
         if new == current:
             raise InvalidInput("the new password is the current one", field="new_password")
@@ -168,18 +165,24 @@ class AccountCommands(CommandingApp):
             return
         raise ConcurrentWrite("the account changed at the same moment; try again")
 
-    def _check_sign_in_open(self, account_id: UUID) -> None:
-        rule = self.sign_in_rule
+    def _count_attempt(self, account_id: UUID) -> None:
+        """Refuse while the account's sign-in is paused; else count this attempt as failed
+        until the password proves right (so a burst of parallel guesses is counted, each)."""
+        rule, now = self.sign_in_rule, self.clock.now()
         failures, last = self.credentials.failed_sign_ins(account_id)
-        if failures < rule.max_failures or last is None:
-            return
-        left = (last + rule.pause - self.clock.now()).total_seconds()
-        if left > 0:
-            raise SignInLocked(
-                f"{failures} wrong passwords in a row: signing in to this account is paused "
-                f"for {ceil(left / 60)} more minute(s)",
-                retry_after=ceil(left),
-            )
+        if failures >= rule.max_failures and last is not None and last + rule.pause > now:
+            self._paused(failures, (last + rule.pause - now).total_seconds())
+        counted = self.credentials.count_sign_in_attempt(account_id, now, since=now - rule.pause)
+        if counted > rule.max_failures:
+            self._paused(counted - 1, rule.pause.total_seconds())
+
+    @staticmethod
+    def _paused(failures: int, seconds: float) -> NoReturn:
+        raise SignInLocked(
+            f"{failures} wrong passwords in a row: signing in to this account is paused "
+            f"for {ceil(seconds / 60)} more minute(s)",
+            retry_after=ceil(seconds),
+        )
 
     def account_exists(self, username: str) -> bool:
         try:

@@ -66,15 +66,30 @@ class SqlCredentials:
             return 0, None
         return int(rows[0][0]), datetime.fromisoformat(str(rows[0][1]))
 
-    def note_failed_sign_in(self, account_id: UUID, at: datetime) -> None:
-        self.db.execute(
-            "INSERT INTO rectify_sign_in_failures (account_id, failures, last_at) "
-            "VALUES (%s, 1, %s) ON CONFLICT (account_id) DO UPDATE SET "
-            "failures = rectify_sign_in_failures.failures + 1, last_at = excluded.last_at",
-            (str(account_id), at.astimezone(UTC).isoformat()),
-        )
+    def count_sign_in_attempt(self, account_id: UUID, at: datetime, *, since: datetime) -> int:
+        stale = _stamp(since)
+        with self.db.transaction() as cur:
+            cur.execute(  # runs that ended before ``since``: any username's, so none piles up
+                self.db.sql("DELETE FROM rectify_sign_in_failures WHERE last_at <= %s"), (stale,)
+            )
+            cur.execute(
+                self.db.sql(
+                    "INSERT INTO rectify_sign_in_failures (account_id, failures, last_at) "
+                    "VALUES (%s, 1, %s) ON CONFLICT (account_id) DO UPDATE SET failures = "
+                    "rectify_sign_in_failures.failures + 1, last_at = excluded.last_at "
+                    "RETURNING failures"
+                ),
+                (str(account_id), _stamp(at)),
+            )
+            row = cur.fetchone()
+        return int(row[0])
 
     def clear_failed_sign_ins(self, account_id: UUID) -> None:
         self.db.execute(
             "DELETE FROM rectify_sign_in_failures WHERE account_id = %s", (str(account_id),)
         )
+
+
+def _stamp(moment: datetime) -> str:
+    """One text form for every moment kept here, so that they compare as they sort."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -4,6 +4,7 @@ console alike, whatever process answers (the count lives beside the credentials)
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -40,6 +41,45 @@ def test_five_wrong_passwords_pause_the_account_then_the_pause_ends(any_api: Api
     for _ in range(4):  # the sign-in cleared the count
         assert sign_in(api, "bj-clerk", "wrong").status_code == 401
     assert sign_in(api, "bj-clerk", "secret").status_code == 200
+
+
+def test_after_the_pause_the_count_starts_again(api: Api) -> None:
+    """A pause that has run out leaves no debt: one more wrong password is just one."""
+    for _ in range(5):
+        sign_in(api, "bj-clerk", "wrong")
+    api.world.clock.set(api.world.clock.now() + timedelta(minutes=15))
+
+    assert sign_in(api, "bj-clerk", "wrong").status_code == 401
+    assert sign_in(api, "bj-clerk", "secret").status_code == 200
+
+
+def test_guesses_sent_at_once_are_each_counted(any_api: Api) -> None:
+    """Ten wrong passwords sent together: five are checked, the rest refused unchecked."""
+    app = any_api.world.app
+
+    def guess(n: int) -> str:
+        try:
+            app.log_in("bj-clerk", f"guess-{n}", request_id=f"guess-{n}")
+        except Exception as exc:  # the answer is what is counted
+            return type(exc).__name__
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(guess, range(10)))
+
+    assert sorted(answers) == ["AuthenticationFailed"] * 5 + ["SignInLocked"] * 5
+
+
+def test_runs_of_wrong_passwords_that_ended_are_not_kept(api: Api) -> None:
+    """Made-up usernames pile up no rows: a run over is removed with the next attempt."""
+    credentials = api.world.container.credentials
+    sign_in(api, "nobody-1", "secret")
+    assert credentials.failed_sign_ins(Account.create_id("nobody-1"))[0] == 1
+    api.world.clock.set(api.world.clock.now() + timedelta(minutes=16))
+
+    sign_in(api, "nobody-2", "secret")
+
+    assert credentials.failed_sign_ins(Account.create_id("nobody-1")) == (0, None)
 
 
 def test_a_username_that_names_no_account_is_paused_alike(api: Api) -> None:
