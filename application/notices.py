@@ -30,6 +30,7 @@ from application.paperwork import (
 from application.principal import Caller
 from domain.errors import InvalidInput, UnknownUnit
 from domain.notice import (
+    DISCARDED,
     DRAFT,
     ISSUED,
     Notice,
@@ -38,6 +39,7 @@ from domain.notice import (
 )
 
 _DEFAULT_COPY_TO = ["finance"]
+STAMPS = {DRAFT: "草稿 · 未印发", DISCARDED: "已作废 · 不印发"}  # what no issued notice carries
 
 
 def _cited(record: dict[str, Any]) -> list[tuple[str, int]]:
@@ -282,7 +284,7 @@ class NoticeCommands(OfficeWork):
                     positions=self._positions(notice.records),
                 )
             ],
-            draft=notice.status != ISSUED,
+            stamp=STAMPS.get(notice.status, ""),
         )
 
     def _positions(self, records: list[dict[str, Any]]) -> dict[tuple[str, int], int]:

@@ -58,7 +58,7 @@ class FormalDocument:
     copy_to: str = ""  # 抄送
     appendix_title: str = ""
     appendix: list[Block] = field(default_factory=list)
-    draft: bool = False
+    stamp: str = ""  # top right, when the text is not (or no longer) an issued one
 
     def text(self) -> str:
         """Every word of the document, in reading order (for logs and tests)."""

@@ -58,7 +58,7 @@ def _notice_edited(e: Any, s: str, c: Campaign) -> str:
     were kept names only the notice)."""
     was = e.previous
     changes = [f"标题原为「{was['title']}」"] if "title" in was else []
-    changes += ["修改正文"] if "body" in was else []
+    changes += ["正文有修改"] if "body" in was else []
     for key, label in (("recipients", "主送"), ("copy_to", "抄送")):
         if key in was:
             changes.append(f"{label}由{_units(c, was[key])}改为{_units(c, getattr(e, key))}")

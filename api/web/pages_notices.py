@@ -168,7 +168,7 @@ def _act(request: Request, data: FormData, user: WebUser, container: Container) 
     elif action == "issue":
         values["number"] = form.text("number", "文号", max_length=50)
     else:
-        values["reason"] = form.text("reason", "作废理由", max_length=500)
+        values["reason"] = form.text("reason", "作废理由", max_length=2000)
     version = form.version()
     if form.ok:
         try:

@@ -199,8 +199,8 @@ def render_docx(document: FormalDocument) -> bytes:
     doc.core_properties.title = document.title
     doc.core_properties.author = document.issuer
     center = WD_ALIGN_PARAGRAPH.CENTER
-    if document.draft:
-        _paragraph(doc, "草稿 · 未印发", face=HEI, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    if document.stamp:
+        _paragraph(doc, document.stamp, face=HEI, size=12, align=_RIGHT)
     if document.masthead:
         _phrased(
             doc, document.masthead, face=SONG, size=TITLE_PT, bold=True, color=RED, align=center

@@ -188,8 +188,8 @@ def render_pdf(document: FormalDocument) -> bytes:
         author=document.issuer,
     )
     flow: list[Any] = []
-    if document.draft:
-        flow.append(paragraph("草稿 · 未印发", styles.draft))
+    if document.stamp:
+        flow.append(paragraph(document.stamp, styles.draft))
     if document.masthead:
         flow.append(paragraph(document.masthead, styles.masthead, kind=PhrasedParagraph))
         flow.append(Spacer(1, 10))

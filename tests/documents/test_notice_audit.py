@@ -7,6 +7,7 @@ from dataclasses import replace
 from uuid import UUID
 
 from domain.notice import Notice
+from projections.summaries import summarize
 from tests.builders import World
 from tests.documents.conftest import lagging_notice
 
@@ -40,7 +41,7 @@ def test_an_edit_names_what_it_changed_and_the_number_names_its_notice(
         f"修改通报「关于整改工作滞后问题的通报」（标题原为「{drafted.title}」）：标题更准确"
     )
     assert second == (
-        "修改通报「关于整改工作滞后问题的通报」（修改正文，"
+        "修改通报「关于整改工作滞后问题的通报」（正文有修改，"
         "主送由省政府各驻外办事处改为北京办事处、上海办事处，"
         "抄送由省财政厅改为（无））：补充要求"
     )
@@ -67,5 +68,7 @@ def test_an_edit_recorded_before_edits_kept_what_they_replaced_still_reads(
     assert earlier.previous == {}
     before = world.app.repository.get(notice_id, version=earlier.originator_version - 1)
     assert earlier.mutate(before).title == "关于整改滞后的通报"
-    summary = _summaries(world, "Edited")  # the log as recorded now, for comparison
+    campaign = world.app.campaign  # the audit sentence of such an edit names only the notice
+    assert summarize(earlier, drafted.title, campaign) == "修改通报「关于整改滞后的通报」：改标题"
+    summary = _summaries(world, "Edited")  # as recorded now, with what it replaced
     assert summary == [f"修改通报「关于整改滞后的通报」（标题原为「{drafted.title}」）：改标题"]

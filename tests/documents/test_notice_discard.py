@@ -12,6 +12,7 @@ from domain.errors import InvalidInput, InvalidTransition
 from domain.notice import DISCARDED
 from tests.builders import World
 from tests.documents.conftest import lagging_notice
+from tests.documents.reading import docx_text, pdf_text
 
 
 def test_a_discarded_draft_stays_on_record_and_is_neither_edited_nor_issued(
@@ -30,6 +31,10 @@ def test_a_discarded_draft_stays_on_record_and_is_neither_edited_nor_issued(
         world.app.issue_notice(world["coord"], twice, number="机管国资〔2026〕8号")
     with pytest.raises(InvalidTransition, match="discarded"):
         world.app.discard_notice(world["coord"], twice, reason="再作废")
+    for fmt, read in (("docx", docx_text), ("pdf", pdf_text)):  # a copy says what it is
+        text = read(world.app.render_notice(world["coord"], twice, fmt))
+        assert "已作废·不印发" in text.replace(" ", "")
+        assert "未印发" not in text.replace("已作废 · 不印发", "").replace("已作废·不印发", "")
     world.app.issue_notice(world["coord"], kept, number="机管国资〔2026〕8号")
     assert {n.id: n.status for n in world.app.notices(world["coord"])} == {
         twice: "discarded",
