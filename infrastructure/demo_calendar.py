@@ -19,6 +19,7 @@ from typing import Any
 from infrastructure.campaign_file import shipped_campaign
 
 DEMO_CAMPAIGN_FILE = Path("var/demo-campaign.json")
+DEFAULT_DATABASE_URL = "sqlite:///var/rectify.sqlite3"  # the settings' default
 
 # Each milestone's due date, in days from the day the demo loads: it loads in the
 # rectification phase, the self-inspection and the spot checks behind it.
@@ -31,6 +32,17 @@ DAYS_FROM_TODAY = {
     "office_reports_due": 50,
     "consolidated_report_due": 60,
 }
+
+
+def demo_calendar_applies(env: str, database_url: str, campaign_file: Path | None) -> bool:
+    """Whether this instance is the demo's own: dev, on the default database, no campaign
+    file named but the demo's. The settings read the demo's calendar where it applies, and
+    ``rectify demo`` writes it there."""
+    return (
+        env == "dev"
+        and database_url == DEFAULT_DATABASE_URL
+        and campaign_file in (None, DEMO_CAMPAIGN_FILE)
+    )
 
 
 def calendar_around(today: date) -> dict[str, Any]:

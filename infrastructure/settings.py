@@ -9,11 +9,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from infrastructure.demo_calendar import DEMO_CAMPAIGN_FILE
+from infrastructure.demo_calendar import (
+    DEFAULT_DATABASE_URL,
+    DEMO_CAMPAIGN_FILE,
+    demo_calendar_applies,
+)
 
 DEV_SECRET = "dev-only-secret-change-me-in-production"  # noqa: S105 - refused in prod
 MIN_SECRET_LENGTH = 32
-DEFAULT_DATABASE_URL = "sqlite:///var/rectify.sqlite3"
 
 
 class SettingsError(Exception):
@@ -80,13 +83,10 @@ class Settings(BaseSettings):
     def _demo_calendar(cls, data: Any) -> Any:
         """In dev on the default database, the calendar the demo wrote when it loaded there
         (``infrastructure.demo_calendar``), unless a campaign file is named."""
-        if (
-            isinstance(data, dict)
-            and data.get("env", "dev") == "dev"
-            and not data.get("campaign_file")
-            and data.get("database_url", DEFAULT_DATABASE_URL) == DEFAULT_DATABASE_URL
-            and DEMO_CAMPAIGN_FILE.is_file()
-        ):
+        if not isinstance(data, dict) or data.get("campaign_file"):
+            return data
+        env, url = data.get("env", "dev"), data.get("database_url", DEFAULT_DATABASE_URL)
+        if demo_calendar_applies(env, url, None) and DEMO_CAMPAIGN_FILE.is_file():
             return {**data, "campaign_file": DEMO_CAMPAIGN_FILE}
         return data
 

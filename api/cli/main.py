@@ -18,8 +18,11 @@ from application.demo import load_demo
 from application.errors import NotFound
 from infrastructure.chain_setup import ChainSetupError, prepare_postgres_log
 from infrastructure.database import DatabaseUrl
-from infrastructure.demo_calendar import DEMO_CAMPAIGN_FILE, write_calendar_around
-from infrastructure.settings import DEFAULT_DATABASE_URL, Settings
+from infrastructure.demo_calendar import (
+    DEMO_CAMPAIGN_FILE,
+    demo_calendar_applies,
+    write_calendar_around,
+)
 from projections import labels
 
 cli = typer.Typer(
@@ -70,7 +73,9 @@ def demo() -> None:
     loaded_settings = settings()
     if loaded_settings.env != "dev":
         fail("the demo is refused unless RECTIFY_ENV=dev")
-    if _keeps_its_calendar(loaded_settings):
+    if demo_calendar_applies(
+        loaded_settings.env, loaded_settings.database_url, loaded_settings.campaign_file
+    ):
         with container() as built:
             if not built.app.account_exists("coord"):
                 write_calendar_around(DEMO_CAMPAIGN_FILE, built.app.today())
@@ -78,13 +83,6 @@ def demo() -> None:
     with container() as built:
         loaded = load_demo(built.app, today=built.app.today(), keep_evidence=built.keep_evidence)
         console.print("demo campaign loaded" if loaded else "demo campaign already present")
-
-
-def _keeps_its_calendar(loaded: Settings) -> bool:
-    """On the default database with no campaign file named, the demo loads on a calendar of
-    its own, written beside the database (``infrastructure.demo_calendar``)."""
-    named = loaded.campaign_file not in (None, DEMO_CAMPAIGN_FILE)
-    return loaded.database_url == DEFAULT_DATABASE_URL and not named
 
 
 @cli.command()
