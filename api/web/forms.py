@@ -61,6 +61,15 @@ class Form:
             self.error(key, f"{label}不能超过{max_length}个字。")
         return value
 
+    def secret(self, key: str, label: str, *, max_length: int = 200) -> str:
+        """A password as typed: a space at either end is part of it, as over the API."""
+        value = self.values.get(key, "")
+        if not value:
+            self.error(key, f"请填写{label}。")
+        elif len(value) > max_length:
+            self.error(key, f"{label}不能超过{max_length}个字。")
+        return value
+
     def choice(self, key: str, label: str, choices: Mapping[str, Any]) -> str:
         value = self.values.get(key, "").strip()
         if not value:

@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 from api.web.forms import Form
 from api.web.messages import refusal
 from api.web.posting import form_route
-from api.web.rendering import render
+from api.web.rendering import render, services_of
 from api.web.routing import WebRoute
 from api.web.session import UserDep, WebUser
 from application.accounts import MIN_PASSWORD_LENGTH
@@ -33,6 +33,7 @@ LABELS: Final = {
 
 
 def _page(request: Request, form: Form, *, status: int = 200, done: bool = False) -> Response:
+    lifetime = services_of(request).signer.lifetime
     return render(
         request,
         "password.html",
@@ -40,6 +41,7 @@ def _page(request: Request, form: Form, *, status: int = 200, done: bool = False
         form=form,
         done=done,
         min_length=MIN_PASSWORD_LENGTH,
+        session_minutes=int(lifetime.total_seconds() // 60),
     )
 
 
@@ -51,7 +53,7 @@ def password_form(request: Request, user: UserDep) -> Response:
 @form_route(router, "/account/password")
 def _change(request: Request, data: FormData, user: WebUser, container: Container) -> Response:
     form = Form.of("password", data)
-    current, new, again = (form.text(key, label, max_length=200) for key, label in LABELS.items())
+    current, new, again = (form.secret(key, label) for key, label in LABELS.items())
     for key in LABELS:
         form.values.pop(key, None)  # a password is never written back into a page
     if form.ok and new != again:

@@ -54,7 +54,7 @@ async def log_in(request: Request, services: ServicesDep) -> Response:
 def _log_in(request: Request, data: FormData, services: Services) -> Response:
     form = Form.of("login", data)
     username = form.text("username", "用户名", max_length=100)
-    password = form.text("password", "密码", max_length=200)
+    password = form.secret("password", "密码")
     target = safe_next(form.values.get("next"))
     form.values.pop("password", None)
     if form.ok:

@@ -85,5 +85,18 @@ def test_the_console_changes_it_from_the_account_menu(console: Console) -> None:
         assert 'value="secret"' not in page.text
     assert done.status_code == 200
     assert "密码已修改，下次登录请使用新密码。" in done.text
+    assert "已登录的会话在其登录到期（最长60分钟）前仍然有效" in done.text  # said, not hidden
     app = console.world.app
     assert app.authenticate("bj-clerk", "new-pass-1").username == "bj-clerk"
+
+
+def test_a_password_with_spaces_at_its_ends_is_kept_whole_on_the_console(
+    api: Api, console: Console
+) -> None:
+    """Set over the API as typed, it signs in on the console as typed (it was stripped)."""
+    assert change(api, "secret", " two words ").status_code == 204
+    fields = {"username": "bj-clerk", "password": " two words ", "csrf_token": console.csrf()}
+
+    answer = console.client.post("/login", data=fields, follow_redirects=False)
+
+    assert answer.status_code == 303
