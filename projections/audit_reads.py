@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,14 @@ def _aware(moment: datetime, field: str) -> datetime:
     return moment
 
 
+# What keeps the records straight rather than records a step of the work: sign-ins, the
+# stored answers of requests sent with an Idempotency-Key, the index of imported rows.
+ROUTINE_LEFT_OUT: Final = (
+    "aggregate_type NOT IN ('CommandRecord', 'ImportedRow') "
+    "AND NOT (aggregate_type = 'Account' AND event_type = 'LoggedIn')"
+)
+
+
 def read_audit(
     db: SideDatabase,
     tz: ZoneInfo,
@@ -34,8 +42,11 @@ def read_audit(
     offices: frozenset[str] | None,
     page: int,
     page_size: int,
+    routine: bool = True,
 ) -> Page[AuditRow]:
     where = Where()
+    if not routine:
+        where.add(ROUTINE_LEFT_OUT)
     if actor:
         _by_actor(db, where, actor)
     if unit:

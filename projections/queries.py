@@ -252,10 +252,12 @@ class ReadModels:
         page: int = 1,
         page_size: int = 100,
         offices: frozenset[str] | None = None,
+        routine: bool = True,
     ) -> Page[AuditRow]:
         """The audit log, newest first. ``actor`` is an account id, username or display name;
         ``unit`` the actor's unit (one the campaign lists, as a ledger's ``office`` must be);
-        ``case`` an issue (with its items) or an item."""
+        ``case`` an issue (with its items) or an item; without ``routine``, no sign-ins and
+        none of the records' own bookkeeping (stored answers, the import's row index)."""
         check_page(page, page_size, max_page_size=self.settings.max_page_size)
         if unit is not None:
             try:
@@ -273,6 +275,7 @@ class ReadModels:
             offices=offices,
             page=page,
             page_size=page_size,
+            routine=routine,
         )
 
     def offices_citing(self, sha256: str) -> set[str]:

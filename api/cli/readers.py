@@ -274,6 +274,9 @@ def audit(
     until: str = typer.Option(None, help="Up to this date or time"),
     page: int = typer.Option(1),
     page_size: int = typer.Option(100),
+    routine: bool = typer.Option(
+        True, help="--no-routine: leave out sign-ins and the records' own bookkeeping"
+    ),
 ) -> None:
     """审计日志: every event, newest first."""
     with fresh_views() as built:
@@ -289,6 +292,7 @@ def audit(
             until=parse_moment(until, tz, end_of_day=True, what="--until"),
             page=page,
             page_size=page_size,
+            routine=routine,
         )
         table = _table("审计日志", found, "位置", "时间", "操作人", "角色", "单位", "记录", "摘要")
         for row in found.items:

@@ -106,6 +106,7 @@ class AuditFilters(Filters):
     case: UUID | None
     since: datetime | None
     until: datetime | None
+    routine: bool
 
 
 async def audit_filters(
@@ -128,6 +129,13 @@ async def audit_filters(
             description=f"Recorded at or before: {MOMENT_TEXT}; a date means the end of that day",
         ),
     ] = None,
+    routine: Annotated[
+        bool,
+        Query(
+            description="false: leave out sign-ins and the records' own bookkeeping (stored "
+            "answers of retried requests, the index of imported rows)"
+        ),
+    ] = True,
 ) -> AuditFilters:
     return AuditFilters(
         actor=actor,
@@ -135,6 +143,7 @@ async def audit_filters(
         case=case,
         since=moment(settings, since, field="from", end_of_day=False),
         until=moment(settings, until, field="to", end_of_day=True),
+        routine=routine,
     )
 
 

@@ -65,6 +65,7 @@ def audit_filters(query: QueryParams, timezone: str) -> tuple[dict[str, Any], di
         "since": datetime.combine(since, time.min, zone) if since else None,
         "until": datetime.combine(until, time.max, zone) if until else None,
         "page": int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1,
+        "routine": query.get("routine") != "0",  # the box 不显示登录等例行记录 sends 0
     }, errors
 
 
@@ -99,7 +100,8 @@ def _page(
             "（如“王协调（国资处）”）或账号名（如 coord）。"
         )
     link = {
-        k: (request.query_params.get(k) or "") for k in ("actor", "unit", "case", "since", "until")
+        k: (request.query_params.get(k) or "")
+        for k in ("actor", "unit", "case", "since", "until", "routine")
     }
     return render(
         request,

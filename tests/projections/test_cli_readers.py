@@ -97,6 +97,7 @@ def test_after_the_demo_the_readers_show_it_and_status_shows_the_lag(rectify: Re
     assert "认定弄虚作假" in accountability  # its events named in Chinese, as on the pages
     audit = ok(run("audit", "--actor", "coord", "--page-size", "5"))
     assert "王协调（国资处）" in audit
+    assert "审计日志" in ok(run("audit", "--no-routine", "--page-size", "5"))
     nobody = run("audit", "--actor", "王")  # part of a name finds none: said, not a blank
     assert nobody.code == 0
     assert "no events by '王' (--actor)" in nobody.err
