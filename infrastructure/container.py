@@ -16,7 +16,7 @@ from infrastructure.campaign_file import load_campaign
 from infrastructure.credentials import SqlCredentials
 from infrastructure.database import DatabaseUrl, SideDatabase, eventsourcing_env
 from infrastructure.documents import attach_paperwork
-from infrastructure.event_positions import event_positions
+from infrastructure.event_positions import StorePositions
 from infrastructure.projection_runtime import ProjectionHost
 from infrastructure.projection_setup import build_read_models
 from infrastructure.settings import Settings
@@ -75,7 +75,7 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
     app = RectifyApp(
         env, campaign=campaign, credentials=credentials, clock=clock, api_tokens=api_tokens
     )
-    app.event_positions = event_positions(app.recorder)
+    app.event_positions = StorePositions(app.recorder)
     app.sign_in_rule = SignInRule(
         max_failures=settings.sign_in_max_failures,
         pause=timedelta(minutes=settings.sign_in_pause_minutes),

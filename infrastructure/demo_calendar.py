@@ -4,9 +4,9 @@ The shipped calendar is this year's (its dates are month and day), so from 1 Dec
 rectification phase is over and no measure can be planned. The demo (``rectify demo``, dev
 only) therefore writes its own campaign file beside its database when it loads: the shipped
 units and milestones, dated so that the day it loads falls in the rectification phase,
-forty days before its end. Every command run in
-dev on the default database reads that file (``infrastructure.settings``), so the demo's
-calendar stays the one it was loaded with; deleting ``var/`` starts again.
+forty days before its end. Every command run in dev on the default database reads that
+file (``infrastructure.settings``), so the demo's calendar stays the one it was loaded
+with; deleting ``var/`` starts again.
 """
 
 from __future__ import annotations

@@ -16,21 +16,18 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
-from application.ports import EventPositions, Positions
+from application.ports import Positions
 
 
 class StorePositions:
-    """The positions port over this application's recorder (``EventPositions``)."""
+    """The positions port (``application.ports.EventPositions``) over the application's
+    recorder."""
 
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self._read = _reader(recorder)
 
     def of(self, aggregate_ids: Collection[UUID]) -> Positions:
         return self._read(list(aggregate_ids)) if aggregate_ids else {}
-
-
-def event_positions(recorder: ApplicationRecorder) -> EventPositions:
-    return StorePositions(recorder)
 
 
 def _reader(recorder: ApplicationRecorder) -> Callable[[list[UUID]], Positions]:
@@ -51,7 +48,7 @@ def _postgres(recorder: PostgresApplicationRecorder) -> Callable[[list[UUID]], P
 
     def positions(ids: list[UUID]) -> Positions:
         with recorder.datastore.transaction(commit=False) as curs:
-            curs.execute(statement, [list(ids)])
+            curs.execute(statement, [ids])
             return {
                 (row["originator_id"], row["originator_version"]): row["notification_id"]
                 for row in curs.fetchall()
@@ -79,12 +76,12 @@ def _memory(recorder: POPOApplicationRecorder) -> Callable[[list[UUID]], Positio
     that the library offers."""
 
     def positions(ids: list[UUID]) -> Positions:
-        wanted = set(ids)
+        wanted = {str(i) for i in ids}
         head = recorder.max_notification_id() or 0
         return {
             (UUID(str(n.originator_id)), n.originator_version): n.id
             for n in recorder.select_notifications(start=1, limit=max(head, 1))
-            if UUID(str(n.originator_id)) in wanted
+            if str(n.originator_id) in wanted
         }
 
     return positions

@@ -55,16 +55,16 @@ class Form:
         """A text field's value, stripped, its lines ended as stored (a browser sends a
         textarea's line breaks as CR LF: kept, a correction would differ from the record)."""
         value = self.values.get(key, "").replace("\r\n", "\n").strip()
-        if required and not value:
-            self.error(key, f"请填写{label}。")
-        elif len(value) > max_length:
-            self.error(key, f"{label}不能超过{max_length}个字。")
-        return value
+        return self._checked(key, label, value, required=required, max_length=max_length)
 
     def secret(self, key: str, label: str, *, max_length: int = 200) -> str:
         """A password as typed: a space at either end is part of it, as over the API."""
-        value = self.values.get(key, "")
-        if not value:
+        return self._checked(
+            key, label, self.values.get(key, ""), required=True, max_length=max_length
+        )
+
+    def _checked(self, key: str, label: str, value: str, *, required: bool, max_length: int) -> str:
+        if required and not value:
             self.error(key, f"请填写{label}。")
         elif len(value) > max_length:
             self.error(key, f"{label}不能超过{max_length}个字。")
